@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// The incremental decoder: packets straight from the fed view, only partial tails copied.
+#include "mqtk/codec/decoder.hpp"
+
+#include <algorithm>
+
+#include "mqtk/core/errc.hpp"
+
+namespace mqtk::codec {
+
+void stream_decoder::feed(byte_view bytes) {
+  // Bytes fed before the previous view was drained are kept in order behind it.
+  if (!view_.empty()) {
+    tail_.insert(tail_.end(), view_.begin(), view_.end());
+    view_ = {};
+  }
+  view_ = bytes;
+}
+
+result<std::optional<fixed_header>> stream_decoder::header_of(byte_view in) {
+  auto h = parse_fixed_header(in, version_);
+  if (h && *h && (*h)->total() > max_packet_size_) return unexpected(errc::packet_too_large);
+  return h;
+}
+
+result<std::optional<packet>> stream_decoder::next() {
+  if (error_) return unexpected(error_);
+  if (!tail_.empty()) return next_from_tail();
+  if (view_.empty()) return std::optional<packet>{};
+
+  auto h = header_of(view_);
+  if (!h) {
+    error_ = h.error();
+    return unexpected(error_);
+  }
+  if (!*h || (*h)->total() > view_.size()) {
+    // Keep the partial packet. The buffer grows with the bytes that arrive, never with the length
+    // a header announces, so a peer that announces 268 MB and goes silent costs what it sent.
+    tail_.assign(view_.begin(), view_.end());
+    view_ = {};
+    return std::optional<packet>{};
+  }
+  const auto frame = view_.first((*h)->total());
+  view_ = view_.subspan(frame.size());
+  auto p = decode(frame, version_);
+  if (!p) {
+    error_ = p.error();
+    return unexpected(error_);
+  }
+  return std::optional<packet>(std::move(*p));
+}
+
+result<std::optional<packet>> stream_decoder::next_from_tail() {
+  for (;;) {
+    auto h = header_of(tail_);
+    if (!h) {
+      error_ = h.error();
+      return unexpected(error_);
+    }
+    if (!*h) { // the fixed header itself is incomplete: move one byte at a time (at most 4)
+      if (view_.empty()) return std::optional<packet>{};
+      tail_.push_back(view_.front());
+      view_ = view_.subspan(1);
+      continue;
+    }
+    const std::size_t total = (*h)->total();
+    const std::size_t take = std::min(total - tail_.size(), view_.size());
+    tail_.insert(tail_.end(), view_.begin(), view_.begin() + static_cast<std::ptrdiff_t>(take));
+    view_ = view_.subspan(take);
+    if (tail_.size() < total) return std::optional<packet>{};
+    auto p = decode(tail_, version_);
+    buffer().swap(tail_); // release the memory: idle connections hold no buffer
+    if (!p) {
+      error_ = p.error();
+      return unexpected(error_);
+    }
+    return std::optional<packet>(std::move(*p));
+  }
+}
+
+} // namespace mqtk::codec

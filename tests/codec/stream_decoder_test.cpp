@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// The stream decoder: any chunking, "need more" is not an error, size limits before buffering.
+#include "check.hpp"
+
+using namespace mqtk;
+using namespace mqtk::codec;
+
+TEST_CASE("several packets in one read decode one by one", "[stream]") {
+  const auto bytes = testing::hex("c0 00  d0 00  30 04 00 01 74 78  e0 00");
+  stream_decoder sd(protocol_version::v311);
+  sd.feed(bytes);
+  CHECK(std::holds_alternative<pingreq>(*sd.next().value()));
+  CHECK(std::holds_alternative<pingresp>(*sd.next().value()));
+  CHECK(std::get<publish>(*sd.next().value()).payload == "x");
+  CHECK(std::holds_alternative<disconnect>(*sd.next().value()));
+  CHECK_FALSE(sd.next().value().has_value());
+  CHECK(sd.buffered() == 0);
+}
+
+TEST_CASE("byte-at-a-time feeding yields the same packets", "[stream]") {
+  const auto bytes = testing::hex("30 04 00 01 74 78  c0 00");
+  stream_decoder sd(protocol_version::v311);
+  std::vector<packet> got;
+  for (const auto b : bytes) {
+    const std::uint8_t one[1] = {b};
+    sd.feed(one);
+    while (auto p = sd.next().value())
+      got.push_back(*p);
+  }
+  REQUIRE(got.size() == 2);
+  CHECK(std::get<publish>(got[0]).topic == "t");
+  CHECK(std::holds_alternative<pingreq>(got[1]));
+  CHECK(sd.buffered() == 0);
+}
+
+TEST_CASE("a packet over the maximum size is refused from its fixed header", "[stream]") {
+  stream_decoder sd(protocol_version::v5, 1024);
+  const auto header = testing::hex("30 ff 7f"); // announces 16,383 bytes, sends none
+  sd.feed(header);
+  auto r = sd.next();
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == errc::packet_too_large);
+  CHECK(reason_for(r.error()) == reason_code::packet_too_large);
+  CHECK(sd.buffered() == 0);                          // nothing of the body was buffered
+  CHECK(sd.next().error() == errc::packet_too_large); // sticky
+}
+
+TEST_CASE("a header announcing 268 MB buffers only what arrives", "[stream]") {
+  stream_decoder sd(protocol_version::v5);
+  const auto header = testing::hex("30 ff ff ff 7f 00 01 74");
+  sd.feed(header);
+  CHECK_FALSE(sd.next().value().has_value());
+  CHECK(sd.buffered() == header.size());
+}
+
+TEST_CASE("the size limit also applies when the header arrives in pieces", "[stream]") {
+  stream_decoder sd(protocol_version::v5, 100);
+  const std::uint8_t a[] = {0x30, 0xff};
+  const std::uint8_t b[] = {0x7f};
+  sd.feed(a);
+  CHECK_FALSE(sd.next().value().has_value());
+  sd.feed(b);
+  CHECK(sd.next().error() == errc::packet_too_large);
+}
+
+TEST_CASE("the partial-packet buffer is released once the packet completes", "[stream]") {
+  stream_decoder sd(protocol_version::v311);
+  const auto bytes = testing::hex("30 04 00 01 74 78");
+  sd.feed(byte_view(bytes).first(3));
+  CHECK_FALSE(sd.next().value().has_value());
+  CHECK(sd.buffered() == 3);
+  sd.feed(byte_view(bytes).subspan(3));
+  CHECK(sd.next().value().has_value());
+  CHECK(sd.buffered() == 0);
+}
+
+TEST_CASE("the version can change after CONNECT", "[stream]") {
+  // A v5 CONNECT followed by a v5 PUBLISH with a property, in one read.
+  const auto bytes = testing::hex("10 0d 00 04 4d 51 54 54 05 02 00 00 00 00 00"
+                                  "30 07 00 01 74 02 01 01 78");
+  stream_decoder sd(protocol_version::v311);
+  sd.feed(bytes);
+  const auto c = sd.next().value();
+  REQUIRE(c);
+  sd.set_version(std::get<connect>(*c).version);
+  const auto p = sd.next().value();
+  REQUIRE(p);
+  CHECK(std::get<publish>(*p).props.payload_format_indicator == 1);
+}
+
+TEST_CASE("errors are sticky and name the rule", "[stream]") {
+  stream_decoder sd(protocol_version::v311);
+  const auto bytes = testing::hex("c0 00 36 00");
+  sd.feed(bytes);
+  CHECK(sd.next().value().has_value());
+  auto r = sd.next();
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message() == "QoS 3 [MQTT-3.3.1-4]");
+  CHECK(sd.next().error() == errc::qos_invalid);
+}
