@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+// The client side of an MQTT connection as a sans-IO state machine: bytes and `now` in, bytes to
+// write and events out. Shared by mqtk-pub, mqtk-sub and mqtk-bench.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "mqtk/codec/decoder.hpp"
+#include "mqtk/codec/packets.hpp"
+#include "mqtk/session/inflight.hpp"
+#include "mqtk/session/keep_alive.hpp"
+#include "mqtk/session/packet_id_pool.hpp"
+#include "mqtk/session/time.hpp"
+#include "mqtk/topic/topic_alias.hpp"
+
+namespace mqtk::session {
+
+struct client_config {
+  /// The CONNECT to send: version, client id, clean start, keep alive, will, credentials and
+  /// v5 properties (Receive Maximum, Maximum Packet Size, Topic Alias Maximum are honoured).
+  codec::connect connect;
+  /// How long to wait for CONNACK.
+  duration connack_timeout = std::chrono::seconds(10);
+  /// At most this many QoS 1/2 publishes in flight (0: as many as the server's Receive Maximum).
+  std::uint16_t max_inflight = 0;
+};
+
+/// What the server allows, from CONNACK (defaults are the spec's when a property is absent).
+struct server_limits {
+  std::uint16_t receive_maximum = 65'535;
+  std::uint8_t maximum_qos = 2;
+  bool retain_available = true;
+  std::uint32_t maximum_packet_size = codec::max_packet_size_limit;
+  std::uint16_t topic_alias_maximum = 0;
+  bool wildcard_available = true;
+  bool subscription_ids_available = true;
+  bool shared_available = true;
+};
+
+namespace event {
+/// CONNACK with Success: the session is up.
+struct connected {
+  codec::connack ack;
+};
+/// A PUBLISH from the server (Topic Alias already resolved into `message.topic`).
+struct message {
+  codec::publish message;
+};
+/// A QoS 1/2 publish finished: PUBACK, PUBCOMP, or a PUBREC with a failure code.
+struct publish_done {
+  std::uint16_t packet_id;
+  reason_code code;
+  std::optional<std::string> reason_string;
+};
+struct subscribe_done {
+  codec::suback ack;
+};
+struct unsubscribe_done {
+  codec::unsuback ack;
+};
+/// The connection must end. `error` says why: a reason_code (CONNACK refusal, the server's
+/// DISCONNECT, or what this side sent), an mqtk::errc for a malformed packet, std::errc::timed_out
+/// for a missing CONNACK. `by_server` tells who ended it; `reason_string` is the server's.
+struct closed {
+  std::error_code error;
+  bool by_server = false;
+  std::optional<std::string> reason_string;
+  std::optional<std::string> server_reference;
+};
+} // namespace event
+
+using client_event = std::variant<event::connected, event::message, event::publish_done,
+                                  event::subscribe_done, event::unsubscribe_done, event::closed>;
+
+/// One client connection's protocol state. The caller moves bytes: it feeds what it reads to
+/// on_bytes(), writes what take_output() returns, calls on_tick() at next_deadline(), and handles
+/// the events it drains. Unacknowledged messages survive on_connection_lost() and are resent after
+/// the next start() [MQTT-4.4.0-1].
+/// Thread safety: none; one session per connection, used from one thread.
+class client_session {
+public:
+  explicit client_session(client_config config);
+
+  /// Starts a (re)connection: queues CONNECT and arms the CONNACK timeout.
+  void start(time_point now);
+  /// Bytes read from the connection. Emits: message, publish_done, subscribe_done,
+  /// unsubscribe_done, connected, closed; queues acknowledgements and pending publishes.
+  void on_bytes(byte_view bytes, time_point now);
+  /// Timers: CONNACK timeout, keep-alive PINGREQ, PINGRESP timeout (emits closed).
+  void on_tick(time_point now);
+  /// The transport lost the connection: keeps in-flight messages for resend after start().
+  void on_connection_lost();
+
+  /// Queues a publish. QoS 0 returns 0; QoS 1/2 return the packet id that publish_done will
+  /// name. Waits for CONNACK, then for room in the window (Receive Maximum, max_inflight).
+  /// Errors: qos_not_supported / retain_not_supported (the server said so), packet_too_large (over
+  /// the server's maximum), errc::topic_name_invalid, encoder errors.
+  result<std::uint16_t> publish(codec::publish message, time_point now);
+  /// Sends SUBSCRIBE (or queues it until CONNACK); returns its packet id.
+  result<std::uint16_t> subscribe(std::vector<codec::subscription> topics, codec::properties props,
+                                  time_point now);
+  /// Sends UNSUBSCRIBE (or queues it until CONNACK); returns its packet id.
+  result<std::uint16_t> unsubscribe(std::vector<std::string> filters, codec::properties props,
+                                    time_point now);
+  /// Sends DISCONNECT with `code` (v5; 3.1.1 sends a plain DISCONNECT) and emits closed.
+  void disconnect(reason_code code, codec::properties props, time_point now);
+
+  /// Moves the bytes to write into `out` (cleared first), so buffers can be swapped, not copied.
+  void take_output(buffer& out);
+  bool has_output() const noexcept { return !out_.empty(); }
+  /// Events since the last call, in order.
+  std::vector<client_event> take_events();
+  /// When on_tick() has work next; nullopt when nothing is armed.
+  std::optional<time_point> next_deadline() const noexcept;
+
+  enum class state { idle, connecting, connected, closed };
+  state current_state() const noexcept { return state_; }
+  const server_limits& limits() const noexcept { return limits_; }
+  codec::protocol_version version() const noexcept { return config_.connect.version; }
+  /// QoS 1/2 publishes sent and not yet acknowledged, plus those waiting for window room.
+  std::size_t unacknowledged() const noexcept { return inflight_.size() + waiting_.size(); }
+
+private:
+  struct waiting_publish {
+    std::uint16_t packet_id;
+    std::shared_ptr<const codec::publish> message;
+  };
+
+  void send(const codec::packet& p, time_point now);
+  /// Sends SUBSCRIBE/UNSUBSCRIBE `p` holding `id`, or queues it until CONNACK.
+  result<std::uint16_t> request(codec::packet p, std::uint16_t id, time_point now);
+  void send_publish(const codec::publish& p, bool dup, time_point now);
+  void fill_window(time_point now);
+  std::size_t window() const noexcept;
+  void close(std::error_code ec, bool by_server, time_point now, bool send_disconnect);
+  void on_connack(const codec::connack& ack, time_point now);
+  void resume(bool session_present, time_point now);
+  void handle(codec::packet& p, time_point now);
+  void on_publish(codec::publish& p, time_point now);
+  void on_puback(const codec::puback& p);
+  void on_pubrec(const codec::pubrec& p, time_point now);
+  void on_pubrel(const codec::pubrel& p, time_point now);
+  void on_pubcomp(const codec::pubcomp& p);
+  void complete(std::uint16_t id, reason_code code, const codec::properties& props);
+  void protocol_violation(std::error_code ec, time_point now);
+
+  client_config config_;
+  state state_ = state::idle;
+  server_limits limits_;
+  codec::stream_decoder decoder_;
+  buffer out_;
+  std::vector<client_event> events_;
+  packet_id_pool ids_;
+  outbound_inflight inflight_;
+  std::deque<waiting_publish> waiting_;            // QoS 1/2 with an id, waiting for window room
+  std::deque<codec::packet> before_connack_;       // QoS 0, SUBSCRIBE, UNSUBSCRIBE queued early
+  std::unordered_set<std::uint16_t> inbound_qos2_; // PUBREC sent, PUBREL not yet received
+  topic::inbound_aliases inbound_aliases_;
+  client_keep_alive keep_alive_;
+  std::optional<time_point> connack_deadline_;
+};
+
+} // namespace mqtk::session

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// The outgoing in-flight window.
+#include "mqtk/session/inflight.hpp"
+
+namespace mqtk::session {
+
+void outbound_inflight::add(std::uint16_t packet_id,
+                            std::shared_ptr<const codec::publish> message) {
+  const auto state =
+      message->qos == 1 ? inflight_state::awaiting_puback : inflight_state::awaiting_pubrec;
+  order_.push_back({packet_id, state, std::move(message)});
+  by_id_[packet_id] = std::prev(order_.end());
+}
+
+inflight_entry* outbound_inflight::find(std::uint16_t packet_id) {
+  const auto it = by_id_.find(packet_id);
+  return it == by_id_.end() ? nullptr : &*it->second;
+}
+
+bool outbound_inflight::on_pubrec(std::uint16_t packet_id) {
+  auto* e = find(packet_id);
+  if (e == nullptr || e->state != inflight_state::awaiting_pubrec) return false;
+  e->state = inflight_state::awaiting_pubcomp;
+  return true;
+}
+
+std::optional<inflight_entry> outbound_inflight::remove(std::uint16_t packet_id) {
+  const auto it = by_id_.find(packet_id);
+  if (it == by_id_.end()) return std::nullopt;
+  inflight_entry e = std::move(*it->second);
+  order_.erase(it->second);
+  by_id_.erase(it);
+  return e;
+}
+
+void outbound_inflight::clear() {
+  order_.clear();
+  by_id_.clear();
+}
+
+} // namespace mqtk::session
