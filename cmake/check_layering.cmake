@@ -3,7 +3,8 @@
 string(REPLACE "," ";" LAYERS "${LAYERS}")
 set(bad "")
 foreach(layer IN LISTS LAYERS)
-  file(GLOB_RECURSE files ${ROOT}/${layer}/*.hpp ${ROOT}/${layer}/*.cpp)
+  file(GLOB_RECURSE files ${ROOT}/${layer}/src/*.hpp ${ROOT}/${layer}/src/*.cpp
+       ${ROOT}/${layer}/include/*.hpp)
   foreach(f IN LISTS files)
     file(STRINGS ${f} lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](asio|openssl|boost/asio|sys/socket|thread)")
     if(lines)

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// The subset of mosquitto.conf that a local broker needs.
+#pragma once
+
+#include <string>
+
+#include "broker/options.hpp"
+#include "mqtk/core/result.hpp"
+
+namespace mqtk::app::broker {
+
+/// What the config file said; flags given on the command line override it.
+struct file_settings {
+  std::vector<listener> listeners;
+  std::optional<std::string> bind_address;
+  std::optional<std::uint16_t> port;
+  std::optional<bool> allow_anonymous;
+  std::optional<std::uint32_t> max_packet_size;
+  std::optional<std::uint16_t> max_inflight;
+  std::optional<std::size_t> max_queued;
+  std::optional<unsigned> sys_interval;
+};
+
+/// Reads `path`. Errors name the file, the line and the key: unknown keys, bad values, and keys
+/// that belong to features not built yet (TLS, WebSockets, password and ACL files, persistence).
+result<file_settings> read_config_file(const std::string& path, std::string& error);
+
+} // namespace mqtk::app::broker

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+// mqtk-broker's command line, merged with its config file into validated settings.
+#include "broker/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "broker/config_file.hpp"
+#include "common/exit_codes.hpp"
+
+namespace mqtk::app::broker {
+namespace {
+
+bool is_loopback(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "::1";
+}
+
+std::optional<listener> parse_listen(const std::string& spec) {
+  const auto colon = spec.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string host = spec.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  try {
+    std::size_t used = 0;
+    port = static_cast<unsigned>(std::stoul(spec.substr(colon + 1), &used));
+    if (used != spec.size() - colon - 1 || port > 65535) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  return listener{host, static_cast<std::uint16_t>(port)};
+}
+
+struct raw_options {
+  std::string config_file;
+  std::vector<unsigned> ports;
+  std::vector<std::string> listen;
+  std::vector<std::string> unix_paths;
+  std::string port_file;
+  bool allow_anonymous = false;
+  std::optional<std::uint32_t> max_packet_size;
+  std::optional<std::uint16_t> max_inflight;
+  std::optional<std::size_t> max_queued;
+  std::optional<std::uint16_t> receive_maximum;
+  std::optional<unsigned> sys_interval;
+  bool drop_when_full = false;
+  bool verbose = false;
+};
+
+void define(CLI::App& app, raw_options& o) {
+  app.add_option("-c,--config", o.config_file, "Read settings from FILE (a mosquitto.conf subset)")
+      ->type_name("FILE");
+  app.add_option("-p,--port", o.ports, "Listen on 127.0.0.1:PORT (repeatable; 0 picks a free port)")
+      ->type_name("PORT")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("-L,--listen", o.listen, "Listen on ADDRESS:PORT, e.g. [::1]:1883 (repeatable)")
+      ->type_name("ADDRESS:PORT");
+  app.add_option("--unix", o.unix_paths, "Listen on a Unix-domain socket at PATH (repeatable)")
+      ->type_name("PATH");
+  app.add_option("--port-file", o.port_file, "Write the first TCP port listened on to FILE")
+      ->type_name("FILE");
+  app.add_flag("--allow-anonymous", o.allow_anonymous,
+               "Accept clients without credentials on non-loopback listeners too");
+  app.add_option("--max-packet-size", o.max_packet_size,
+                 "Largest packet accepted (default 1048576)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(20u, 268435460u));
+  app.add_option("--max-inflight", o.max_inflight,
+                 "QoS 1/2 messages in flight per client (default 100)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--max-queued", o.max_queued, "Messages queued per client (default 1000)")
+      ->type_name("N");
+  app.add_option("--receive-maximum", o.receive_maximum,
+                 "Receive Maximum announced to MQTT 5 clients (default 100)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--sys-interval", o.sys_interval,
+                 "Seconds between $SYS updates; 0 turns them off (default 10)")
+      ->type_name("SECONDS");
+  app.add_flag(
+      "--drop-when-full", o.drop_when_full,
+      "Drop messages for a full client queue (mosquitto's way) instead of pausing publishers");
+  app.add_flag("-v,--verbose", o.verbose, "Log each connection to stderr");
+}
+
+std::optional<settings> to_settings(const raw_options& o, std::string& error) {
+  settings s;
+  file_settings f;
+  if (!o.config_file.empty()) {
+    auto r = read_config_file(o.config_file, error);
+    if (!r) return std::nullopt;
+    f = *r;
+  }
+  auto& lim = s.core.lim;
+  if (f.max_packet_size) lim.max_packet_size = *f.max_packet_size;
+  if (f.max_inflight) lim.max_inflight = *f.max_inflight;
+  if (f.max_queued) lim.max_queued_messages = *f.max_queued;
+  if (f.sys_interval) s.core.sys_interval = std::chrono::seconds(*f.sys_interval);
+  if (o.max_packet_size) lim.max_packet_size = *o.max_packet_size;
+  if (o.max_inflight) lim.max_inflight = *o.max_inflight;
+  if (o.max_queued) lim.max_queued_messages = *o.max_queued;
+  if (o.receive_maximum) lim.receive_maximum = *o.receive_maximum;
+  if (o.sys_interval) s.core.sys_interval = std::chrono::seconds(*o.sys_interval);
+  lim.drop_when_full = o.drop_when_full;
+  const bool anonymous_said = o.allow_anonymous || f.allow_anonymous.value_or(false);
+  s.core.allow_anonymous = f.allow_anonymous.value_or(true);
+  s.core.version_string = std::string("mqtk-broker ") + MQTK_VERSION;
+
+  s.tcp = f.listeners;
+  if (f.port) s.tcp.push_back({f.bind_address.value_or("127.0.0.1"), *f.port});
+  for (const auto p : o.ports)
+    s.tcp.push_back({"127.0.0.1", static_cast<std::uint16_t>(p)});
+  for (const auto& spec : o.listen) {
+    const auto l = parse_listen(spec);
+    if (!l) {
+      error = fmt::format("--listen {}: expected ADDRESS:PORT", spec);
+      return std::nullopt;
+    }
+    s.tcp.push_back(*l);
+  }
+  s.unix_paths = o.unix_paths;
+  if (s.tcp.empty() && s.unix_paths.empty()) s.tcp.push_back({"127.0.0.1", 1883});
+  // mosquitto 2.0's rule: without authentication, only loopback unless the user says so.
+  for (const auto& l : s.tcp)
+    if (!is_loopback(l.address) && !anonymous_said) {
+      error = fmt::format("refusing to listen on {}:{} without authentication; pass "
+                          "--allow-anonymous (or 'allow_anonymous true' in the config file) to "
+                          "accept anonymous clients from the network",
+                          l.address, l.port);
+      return std::nullopt;
+    }
+  if (!o.port_file.empty()) s.port_file = o.port_file;
+  s.verbose = o.verbose;
+  return s;
+}
+
+} // namespace
+
+std::optional<settings> parse(int argc, char** argv, int& exit_status) {
+  CLI::App app("mqtk-broker: a small, strict and fast MQTT 3.1.1 and 5.0 broker", "mqtk-broker");
+  app.set_version_flag("--version", std::string("mqtk-broker ") + MQTK_VERSION +
+                                        " (MQTT 3.1.1, 5.0; transports: tcp, unix)");
+  app.set_help_flag("--help", "Print this help message and exit"); // -h is a host elsewhere in mqtk
+  raw_options o;
+  define(app, o);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_status = e.get_exit_code() == 0 ? exit_ok : exit_usage;
+    if (e.get_exit_code() == 0) {
+      app.exit(e);
+    } else {
+      fmt::print(stderr, "mqtk-broker: {}\nRun 'mqtk-broker --help' for the options.\n", e.what());
+    }
+    return std::nullopt;
+  }
+  std::string error;
+  auto s = to_settings(o, error);
+  if (!s) {
+    fmt::print(stderr, "mqtk-broker: {}\n", error);
+    exit_status = exit_usage;
+  }
+  return s;
+}
+
+} // namespace mqtk::app::broker

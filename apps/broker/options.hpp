@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// mqtk-broker's settings: parsed from flags and the config file, validated before run() sees them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mqtk/broker/config.hpp"
+
+namespace mqtk::app::broker {
+
+struct listener {
+  std::string address; ///< IPv4 or IPv6 literal
+  std::uint16_t port = 1883;
+};
+
+struct settings {
+  mqtk::broker::config core;
+  std::vector<listener> tcp;
+  std::vector<std::string> unix_paths;
+  std::optional<std::string> port_file; ///< where to write the first TCP port (useful with -p 0)
+  bool verbose = false;
+};
+
+/// Parses argv (and the -c config file). On --help/--version prints and returns exit 0 in
+/// `exit_status`; on a usage or config error prints a message and returns exit 2.
+std::optional<settings> parse(int argc, char** argv, int& exit_status);
+
+} // namespace mqtk::app::broker

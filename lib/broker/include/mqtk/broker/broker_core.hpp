@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// broker_core: the whole broker as a sans-IO state machine over many connections. The transport
+// moves bytes in and out; every protocol decision is made here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mqtk/broker/config.hpp"
+#include "mqtk/broker/stats.hpp"
+#include "mqtk/core/bytes.hpp"
+#include "mqtk/session/time.hpp"
+
+namespace mqtk::broker {
+
+using connection_id = std::uint64_t;
+using session::time_point;
+
+namespace detail {
+struct state;
+}
+
+/// The broker's protocol core. For each accepted connection the transport calls on_accept(), then
+/// on_bytes() with what it reads while wants_read() is true, writes what take_output() gives for
+/// the connections in take_ready(), closes those take_closing() lists once their output is
+/// written, reports on_closed() when a connection ends, and calls on_tick() every tick_interval.
+/// Thread safety: none; one core per thread (the default broker runs one).
+class broker_core {
+public:
+  explicit broker_core(config cfg = {});
+  ~broker_core();
+  broker_core(const broker_core&) = delete;
+  broker_core& operator=(const broker_core&) = delete;
+
+  /// A new connection; it must send CONNECT within limits::connect_timeout [MQTT-3.1.0-1].
+  /// Returns nullopt (and the transport closes it) when max_connections is reached.
+  std::optional<connection_id> on_accept(time_point now);
+  /// Bytes read from `c`.
+  void on_bytes(connection_id c, byte_view bytes, time_point now);
+  /// The transport saw `c` end. Publishes its will unless it disconnected normally.
+  void on_closed(connection_id c, time_point now);
+  /// Timers: CONNECT deadline, keep-alive, will delay, session expiry, $SYS statistics.
+  void on_tick(time_point now);
+  /// Shuts down: v5 clients get DISCONNECT 0x8B (Server shutting down); every connection closes.
+  void shutdown(time_point now);
+
+  /// Connections with bytes to write, each once, since the last call.
+  std::vector<connection_id> take_ready();
+  /// Moves `c`'s pending bytes into `out` (cleared first).
+  void take_output(connection_id c, buffer& out);
+  /// Connections to close once their output is written.
+  std::vector<connection_id> take_closing();
+  /// False while `c` must not be read: it published into a full subscriber queue (backpressure).
+  bool wants_read(connection_id c) const;
+  /// Connections whose reading may resume, since the last call.
+  std::vector<connection_id> take_resumed();
+  /// How often the transport must call on_tick(): it bounds the error of every timer.
+  static constexpr session::duration tick_interval = std::chrono::milliseconds(500);
+
+  const stats& statistics() const noexcept;
+  std::size_t connection_count() const noexcept;
+  std::size_t session_count() const noexcept;
+
+private:
+  std::unique_ptr<detail::state> s_;
+};
+
+} // namespace mqtk::broker

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// The broker's protocol settings and limits, with their documented defaults.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "mqtk/session/time.hpp"
+
+namespace mqtk::broker {
+
+struct limits {
+  /// Largest packet accepted from a client, and announced to v5 clients (CONNACK).
+  std::uint32_t max_packet_size = 1024 * 1024;
+  /// Receive Maximum announced to v5 clients: QoS 1/2 publishes a client may have unacknowledged.
+  std::uint16_t receive_maximum = 100;
+  /// Outgoing QoS 1/2 messages in flight per client (also bounded by the client's Receive Maximum).
+  std::uint16_t max_inflight = 100;
+  /// Messages queued per client beyond the in-flight window.
+  std::size_t max_queued_messages = 1000;
+  /// Bytes of payload queued per client.
+  std::size_t max_queued_bytes = 64 * 1024 * 1024;
+  /// Topic Alias Maximum announced to v5 clients.
+  std::uint16_t topic_alias_maximum = 64;
+  /// Levels a topic name or filter may have.
+  std::size_t max_topic_levels = 64;
+  /// Simultaneous connections.
+  std::size_t max_connections = 100'000;
+  /// Time a new connection has to send CONNECT.
+  session::duration connect_timeout = std::chrono::seconds(10);
+  /// Largest Session Expiry Interval granted, in seconds.
+  std::uint32_t max_session_expiry = 0xFFFFFFFF;
+  /// mosquitto's behaviour: drop messages for a full queue instead of pausing publishers.
+  bool drop_when_full = false;
+};
+
+struct config {
+  limits lim;
+  bool allow_anonymous = true;
+  /// Interval of the $SYS/broker/... statistics (0: off).
+  session::duration sys_interval = std::chrono::seconds(10);
+  std::string version_string = "mqtk-broker";
+};
+
+} // namespace mqtk::broker

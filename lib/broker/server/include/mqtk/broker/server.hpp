@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// The broker's transport: Asio listeners and connections that move bytes to and from broker_core.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "mqtk/broker/broker_core.hpp"
+#include "mqtk/core/result.hpp"
+
+namespace asio {
+class io_context;
+}
+
+namespace mqtk::broker {
+
+/// Listeners and connections on one io_context, feeding one broker_core.
+/// Thread safety: all calls on the io_context's thread.
+class server {
+public:
+  server(asio::io_context& io, broker_core& core);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Listens on TCP `address`:`port` (0 picks a free port); returns the bound port.
+  result<std::uint16_t> listen_tcp(const std::string& address, std::uint16_t port);
+  /// Listens on a Unix-domain socket at `path` (an existing socket file is replaced).
+  result<void> listen_unix(const std::string& path);
+  /// Starts accepting and the periodic checks.
+  void start();
+  /// Sends v5 clients DISCONNECT 0x8B, flushes, closes everything; `done` runs when all closed.
+  void shutdown(std::function<void()> done);
+  /// Called with each log line when per-connection logging is on (-v).
+  void set_logger(std::function<void(const std::string&)> log);
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace mqtk::broker

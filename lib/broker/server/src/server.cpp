@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+// Asio listeners and connections for broker_core: read big and parse many, one gather write per
+// socket, no buffers held by idle connections.
+#include "mqtk/broker/server.hpp"
+
+#include <asio.hpp>
+#include <filesystem>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unordered_map>
+#include <vector>
+
+namespace mqtk::broker {
+
+using stream = asio::generic::stream_protocol;
+using acceptor_t = asio::basic_socket_acceptor<stream>;
+
+namespace {
+session::time_point now() {
+  return session::clock::now();
+}
+} // namespace
+
+struct connection_io {
+  explicit connection_io(stream::socket s) : socket(std::move(s)) {}
+  stream::socket socket;
+  connection_id id = 0;
+  buffer writing;
+  bool write_pending = false;
+  bool read_pending = false;
+  bool close_after_write = false;
+  bool closed = false;
+};
+
+struct server::impl {
+  impl(asio::io_context& context, broker_core& c) : io(context), core(c), tick(context) {}
+
+  asio::io_context& io;
+  broker_core& core;
+  asio::steady_timer tick;
+  // Design: generic stream acceptors serve TCP and Unix-domain listeners with one connection type.
+  std::vector<std::unique_ptr<acceptor_t>> acceptors;
+  std::unordered_map<connection_id, std::shared_ptr<connection_io>> conns;
+  // Design: one scratch buffer for every read. A connection waits for readability and then reads
+  // into it without blocking, so an idle connection holds no read buffer (DESIGN.md §2).
+  std::vector<std::uint8_t> scratch = std::vector<std::uint8_t>(256 * 1024);
+  std::function<void(const std::string&)> log;
+  std::function<void()> on_drained;
+  bool stopping = false;
+
+  void adopt(stream::socket s) {
+    const auto id = core.on_accept(now());
+    if (!id) return; // over max_connections: the socket closes as it goes out of scope
+    auto c = std::make_shared<connection_io>(std::move(s));
+    c->id = *id;
+    conns.emplace(*id, c);
+    if (log) log("connection " + std::to_string(*id) + " opened");
+    wait_read(c);
+  }
+
+  void accept_loop(acceptor_t& a) {
+    a.async_accept([this, &a](std::error_code ec, stream::socket s) {
+      if (ec == asio::error::operation_aborted || stopping) return;
+      if (!ec) {
+        if (s.local_endpoint(ec).protocol().family() != AF_UNIX) {
+          // TCP_NODELAY: we coalesce writes ourselves, Nagle would only add latency.
+          const int one = 1;
+          ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
+        adopt(std::move(s));
+        pump();
+      }
+      accept_loop(a);
+    });
+  }
+
+  result<void> listen(const stream::endpoint& ep, bool reuse) {
+    std::error_code ec;
+    auto a = std::make_unique<acceptor_t>(io);
+    a->open(ep.protocol(), ec);
+    if (!ec && reuse) a->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a->bind(ep, ec);
+    if (!ec) a->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return unexpected(ec);
+    acceptors.push_back(std::move(a));
+    return {};
+  }
+
+  void wait_read(const std::shared_ptr<connection_io>& c) {
+    if (c->read_pending || c->closed || c->close_after_write || !core.wants_read(c->id)) return;
+    c->read_pending = true;
+    c->socket.async_wait(stream::socket::wait_read, [this, c](std::error_code ec) {
+      c->read_pending = false;
+      if (c->closed) return;
+      if (ec) return gone(c);
+      on_readable(c);
+    });
+  }
+
+  void on_readable(const std::shared_ptr<connection_io>& c) {
+    std::error_code ec;
+    c->socket.non_blocking(true, ec);
+    const auto n = c->socket.read_some(asio::buffer(scratch), ec);
+    if (ec == asio::error::would_block) return wait_read(c);
+    if (ec || n == 0) return gone(c);
+    core.on_bytes(c->id, byte_view(scratch.data(), n), now());
+    pump();
+    wait_read(c);
+  }
+
+  void gone(const std::shared_ptr<connection_io>& c) {
+    if (c->closed) return;
+    c->closed = true;
+    std::error_code ignored;
+    c->socket.close(ignored);
+    core.on_closed(c->id, now());
+    conns.erase(c->id);
+    if (log) log("connection " + std::to_string(c->id) + " closed");
+    pump();
+    if (stopping && conns.empty() && on_drained) std::exchange(on_drained, nullptr)();
+  }
+
+  void write(const std::shared_ptr<connection_io>& c) {
+    if (c->write_pending || c->closed) return;
+    core.take_output(c->id, c->writing);
+    if (c->writing.empty()) {
+      if (c->close_after_write) gone(c);
+      return;
+    }
+    c->write_pending = true;
+    asio::async_write(c->socket, asio::buffer(c->writing),
+                      [this, c](std::error_code ec, std::size_t) {
+                        c->write_pending = false;
+                        if (c->closed) return;
+                        if (ec) return gone(c);
+                        write(c);
+                        pump();
+                      });
+  }
+
+  // Hands every pending effect of the core to the sockets.
+  void pump() {
+    for (const auto id : core.take_ready())
+      if (const auto it = conns.find(id); it != conns.end()) write(it->second);
+    for (const auto id : core.take_closing()) {
+      if (const auto it = conns.find(id); it != conns.end()) {
+        auto c = it->second;
+        c->close_after_write = true;
+        if (!c->write_pending) write(c);
+      }
+    }
+    for (const auto id : core.take_resumed())
+      if (const auto it = conns.find(id); it != conns.end()) wait_read(it->second);
+  }
+
+  void arm_tick() {
+    tick.expires_after(broker_core::tick_interval);
+    tick.async_wait([this](std::error_code ec) {
+      if (ec) return;
+      core.on_tick(now());
+      pump();
+      arm_tick();
+    });
+  }
+};
+
+server::server(asio::io_context& io, broker_core& core) : impl_(std::make_unique<impl>(io, core)) {}
+server::~server() = default;
+
+result<std::uint16_t> server::listen_tcp(const std::string& address, std::uint16_t port) {
+  std::error_code ec;
+  const auto addr = asio::ip::make_address(address, ec);
+  if (ec) return unexpected(ec);
+  if (auto r = impl_->listen(stream::endpoint(asio::ip::tcp::endpoint(addr, port)), true); !r)
+    return unexpected(r.error());
+  const stream::endpoint bound = impl_->acceptors.back()->local_endpoint(ec);
+  const auto* sa = reinterpret_cast<const sockaddr_in*>(bound.data());
+  return ntohs(sa->sin_port); // sin_port sits at the same offset in sockaddr_in6
+}
+
+result<void> server::listen_unix(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  return impl_->listen(stream::endpoint(asio::local::stream_protocol::endpoint(path)), false);
+}
+
+void server::start() {
+  for (auto& a : impl_->acceptors)
+    impl_->accept_loop(*a);
+  impl_->arm_tick();
+}
+
+void server::shutdown(std::function<void()> done) {
+  impl_->stopping = true;
+  std::error_code ignored;
+  for (auto& a : impl_->acceptors)
+    a->close(ignored);
+  impl_->core.shutdown(now());
+  if (impl_->conns.empty()) {
+    impl_->tick.cancel();
+    return done();
+  }
+  impl_->on_drained = [this, done = std::move(done)] {
+    impl_->tick.cancel();
+    done();
+  };
+  impl_->pump();
+}
+
+void server::set_logger(std::function<void(const std::string&)> log) {
+  impl_->log = std::move(log);
+}
+
+} // namespace mqtk::broker

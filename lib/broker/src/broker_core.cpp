@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// broker_core: connection lifecycle, output hand-off, closing and the periodic checks.
+#include "mqtk/broker/broker_core.hpp"
+
+#include "mqtk/codec/encoder.hpp"
+#include "mqtk/core/errc.hpp"
+#include "mqtk/topic/validate.hpp"
+#include "state.hpp"
+
+namespace mqtk::broker {
+namespace detail {
+
+state::state(config c) : cfg(std::move(c)) {}
+
+connection* state::find(connection_id c) {
+  const auto it = conns.find(c);
+  return it == conns.end() ? nullptr : it->second.get();
+}
+
+bool too_deep(const state& st, std::string_view topic) {
+  return topic::level_count(topic) > st.cfg.lim.max_topic_levels;
+}
+
+void state::mark_ready(connection& c) {
+  if (c.listed_ready || c.out.empty()) return;
+  c.listed_ready = true;
+  ready.push_back(c.id);
+}
+
+void state::send(connection& c, const codec::packet& p) {
+  if (c.phase == connection::phase::closing) return;
+  if (auto r = codec::encode(p, c.version(), c.out); !r) return; // validated before; never fails
+  mark_ready(c);
+}
+
+void state::close(connection& c, std::optional<reason_code> disconnect_reason) {
+  if (c.phase == connection::phase::closing) return;
+  if (disconnect_reason && c.phase == connection::phase::connected &&
+      c.version() == codec::protocol_version::v5)
+    send(c, codec::disconnect{*disconnect_reason, {}});
+  c.phase = connection::phase::closing;
+  mark_ready(c);
+  closing.push_back(c.id);
+}
+
+// A protocol violation: v5 peers are told why with DISCONNECT [MQTT-4.13.1-1]; 3.1.1 peers are
+// just disconnected. The will is published, as for any abnormal end.
+void state::protocol_error(connection& c, std::error_code ec) {
+  ++st.protocol_errors;
+  auto rc = reason_for(ec);
+  if (rc == reason_code::unspecified_error || rc == reason_code::unsupported_protocol_version)
+    rc = reason_code::protocol_error;
+  close(c, rc);
+}
+
+void state::connection_gone(connection& c, time_point now) {
+  if (session_state* s = c.sess) {
+    s->conn = nullptr;
+    c.sess = nullptr;
+    if (c.will && c.send_will) {
+      const auto delay = c.will->props.will_delay_interval.value_or(0);
+      if (delay > 0 && s->expiry > 0) { // v5 will delay (section 3.1.3.2.2)
+        s->delayed_will = std::move(c.will);
+        s->will_at = now + std::chrono::seconds(std::min(delay, s->expiry));
+      } else {
+        publish_will(std::move(*c.will), now);
+      }
+    }
+    if (s->expiry == 0) {
+      end_session(*s);
+    } else if (s->expiry != 0xFFFFFFFF) {
+      s->expires_at = now + std::chrono::seconds(s->expiry);
+    }
+  }
+  paused.erase(c.id);
+}
+
+void state::check_timers(time_point now) {
+  for (auto& [id, c] : conns) {
+    if (c->phase == connection::phase::awaiting_connect && now >= c->connect_deadline) {
+      close(*c, std::nullopt); // no CONNECT in time
+    } else if (c->phase == connection::phase::connected && c->keep_alive != duration::zero() &&
+               now >= c->last_receive + c->keep_alive + c->keep_alive / 2) {
+      close(*c, reason_code::keep_alive_timeout); // [MQTT-3.1.2-22] [MQTT-3.1.2-24]
+    }
+  }
+  std::vector<session_state*> expired;
+  for (auto& [id, s] : sessions) {
+    if (s->will_at && now >= *s->will_at) {
+      s->will_at.reset();
+      publish_will(std::move(*s->delayed_will), now);
+      s->delayed_will.reset();
+    }
+    if (!s->conn && s->expires_at && now >= *s->expires_at) expired.push_back(s.get());
+  }
+  for (auto* s : expired)
+    end_session(*s);
+  if (cfg.sys_interval != duration::zero() && now >= next_sys) {
+    publish_sys(now);
+    next_sys = now + cfg.sys_interval;
+  }
+}
+
+} // namespace detail
+
+using detail::connection;
+
+broker_core::broker_core(config cfg) : s_(std::make_unique<detail::state>(std::move(cfg))) {}
+broker_core::~broker_core() = default;
+
+std::optional<connection_id> broker_core::on_accept(time_point now) {
+  if (!s_->started_set) {
+    s_->started = now;
+    s_->next_sys = now;
+    s_->started_set = true;
+  }
+  if (s_->conns.size() >= s_->cfg.lim.max_connections) return std::nullopt;
+  auto c = std::make_unique<connection>();
+  c->id = s_->next_conn++;
+  c->decoder = codec::stream_decoder(codec::protocol_version::v5, s_->cfg.lim.max_packet_size);
+  c->connect_deadline = now + s_->cfg.lim.connect_timeout;
+  c->last_receive = now;
+  const auto id = c->id;
+  s_->conns.emplace(id, std::move(c));
+  ++s_->st.connections_total;
+  return id;
+}
+
+void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
+  connection* c = s_->find(id);
+  if (c == nullptr || c->phase == connection::phase::closing) return;
+  s_->st.bytes_received += bytes.size();
+  c->last_receive = now;
+  c->decoder.feed(bytes);
+  while (c->phase != connection::phase::closing) {
+    auto next = c->decoder.next();
+    if (!next) {
+      if (c->phase == connection::phase::awaiting_connect)
+        s_->refuse(*c, codec::protocol_version::v5, reason_for(next.error()));
+      else
+        s_->protocol_error(*c, next.error());
+      return;
+    }
+    if (!*next) return;
+    s_->on_packet(*c, **next, now);
+  }
+}
+
+void broker_core::on_closed(connection_id id, time_point now) {
+  const auto it = s_->conns.find(id);
+  if (it == s_->conns.end()) return;
+  s_->connection_gone(*it->second, now);
+  s_->conns.erase(it);
+}
+
+void broker_core::on_tick(time_point now) {
+  s_->check_timers(now);
+}
+
+void broker_core::shutdown(time_point) {
+  for (auto& [id, c] : s_->conns)
+    s_->close(*c, reason_code::server_shutting_down);
+}
+
+std::vector<connection_id> broker_core::take_ready() {
+  std::vector<connection_id> r;
+  std::swap(r, s_->ready);
+  for (const auto id : r)
+    if (auto* c = s_->find(id)) c->listed_ready = false;
+  return r;
+}
+
+void broker_core::take_output(connection_id id, buffer& out) {
+  out.clear();
+  connection* c = s_->find(id);
+  if (c == nullptr) return;
+  s_->st.bytes_sent += c->out.size();
+  std::swap(out, c->out);
+  if (c->sess && s_->congested.count(c->sess)) s_->relieve(*c->sess);
+}
+
+std::vector<connection_id> broker_core::take_closing() {
+  std::vector<connection_id> r;
+  std::swap(r, s_->closing);
+  return r;
+}
+
+bool broker_core::wants_read(connection_id id) const {
+  const auto* c = s_->find(id);
+  return c != nullptr && !c->paused && c->phase != connection::phase::closing;
+}
+
+std::vector<connection_id> broker_core::take_resumed() {
+  std::vector<connection_id> r;
+  std::swap(r, s_->resumed);
+  return r;
+}
+
+const stats& broker_core::statistics() const noexcept {
+  return s_->st;
+}
+std::size_t broker_core::connection_count() const noexcept {
+  return s_->conns.size();
+}
+std::size_t broker_core::session_count() const noexcept {
+  return s_->sessions.size();
+}
+
+} // namespace mqtk::broker

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+// The broker's connection handshake, sessions (new, resumed, taken over, expired), wills and
+// DISCONNECT.
+#include "mqtk/core/errc.hpp"
+#include "mqtk/topic/validate.hpp"
+#include "state.hpp"
+
+namespace mqtk::broker::detail {
+
+using codec::protocol_version;
+
+void state::on_packet(connection& c, codec::packet& p, time_point now) {
+  if (c.phase == connection::phase::awaiting_connect) {
+    // The first packet must be CONNECT [MQTT-3.1.0-1].
+    if (auto* connect = std::get_if<codec::connect>(&p)) return on_connect(c, *connect, now);
+    ++st.protocol_errors;
+    return close(c, std::nullopt);
+  }
+  std::visit(
+      [&](auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, codec::publish>)
+          on_publish(c, x, now);
+        else if constexpr (std::is_same_v<T, codec::puback>)
+          on_ack(c, x.packet_id, x.code, codec::packet_type::puback, now);
+        else if constexpr (std::is_same_v<T, codec::pubrec>)
+          on_ack(c, x.packet_id, x.code, codec::packet_type::pubrec, now);
+        else if constexpr (std::is_same_v<T, codec::pubcomp>)
+          on_ack(c, x.packet_id, x.code, codec::packet_type::pubcomp, now);
+        else if constexpr (std::is_same_v<T, codec::pubrel>)
+          on_pubrel(c, x);
+        else if constexpr (std::is_same_v<T, codec::subscribe>)
+          on_subscribe(c, x, now);
+        else if constexpr (std::is_same_v<T, codec::unsubscribe>)
+          on_unsubscribe(c, x);
+        else if constexpr (std::is_same_v<T, codec::pingreq>)
+          send(c, codec::pingresp{});
+        else if constexpr (std::is_same_v<T, codec::disconnect>)
+          on_disconnect(c, x, now);
+        else // a second CONNECT [MQTT-3.1.0-2], AUTH without a method, server-only packets
+          protocol_error(c, make_error_code(reason_code::protocol_error));
+      },
+      p);
+}
+
+// A refused CONNECT gets a CONNACK in the version the client spoke, then the connection closes
+// [MQTT-3.2.2-7]. An unknown protocol level is answered in 3.1.1 form (0x01) [MQTT-3.1.2-2].
+void state::refuse(connection& c, protocol_version v, reason_code rc) {
+  codec::connack ack{false, rc, {}};
+  if (v == protocol_version::v311 || rc == reason_code::unsupported_protocol_version) {
+    v = protocol_version::v311;
+    switch (rc) {
+    case reason_code::unsupported_protocol_version:
+    case reason_code::client_identifier_not_valid:
+    case reason_code::server_unavailable:
+    case reason_code::bad_user_name_or_password:
+    case reason_code::not_authorized:
+      break;
+    case reason_code::banned:
+      ack.code = reason_code::not_authorized;
+      break;
+    default:
+      ack.code = reason_code::server_unavailable;
+      break;
+    }
+  } else if (rc == reason_code::topic_alias_invalid || rc == reason_code::unspecified_error) {
+    ack.code = reason_code::protocol_error;
+  }
+  c.decoder.set_version(v);
+  ++st.protocol_errors;
+  send(c, ack);
+  c.phase = connection::phase::closing;
+  closing.push_back(c.id);
+}
+
+namespace {
+bool will_ok(const state& st, const codec::connect& p) {
+  return !p.will || (!topic::validate_name(p.will->topic) && !too_deep(st, p.will->topic));
+}
+} // namespace
+
+void state::on_connect(connection& c, codec::connect& p, time_point now) {
+  const auto v = p.version;
+  c.decoder.set_version(v);
+  if (!will_ok(*this, p)) return refuse(c, v, reason_code::topic_name_invalid);
+  if (p.client_id.empty() && v == protocol_version::v311 && !p.clean_start)
+    return refuse(c, v, reason_code::client_identifier_not_valid); // [MQTT-3.1.3-8]
+  if (!cfg.allow_anonymous && !p.username) return refuse(c, v, reason_code::not_authorized);
+  if (p.props.authentication_method) return refuse(c, v, reason_code::bad_authentication_method);
+
+  codec::connack ack;
+  if (p.client_id.empty()) { // the server assigns one [MQTT-3.1.3-6]
+    p.client_id = "mqtk-" + std::to_string(next_assigned_id++);
+    if (v == protocol_version::v5) ack.props.assigned_client_identifier = p.client_id;
+  }
+  bool present = false;
+  session_state& s = attach_session(c, p, present, now);
+  c.phase = connection::phase::connected;
+  c.keep_alive = std::chrono::seconds(p.keep_alive);
+  c.will = std::move(p.will);
+  c.send_will = true;
+  c.decoder.set_max_packet_size(cfg.lim.max_packet_size);
+  c.client_receive_maximum = p.props.receive_maximum.value_or(65'535);
+  c.client_max_packet = p.props.maximum_packet_size.value_or(codec::max_packet_size_limit);
+  c.aliases = topic::inbound_aliases(v == protocol_version::v5 ? cfg.lim.topic_alias_maximum : 0);
+  ack.session_present = present;
+  if (v == protocol_version::v5) {
+    ack.props.receive_maximum = cfg.lim.receive_maximum;
+    ack.props.maximum_packet_size = cfg.lim.max_packet_size;
+    ack.props.topic_alias_maximum = cfg.lim.topic_alias_maximum;
+    if (p.props.session_expiry_interval.value_or(0) > cfg.lim.max_session_expiry)
+      ack.props.session_expiry_interval = cfg.lim.max_session_expiry;
+  }
+  send(c, ack);
+  resend(s, now);
+  drain(s, now);
+}
+
+session_state& state::attach_session(connection& c, const codec::connect& p, bool& present,
+                                     time_point now) {
+  auto it = sessions.find(p.client_id);
+  if (it != sessions.end()) {
+    session_state& old = *it->second;
+    if (connection* prev = old.conn) { // take over [MQTT-3.1.4-3]
+      old.conn = nullptr;
+      prev->sess = nullptr;
+      if (prev->will) publish_will(std::move(*prev->will), now);
+      prev->will.reset();
+      close(*prev, reason_code::session_taken_over);
+    }
+    if (p.clean_start) { // [MQTT-3.1.2-4]
+      end_session(old);
+      it = sessions.end();
+    }
+  }
+  if (it == sessions.end()) {
+    auto s = std::make_unique<session_state>();
+    s->client_id = p.client_id;
+    s->key = next_key++;
+    by_key[s->key] = s.get();
+    it = sessions.emplace(p.client_id, std::move(s)).first;
+    present = false;
+  } else {
+    present = true;                   // [MQTT-3.2.2-2]
+    it->second->delayed_will.reset(); // the client is back before its will was due
+    it->second->will_at.reset();
+  }
+  session_state& s = *it->second;
+  s.conn = &c;
+  s.version = p.version;
+  s.expires_at.reset();
+  if (p.version == protocol_version::v5)
+    s.expiry = std::min(p.props.session_expiry_interval.value_or(0), cfg.lim.max_session_expiry);
+  else
+    s.expiry = p.clean_start ? 0 : 0xFFFFFFFF;
+  if (!present) s.inbound_qos2.clear();
+  c.sess = &s;
+  return s;
+}
+
+void state::end_session(session_state& s) {
+  for (const auto& [filter, rec] : s.subscriptions)
+    trie.erase(filter, s.key);
+  st.publish_dropped += s.queue.size();
+  congested.erase(&s);
+  by_key.erase(s.key);
+  sessions.erase(s.client_id); // destroys s
+}
+
+void state::publish_will(codec::will_message w, time_point now) {
+  auto msg = std::make_shared<codec::publish>();
+  msg->topic = std::move(w.topic);
+  msg->payload = std::move(w.payload);
+  msg->qos = w.qos;
+  msg->retain = w.retain;
+  msg->props = std::move(w.props);
+  msg->props.will_delay_interval.reset(); // a will property, not a PUBLISH one
+  accept(std::move(msg), nullptr, now);
+}
+
+void state::on_disconnect(connection& c, const codec::disconnect& d, time_point now) {
+  (void)now;
+  if (session_state* s = c.sess) {
+    if (const auto e = d.props.session_expiry_interval) {
+      // A session that ended with the connection cannot be revived here [MQTT-3.14.2-2].
+      if (s->expiry == 0 && *e != 0)
+        return protocol_error(c, make_error_code(reason_code::protocol_error));
+      s->expiry = std::min(*e, cfg.lim.max_session_expiry);
+    }
+  }
+  // Only 0x04 keeps the will; every other DISCONNECT discards it [MQTT-3.14.4-3].
+  c.send_will = d.code == reason_code::disconnect_with_will;
+  close(c, std::nullopt);
+}
+
+} // namespace mqtk::broker::detail

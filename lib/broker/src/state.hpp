@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// Internal: the broker's connections, sessions and the operations on them.
+#pragma once
+
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "mqtk/broker/broker_core.hpp"
+#include "mqtk/codec/decoder.hpp"
+#include "mqtk/codec/packets.hpp"
+#include "mqtk/session/packet_id_pool.hpp"
+#include "mqtk/topic/retained_store.hpp"
+#include "mqtk/topic/subscription_trie.hpp"
+#include "mqtk/topic/topic_alias.hpp"
+
+namespace mqtk::broker::detail {
+
+using message_ptr = std::shared_ptr<const codec::publish>;
+using session::duration;
+
+/// One message on its way to one subscriber: the shared message plus this subscriber's fields.
+struct outgoing {
+  message_ptr msg;
+  std::uint8_t qos = 0;
+  bool retain = false;
+  std::vector<std::uint32_t> sub_ids;
+  std::optional<time_point> expires_at; ///< from the Message Expiry Interval
+  std::uint16_t packet_id = 0;
+  bool released = false; ///< QoS 2: PUBREC received, PUBREL sent, awaiting PUBCOMP
+};
+
+struct subscription_record {
+  codec::subscribe_options options;
+  std::uint32_t id = 0;
+};
+
+struct connection;
+
+/// State that may outlive a connection (section 4.1).
+struct session_state {
+  std::string client_id;
+  std::uint64_t key = 0;
+  connection* conn = nullptr;
+  codec::protocol_version version = codec::protocol_version::v5;
+  std::map<std::string, subscription_record, std::less<>> subscriptions;
+  std::list<outgoing> inflight; // in send order, for in-order resend [MQTT-4.6.0-1]
+  std::unordered_map<std::uint16_t, std::list<outgoing>::iterator> inflight_by_id;
+  std::deque<outgoing> queue; // waiting for window room or for the client to return
+  std::size_t queued_bytes = 0;
+  session::packet_id_pool ids;
+  std::unordered_set<std::uint16_t> inbound_qos2; // PUBREC sent, PUBREL awaited
+  std::uint32_t expiry = 0;                       // seconds after disconnect; 0xFFFFFFFF: never
+  std::optional<time_point> expires_at;
+  std::optional<codec::will_message> delayed_will;
+  std::optional<time_point> will_at;
+};
+
+struct connection {
+  connection_id id = 0;
+  enum class phase { awaiting_connect, connected, closing } phase = phase::awaiting_connect;
+  codec::stream_decoder decoder;
+  buffer out;
+  bool listed_ready = false;
+  time_point last_receive{};
+  duration keep_alive{};
+  time_point connect_deadline{};
+  session_state* sess = nullptr;
+  std::optional<codec::will_message> will;
+  bool send_will = true; // cleared by a normal DISCONNECT [MQTT-3.14.4-3]
+  topic::inbound_aliases aliases;
+  std::uint16_t client_receive_maximum = 65'535;
+  std::uint32_t client_max_packet = codec::max_packet_size_limit;
+  bool paused = false;
+  codec::protocol_version version() const { return decoder.version(); }
+};
+
+struct state {
+  explicit state(config c);
+
+  config cfg;
+  stats st;
+  std::unordered_map<connection_id, std::unique_ptr<connection>> conns;
+  std::unordered_map<std::string, std::unique_ptr<session_state>> sessions;
+  std::unordered_map<std::uint64_t, session_state*> by_key;
+  topic::subscription_trie trie;
+  topic::retained_store retained;
+  connection_id next_conn = 1;
+  std::uint64_t next_key = 1;
+  std::uint64_t next_assigned_id = 1;
+  std::vector<connection_id> ready, closing, resumed;
+  std::set<connection_id> paused;
+  std::set<session_state*> congested;
+  time_point started{};
+  bool started_set = false;
+  time_point next_sys{};
+  topic::match_result scratch;
+  connection* publisher = nullptr; // whose PUBLISH is being routed, for backpressure
+
+  connection* find(connection_id c);
+  // Output (broker_core.cpp)
+  void send(connection& c, const codec::packet& p);
+  void mark_ready(connection& c);
+  void close(connection& c, std::optional<reason_code> disconnect_reason);
+  void protocol_error(connection& c, std::error_code ec);
+  void connection_gone(connection& c, time_point now);
+  void check_timers(time_point now);
+  // Packets (connect.cpp, publish.cpp, subscribe.cpp)
+  void on_packet(connection& c, codec::packet& p, time_point now);
+  void on_connect(connection& c, codec::connect& p, time_point now);
+  void refuse(connection& c, codec::protocol_version v, reason_code rc);
+  session_state& attach_session(connection& c, const codec::connect& p, bool& present,
+                                time_point now);
+  void end_session(session_state& s);
+  void publish_will(codec::will_message w, time_point now);
+  void on_disconnect(connection& c, const codec::disconnect& d, time_point now);
+  void on_publish(connection& c, codec::publish& p, time_point now);
+  void on_pubrel(connection& c, const codec::pubrel& p);
+  void on_subscribe(connection& c, codec::subscribe& p, time_point now);
+  void on_unsubscribe(connection& c, const codec::unsubscribe& p);
+  // Routing and delivery (delivery.cpp)
+  void accept(message_ptr msg, session_state* from, time_point now);
+  void route(const message_ptr& msg, session_state* from, time_point now);
+  void deliver(session_state& s, outgoing o, time_point now);
+  bool transmit(session_state& s, outgoing& o, bool dup, time_point now);
+  void drain(session_state& s, time_point now);
+  void resend(session_state& s, time_point now);
+  void on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packet_type type,
+              time_point now);
+  void note_congestion(session_state& s, connection* publisher);
+  void relieve(session_state& s);
+  std::size_t window(const connection& c) const;
+  void drop(const char* why);
+  // $SYS (sys_topics.cpp)
+  void publish_sys(time_point now);
+};
+
+/// Topic levels over the limit make a name or filter unacceptable.
+bool too_deep(const state& st, std::string_view topic);
+
+} // namespace mqtk::broker::detail

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// SUBSCRIBE and UNSUBSCRIBE: filters into the trie, SUBACK/UNSUBACK, retained messages.
+#include "mqtk/core/errc.hpp"
+#include "mqtk/topic/validate.hpp"
+#include "state.hpp"
+
+namespace mqtk::broker::detail {
+
+using codec::protocol_version;
+
+void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
+  session_state& s = *c.sess;
+  const bool v5 = c.version() == protocol_version::v5;
+  const std::uint32_t sub_id =
+      p.props.subscription_identifiers.empty() ? 0 : p.props.subscription_identifiers.front();
+  codec::suback ack{p.packet_id, {}, {}};
+  struct retained_request {
+    std::string filter;
+    codec::subscribe_options options;
+  };
+  std::vector<retained_request> want_retained;
+  for (auto& t : p.topics) {
+    const auto shared = topic::parse_shared(t.filter);
+    if (shared && t.options.no_local) // [MQTT-3.8.3-4]
+      return protocol_error(c, make_error_code(reason_code::protocol_error));
+    if (topic::validate_filter(t.filter) || too_deep(*this, t.filter)) {
+      ack.codes.push_back(v5 ? reason_code::topic_filter_invalid : reason_code::unspecified_error);
+      continue;
+    }
+    const bool added = trie.insert(t.filter, {s.key, t.options, sub_id});
+    s.subscriptions[t.filter] = {t.options, sub_id};
+    ack.codes.push_back(static_cast<reason_code>(t.options.qos)); // granted QoS [MQTT-3.9.3-1]
+    // Retained messages: never to shared subscriptions; Retain Handling 0 always, 1 only for a
+    // new subscription, 2 never [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11].
+    const auto rh = t.options.retain_handling;
+    if (!shared && (rh == 0 || (rh == 1 && added))) want_retained.push_back({t.filter, t.options});
+  }
+  send(c, ack);
+  std::vector<topic::retained_store::message> found;
+  for (const auto& r : want_retained) {
+    found.clear();
+    retained.find(r.filter, found);
+    for (auto& m : found) {
+      outgoing o;
+      o.qos = std::min(m->qos, r.options.qos);
+      o.retain = true; // retained messages sent on subscribe keep RETAIN [MQTT-3.3.1-8]
+      if (sub_id != 0) o.sub_ids.push_back(sub_id);
+      o.msg = std::move(m);
+      deliver(s, std::move(o), now);
+    }
+  }
+}
+
+void state::on_unsubscribe(connection& c, const codec::unsubscribe& p) {
+  session_state& s = *c.sess;
+  codec::unsuback ack{p.packet_id, {}, {}};
+  for (const auto& f : p.filters) {
+    const auto it = s.subscriptions.find(f);
+    const bool existed = it != s.subscriptions.end();
+    if (existed) {
+      trie.erase(f, s.key);
+      s.subscriptions.erase(it);
+    }
+    if (c.version() == protocol_version::v5)
+      ack.codes.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);
+  }
+  send(c, ack);
+}
+
+} // namespace mqtk::broker::detail

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// The broker's per-subscriber PUBLISH encoder.
+#include "mqtk/codec/forward.hpp"
+
+#include "wire.hpp"
+
+namespace mqtk::codec {
+namespace {
+
+// Design: the message's properties are written as they are unless this subscriber needs its own
+// Subscription Identifiers or a reduced Message Expiry Interval; only then is a copy made.
+void write_props(detail::writer& w, const publish& m, const forward_fields& f) {
+  if (f.subscription_ids.empty() && !f.message_expiry) return detail::write_properties(w, m.props);
+  properties p = m.props;
+  p.subscription_identifiers.assign(f.subscription_ids.begin(), f.subscription_ids.end());
+  if (f.message_expiry) p.message_expiry_interval = f.message_expiry;
+  detail::write_properties(w, p);
+}
+
+void body(detail::writer& w, const publish& m, const forward_fields& f, protocol_version v) {
+  w.string(m.topic);
+  if (f.qos > 0) w.u16(f.packet_id);
+  if (v == protocol_version::v5) write_props(w, m, f);
+  w.raw(m.payload);
+}
+
+result<std::uint32_t> body_size(const publish& m, const forward_fields& f, protocol_version v) {
+  if (f.qos > 2) return unexpected(errc::qos_invalid);
+  if (f.qos > 0 && f.packet_id == 0) return unexpected(errc::packet_id_zero);
+  if (m.topic.size() > 0xFFFF) return unexpected(errc::string_too_long);
+  detail::writer counter;
+  body(counter, m, f, v);
+  if (counter.size() > varint::max_value) return unexpected(errc::packet_too_large);
+  return static_cast<std::uint32_t>(counter.size());
+}
+
+} // namespace
+
+result<std::size_t> forward_size(const publish& m, const forward_fields& f, protocol_version v) {
+  auto n = body_size(m, f, v);
+  if (!n) return unexpected(n.error());
+  return 1 + varint::size(*n) + std::size_t{*n};
+}
+
+result<void> encode_forward(const publish& m, const forward_fields& f, protocol_version v,
+                            buffer& out) {
+  auto n = body_size(m, f, v);
+  if (!n) return unexpected(n.error());
+  const bool dup = f.dup && f.qos > 0;
+  out.push_back(
+      static_cast<std::uint8_t>(0x30 | (dup ? 0x08 : 0) | f.qos << 1 | (f.retain ? 1 : 0)));
+  varint::append(*n, out);
+  detail::writer w(&out);
+  body(w, m, f, v);
+  return {};
+}
+
+} // namespace mqtk::codec
