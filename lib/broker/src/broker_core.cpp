@@ -131,12 +131,17 @@ void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
   if (c == nullptr || c->phase == connection::phase::closing) return;
   s_->st.bytes_received += bytes.size();
   c->last_receive = now;
+  if (c->phase == connection::phase::awaiting_connect && c->first_bytes.size() < 16) {
+    const auto n = std::min<std::size_t>(16 - c->first_bytes.size(), bytes.size());
+    c->first_bytes.insert(c->first_bytes.end(), bytes.begin(),
+                          bytes.begin() + static_cast<std::ptrdiff_t>(n));
+  }
   c->decoder.feed(bytes);
   while (c->phase != connection::phase::closing) {
     auto next = c->decoder.next();
     if (!next) {
       if (c->phase == connection::phase::awaiting_connect)
-        s_->refuse(*c, codec::protocol_version::v5, reason_for(next.error()));
+        s_->bad_connect(*c, next.error());
       else
         s_->protocol_error(*c, next.error());
       return;

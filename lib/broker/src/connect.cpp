@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The broker's connection handshake, sessions (new, resumed, taken over, expired), wills and
 // DISCONNECT.
+#include <algorithm>
+
 #include "mqtk/core/errc.hpp"
 #include "mqtk/topic/validate.hpp"
 #include "state.hpp"
@@ -74,6 +76,33 @@ void state::refuse(connection& c, protocol_version v, reason_code rc) {
 }
 
 namespace {
+
+// The protocol level of a CONNECT that failed to decode, if its first bytes say "MQTT" + level.
+std::optional<std::uint8_t> connect_level(const buffer& b) {
+  std::size_t i = 1;
+  while (i < b.size() && i < 5 && (b[i] & 0x80))
+    ++i; // skip the Remaining Length
+  ++i;
+  static constexpr std::uint8_t name[] = {0x00, 0x04, 'M', 'Q', 'T', 'T'};
+  if (b.size() < i + 7 || !std::equal(name, name + 6, b.begin() + static_cast<std::ptrdiff_t>(i)))
+    return std::nullopt;
+  return b[i + 6];
+}
+
+} // namespace
+
+// A CONNECT that breaks the format. An unknown protocol level is answered with the 3.1.1 code
+// 0x01 [MQTT-3.1.2-2]; a 3.1.1 client is disconnected without CONNACK [MQTT-3.1.4-1]; a v5
+// client is told why with a CONNACK reason code first (section 3.1.4).
+void state::bad_connect(connection& c, std::error_code ec) {
+  if (ec == errc::protocol_version_unsupported || ec == errc::protocol_name_invalid)
+    return refuse(c, protocol_version::v311, reason_code::unsupported_protocol_version);
+  if (connect_level(c.first_bytes) == 5) return refuse(c, protocol_version::v5, reason_for(ec));
+  ++st.protocol_errors;
+  close(c, std::nullopt);
+}
+
+namespace {
 bool will_ok(const state& st, const codec::connect& p) {
   return !p.will || (!topic::validate_name(p.will->topic) && !too_deep(st, p.will->topic));
 }
@@ -96,6 +125,7 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   bool present = false;
   session_state& s = attach_session(c, p, present, now);
   c.phase = connection::phase::connected;
+  buffer().swap(c.first_bytes);
   c.keep_alive = std::chrono::seconds(p.keep_alive);
   c.will = std::move(p.will);
   c.send_will = true;

@@ -79,6 +79,7 @@ struct connection {
   std::uint16_t client_receive_maximum = 65'535;
   std::uint32_t client_max_packet = codec::max_packet_size_limit;
   bool paused = false;
+  buffer first_bytes; // the start of the CONNECT, to learn its version when it fails to decode
   codec::protocol_version version() const { return decoder.version(); }
 };
 
@@ -116,6 +117,7 @@ struct state {
   void on_packet(connection& c, codec::packet& p, time_point now);
   void on_connect(connection& c, codec::connect& p, time_point now);
   void refuse(connection& c, codec::protocol_version v, reason_code rc);
+  void bad_connect(connection& c, std::error_code ec);
   session_state& attach_session(connection& c, const codec::connect& p, bool& present,
                                 time_point now);
   void end_session(session_state& s);

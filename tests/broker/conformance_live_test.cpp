@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// The conformance tables against the real mqtk-broker over loopback; after every case a fresh
+// client must still be served, so no sequence may crash or stall the broker.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <memory>
+
+#include "broker_process.hpp"
+#include "runner.hpp"
+
+using namespace mqtk;
+using mqtk::conformance::step;
+using mqtk::testing::broker_process;
+using mqtk::testing::raw_client;
+using namespace std::chrono_literals;
+
+namespace {
+
+void run_case(std::uint16_t port, const conformance::test_case& tc) {
+  std::map<std::string, std::unique_ptr<raw_client>> clients;
+  for (std::size_t i = 0; i < tc.steps.size(); ++i) {
+    const auto& s = tc.steps[i];
+    INFO("step " << i + 1 << " client " << s.client);
+    auto& c = clients[s.client];
+    if (!c) c = std::make_unique<raw_client>(port);
+    REQUIRE(c->connected());
+    switch (s.what) {
+    case step::kind::send:
+      c->send(s.bytes);
+      break;
+    case step::kind::expect:
+      CHECK(to_hex(c->read_exactly(s.bytes.size(), 3000ms)) == to_hex(s.bytes));
+      break;
+    case step::kind::expect_closed: {
+      buffer extra;
+      CHECK(c->closed_within(3000ms, extra));
+      CHECK(to_hex(extra) == "");
+      break;
+    }
+    case step::kind::expect_nothing:
+      CHECK(to_hex(c->read_exactly(1, 150ms)) == "");
+      break;
+    case step::kind::close:
+      c->close();
+      break;
+    case step::kind::tick:
+      FAIL("tick in a live case");
+      break;
+    }
+  }
+}
+
+void check_still_serving(std::uint16_t port) {
+  raw_client probe(port);
+  REQUIRE(probe.connected());
+  // CONNECT 3.1.1, client id "probe"; the broker must answer CONNACK accepted.
+  const auto connect = from_hex("10 11 00 04 4d 51 54 54 04 02 00 3c 00 05 70 72 6f 62 65").value();
+  probe.send(connect);
+  CHECK(to_hex(probe.read_exactly(4, 3000ms)) == "20 02 00 00");
+}
+
+} // namespace
+
+TEST_CASE("conformance tables against the running broker", "[conformance][live]") {
+  static const auto cases =
+      conformance::load_tables(MQTK_CONFORMANCE_DIR); // Catch reruns the body per section
+  for (const auto& tc : cases) {
+    if (tc.sans_io_only) continue;
+    DYNAMIC_SECTION(tc.file << ": " << tc.name) {
+      broker_process broker(MQTK_BROKER_BIN, {"--sys-interval", "0"});
+      run_case(broker.port(), tc);
+      check_still_serving(broker.port());
+      CHECK(broker.stop() == 0);
+    }
+  }
+}
