@@ -80,7 +80,7 @@ void retained_store::set(message msg) {
     node* c = path[i];
     if (c->msg || !c->children.empty()) break;
     auto& siblings = path[i - 1]->children;
-    siblings.erase(siblings.find(levels[i - 1]));
+    if (const auto it = siblings.find(levels[i - 1]); it != siblings.end()) siblings.erase(it);
   }
 }
 

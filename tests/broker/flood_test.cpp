@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// Floods that a byte table cannot express compactly: QoS 2 without PUBREL past Receive Maximum,
+// and a slow subscriber that must pause its publisher instead of losing messages.
+#include <catch2/catch.hpp>
+
+#include "mqtk/broker/broker_core.hpp"
+#include "mqtk/codec/decoder.hpp"
+#include "mqtk/codec/encoder.hpp"
+
+using namespace mqtk;
+using namespace mqtk::broker;
+using namespace mqtk::codec;
+
+namespace {
+
+struct harness {
+  broker_core core;
+  session::time_point now{};
+  explicit harness(config c) : core(std::move(c)) {}
+
+  connection_id connect(std::string id, protocol_version v = protocol_version::v5) {
+    const auto c = core.on_accept(now).value();
+    codec::connect p;
+    p.version = v;
+    p.client_id = std::move(id);
+    send(c, p, v);
+    return c;
+  }
+  void send(connection_id c, const packet& p, protocol_version v = protocol_version::v5) {
+    buffer b;
+    REQUIRE(encode(p, v, b));
+    core.on_bytes(c, b, now);
+  }
+  std::vector<packet> received(connection_id c, protocol_version v = protocol_version::v5) {
+    std::vector<packet> out;
+    for (const auto id : core.take_ready()) {
+      if (id != c) continue;
+      buffer b;
+      core.take_output(id, b);
+      stream_decoder d(v);
+      d.feed(b);
+      while (auto p = d.next().value())
+        out.push_back(*p);
+    }
+    return out;
+  }
+};
+
+config quiet() {
+  config c;
+  c.sys_interval = session::duration::zero();
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("a QoS 2 flood without PUBREL ends with DISCONNECT 0x93 [MQTT-3.3.4-9]", "[flood]") {
+  harness h(quiet());
+  const auto c = h.connect("flooder");
+  h.received(c);
+  for (std::uint16_t id = 1; id <= 101; ++id)
+    h.send(c, publish{"t", "x", id, 2, false, false, {}});
+  const auto got = h.received(c);
+  REQUIRE(got.size() == 101);
+  for (std::size_t i = 0; i < 100; ++i)
+    CHECK(std::holds_alternative<pubrec>(got[i]));
+  CHECK(std::get<disconnect>(got[100]).code == reason_code::receive_maximum_exceeded);
+  CHECK(h.core.take_closing() == std::vector<connection_id>{c});
+}
+
+TEST_CASE("a full subscriber queue pauses its publisher; draining resumes it",
+          "[flood][backpressure]") {
+  auto cfg = quiet();
+  cfg.lim.max_inflight = 10;
+  cfg.lim.max_queued_messages = 20;
+  harness h(cfg);
+  const auto sub = h.connect("slow");
+  h.received(sub);
+  h.send(sub, subscribe{1, {{"t", {1}}}, {}});
+  h.received(sub);
+  const auto pub = h.connect("fast");
+  for (std::uint16_t id = 1; id <= 40; ++id)
+    h.send(pub, publish{"t", "x", id, 1, false, false, {}});
+  CHECK_FALSE(h.core.wants_read(pub)); // 10 in flight + 20 queued: more would wait
+  CHECK(h.core.statistics().publish_dropped == 0);
+  // The subscriber acknowledges everything it is sent until all 40 arrived.
+  std::size_t delivered = 0;
+  for (int round = 0; round < 100 && delivered < 40; ++round) {
+    for (const auto& p : h.received(sub)) {
+      if (const auto* m = std::get_if<publish>(&p)) {
+        ++delivered;
+        h.send(sub, puback{m->packet_id, reason_code::success, {}});
+      }
+    }
+  }
+  CHECK(delivered == 40);
+  CHECK(h.core.wants_read(pub));
+  CHECK(h.core.statistics().publish_dropped == 0);
+}
+
+TEST_CASE("with --drop-when-full a full queue drops and counts", "[flood][backpressure]") {
+  auto cfg = quiet();
+  cfg.lim.max_inflight = 10;
+  cfg.lim.max_queued_messages = 20;
+  cfg.lim.drop_when_full = true;
+  harness h(cfg);
+  const auto sub = h.connect("slow");
+  h.send(sub, subscribe{1, {{"t", {1}}}, {}});
+  const auto pub = h.connect("fast");
+  for (std::uint16_t id = 1; id <= 40; ++id)
+    h.send(pub, publish{"t", "x", id, 1, false, false, {}});
+  CHECK(h.core.wants_read(pub));
+  CHECK(h.core.statistics().publish_dropped == 10);
+}

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: MIT
+# Sourced by the interop scripts: start mqtk-broker on a free loopback port and report results.
+set -euo pipefail
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_broker BINARY [ARGS...]: sets $port.
+start_broker() {
+  "$@" -p 0 --port-file "$work/port" --sys-interval 0 2>"$work/broker.log" &
+  broker_pid=$!
+  pids+=("$broker_pid")
+  for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.025; done
+  port=$(cat "$work/port")
+}
+
+passed=0
+failed=0
+# check NAME COMMAND...: runs the command, counts the result.
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "ok - $name"
+  else
+    failed=$((failed + 1))
+    echo "not ok - $name"
+  fi
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
