@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fstream>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -32,8 +33,14 @@ broker_process::broker_process(const std::string& binary, std::vector<std::strin
   for (auto& a : argv_s)
     argv.push_back(a.data());
   argv.push_back(nullptr);
-  if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv.data(), environ) != 0)
-    throw std::runtime_error("cannot start " + binary);
+  // The broker's log goes to a file beside the port file, not into the test's output.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, (dir_ + "/stderr").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + binary);
   for (int i = 0; i < 1000; ++i) { // up to 5 s
     std::ifstream f(port_file);
     unsigned p = 0;
@@ -55,6 +62,7 @@ int broker_process::stop() {
   pid_ = -1;
   std::error_code ec;
   std::remove((dir_ + "/port").c_str());
+  std::remove((dir_ + "/stderr").c_str());
   ::rmdir(dir_.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

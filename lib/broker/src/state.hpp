@@ -53,7 +53,9 @@ struct session_state {
   std::map<std::string, subscription_record, std::less<>> subscriptions;
   std::list<outgoing> inflight; // in send order, for in-order resend [MQTT-4.6.0-1]
   std::unordered_map<std::uint16_t, std::list<outgoing>::iterator> inflight_by_id;
-  std::deque<outgoing> queue; // waiting for window room or for the client to return
+  // Waiting for window room or for the client to return. A list, not a deque: libstdc++'s deque
+  // allocates about 600 bytes even when empty, and most sessions never queue.
+  std::list<outgoing> queue;
   std::size_t queued_bytes = 0;
   session::packet_id_pool ids;
   std::unordered_set<std::uint16_t> inbound_qos2; // PUBREC sent, PUBREL awaited

@@ -7,7 +7,8 @@
 namespace mqtk::topic {
 
 result<std::string_view> inbound_aliases::resolve(std::uint16_t alias, std::string_view topic) {
-  if (alias == 0 || alias > slots_.size()) return unexpected(errc::topic_alias_invalid);
+  if (alias == 0 || alias > maximum_) return unexpected(errc::topic_alias_invalid);
+  if (slots_.size() < alias) slots_.resize(alias);
   auto& slot = slots_[alias - 1u];
   if (!topic.empty()) {
     slot.assign(topic);

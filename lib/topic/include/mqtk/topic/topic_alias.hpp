@@ -17,16 +17,17 @@ namespace mqtk::topic {
 class inbound_aliases {
 public:
   /// `maximum` is the Topic Alias Maximum this side announced (0: aliases not accepted).
-  explicit inbound_aliases(std::uint16_t maximum = 0) : slots_(maximum) {}
+  explicit inbound_aliases(std::uint16_t maximum = 0) : maximum_(maximum) {}
 
   /// Applies a PUBLISH's alias: a non-empty `topic` (re)maps `alias`, an empty one looks it up.
   /// Returns the topic to deliver under. Errors (errc::topic_alias_invalid): alias 0 or over the
   /// maximum [MQTT-3.3.2-9] [MQTT-3.3.2-10], or empty topic with an unmapped alias.
   result<std::string_view> resolve(std::uint16_t alias, std::string_view topic);
-  std::uint16_t maximum() const noexcept { return static_cast<std::uint16_t>(slots_.size()); }
+  std::uint16_t maximum() const noexcept { return maximum_; }
 
 private:
-  std::vector<std::string> slots_;
+  std::uint16_t maximum_;
+  std::vector<std::string> slots_; // allocated on first use: most connections never alias
 };
 
 /// Aliases this side chooses for the topics it sends, least recently used replaced first.
