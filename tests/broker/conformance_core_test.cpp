@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mqtk/broker/broker_core.hpp"
+#include "mqtk/codec/decoder.hpp"
 #include "runner.hpp"
 
 using namespace mqtk;
@@ -69,6 +70,19 @@ private:
                                                                  inbox.size(), s.bytes.size())));
       CHECK(to_hex(got) == to_hex(s.bytes));
       inbox.erase(inbox.begin(), inbox.begin() + static_cast<std::ptrdiff_t>(got.size()));
+      break;
+    }
+    case step::kind::expect_disconnect:
+    case step::kind::expect_connack: {
+      pump();
+      const auto h = codec::parse_fixed_header(inbox, codec::protocol_version::v5);
+      REQUIRE(h);
+      REQUIRE(h->has_value());
+      REQUIRE((*h)->total() <= inbox.size());
+      const buffer packet(inbox.begin(),
+                          inbox.begin() + static_cast<std::ptrdiff_t>((*h)->total()));
+      inbox.erase(inbox.begin(), inbox.begin() + static_cast<std::ptrdiff_t>(packet.size()));
+      if (std::string why; !conformance::matches(s, packet, why)) FAIL_CHECK(why);
       break;
     }
     case step::kind::expect_closed:

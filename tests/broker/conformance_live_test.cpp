@@ -32,6 +32,12 @@ void run_case(std::uint16_t port, const conformance::test_case& tc) {
     case step::kind::expect:
       CHECK(to_hex(c->read_exactly(s.bytes.size(), 3000ms)) == to_hex(s.bytes));
       break;
+    case step::kind::expect_disconnect:
+    case step::kind::expect_connack: {
+      const auto packet = c->read_packet(3000ms);
+      if (std::string why; !conformance::matches(s, packet, why)) FAIL_CHECK(why);
+      break;
+    }
     case step::kind::expect_closed: {
       buffer extra;
       CHECK(c->closed_within(3000ms, extra));

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mqtk/codec/decoder.hpp"
+
 namespace mqtk::conformance {
 namespace {
 
@@ -65,6 +67,13 @@ step parse_step(const nlohmann::json& j, const std::map<std::string, std::string
   } else if (j.contains("expect")) {
     s.what = step::kind::expect;
     s.bytes = bytes_of(j["expect"].get<std::string>(), defs, where);
+  } else if (j.contains("expect_disconnect") || j.contains("expect_connack")) {
+    const bool d = j.contains("expect_disconnect");
+    s.what = d ? step::kind::expect_disconnect : step::kind::expect_connack;
+    const auto b =
+        bytes_of(j[d ? "expect_disconnect" : "expect_connack"].get<std::string>(), defs, where);
+    if (b.size() != 1) throw std::runtime_error(where + ": a reason code is one byte");
+    s.code = b[0];
   } else if (j.contains("expect_closed")) {
     s.what = step::kind::expect_closed;
   } else if (j.contains("expect_nothing")) {
@@ -117,6 +126,34 @@ std::vector<test_case> load_tables(const std::string& dir) {
     }
   }
   return cases;
+}
+
+bool matches(const step& s, byte_view packet, std::string& why) {
+  auto p = codec::decode(packet, codec::protocol_version::v5);
+  if (!p) {
+    why = "undecodable: " + to_hex(packet);
+    return false;
+  }
+  const codec::properties* props = nullptr;
+  reason_code code{};
+  if (const auto* d = std::get_if<codec::disconnect>(&*p);
+      d && s.what == step::kind::expect_disconnect) {
+    props = &d->props;
+    code = d->code;
+  } else if (const auto* c = std::get_if<codec::connack>(&*p);
+             c && s.what == step::kind::expect_connack) {
+    props = &c->props;
+    code = c->code;
+  } else {
+    why = "wrong packet: " + to_hex(packet);
+    return false;
+  }
+  if (static_cast<std::uint8_t>(code) != s.code || !props->reason_string ||
+      props->reason_string->empty()) {
+    why = "wrong code or no Reason String: " + to_hex(packet);
+    return false;
+  }
+  return true;
 }
 
 std::vector<std::string> statement_ids(const std::vector<test_case>& cases,

@@ -11,11 +11,25 @@
 namespace mqtk::conformance {
 
 struct step {
-  enum class kind { send, expect, expect_closed, expect_nothing, close, tick } what;
+  enum class kind {
+    send,
+    expect,
+    expect_disconnect, ///< a v5 DISCONNECT with reason `code` and a Reason String
+    expect_connack,    ///< a v5 CONNACK refusing with reason `code` and a Reason String
+    expect_closed,
+    expect_nothing,
+    close,
+    tick
+  } what;
   std::string client;
   buffer bytes;
   std::int64_t ms = 0;
+  std::uint8_t code = 0;
 };
+
+/// Whether `packet` (one whole v5 packet) is what an expect_disconnect/expect_connack step wants;
+/// otherwise `why` says what differs.
+bool matches(const step& s, byte_view packet, std::string& why);
 
 struct test_case {
   std::string file;

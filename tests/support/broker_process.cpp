@@ -118,6 +118,21 @@ buffer raw_client::read_exactly(std::size_t n, std::chrono::milliseconds timeout
   return out;
 }
 
+buffer raw_client::read_packet(std::chrono::milliseconds timeout) {
+  buffer out = read_exactly(1, timeout);
+  std::size_t length = 0;
+  for (int shift = 0; out.size() >= 1 && shift < 28; shift += 7) {
+    const auto b = read_exactly(1, timeout);
+    if (b.empty()) return out;
+    out.push_back(b[0]);
+    length |= std::size_t{b[0] & 0x7Fu} << shift;
+    if ((b[0] & 0x80) == 0) break;
+  }
+  const auto body = read_exactly(length, timeout);
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
 bool raw_client::closed_within(std::chrono::milliseconds timeout, buffer& extra) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (fd_ >= 0) {

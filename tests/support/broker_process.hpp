@@ -42,6 +42,8 @@ public:
   bool send(byte_view bytes);
   /// Reads until `n` bytes arrived or `timeout` passed; returns what arrived.
   buffer read_exactly(std::size_t n, std::chrono::milliseconds timeout);
+  /// Reads one whole MQTT packet (fixed header, then as many bytes as it announces).
+  buffer read_packet(std::chrono::milliseconds timeout);
   /// Whether the peer closed within `timeout` (bytes that arrive first are put in `extra`).
   bool closed_within(std::chrono::milliseconds timeout, buffer& extra);
   void close();

@@ -33,11 +33,19 @@ void state::send(connection& c, const codec::packet& p) {
   mark_ready(c);
 }
 
-void state::close(connection& c, std::optional<reason_code> disconnect_reason) {
+// v5 peers are told why with a Reason String: the rule they broke, or the reason's name. It is
+// left out when it would make the packet larger than the client accepts [MQTT-3.1.2-25].
+void state::close(connection& c, std::optional<reason_code> disconnect_reason,
+                  std::string_view why) {
   if (c.phase == connection::phase::closing) return;
   if (disconnect_reason && c.phase == connection::phase::connected &&
-      c.version() == codec::protocol_version::v5)
-    send(c, codec::disconnect{*disconnect_reason, {}});
+      c.version() == codec::protocol_version::v5) {
+    codec::disconnect d{*disconnect_reason, {}};
+    d.props.reason_string = std::string(why.empty() ? name(*disconnect_reason) : why);
+    const auto size = codec::encoded_size(d, c.version());
+    if (!size || *size > c.client_max_packet) d.props = {};
+    send(c, d);
+  }
   c.phase = connection::phase::closing;
   mark_ready(c);
   closing.push_back(c.id);
@@ -50,7 +58,7 @@ void state::protocol_error(connection& c, std::error_code ec) {
   auto rc = reason_for(ec);
   if (rc == reason_code::unspecified_error || rc == reason_code::unsupported_protocol_version)
     rc = reason_code::protocol_error;
-  close(c, rc);
+  close(c, rc, ec.message());
 }
 
 void state::connection_gone(connection& c, time_point now) {

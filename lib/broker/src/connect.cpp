@@ -47,7 +47,7 @@ void state::on_packet(connection& c, codec::packet& p, time_point now) {
 
 // A refused CONNECT gets a CONNACK in the version the client spoke, then the connection closes
 // [MQTT-3.2.2-7]. An unknown protocol level is answered in 3.1.1 form (0x01) [MQTT-3.1.2-2].
-void state::refuse(connection& c, protocol_version v, reason_code rc) {
+void state::refuse(connection& c, protocol_version v, reason_code rc, std::string_view why) {
   codec::connack ack{false, rc, {}};
   if (v == protocol_version::v311 || rc == reason_code::unsupported_protocol_version) {
     v = protocol_version::v311;
@@ -65,8 +65,10 @@ void state::refuse(connection& c, protocol_version v, reason_code rc) {
       ack.code = reason_code::server_unavailable;
       break;
     }
-  } else if (rc == reason_code::topic_alias_invalid || rc == reason_code::unspecified_error) {
-    ack.code = reason_code::protocol_error;
+  } else {
+    if (rc == reason_code::topic_alias_invalid || rc == reason_code::unspecified_error)
+      ack.code = reason_code::protocol_error;
+    ack.props.reason_string = std::string(why.empty() ? name(ack.code) : why);
   }
   c.decoder.set_version(v);
   ++st.protocol_errors;
@@ -97,7 +99,8 @@ std::optional<std::uint8_t> connect_level(const buffer& b) {
 void state::bad_connect(connection& c, std::error_code ec) {
   if (ec == errc::protocol_version_unsupported || ec == errc::protocol_name_invalid)
     return refuse(c, protocol_version::v311, reason_code::unsupported_protocol_version);
-  if (connect_level(c.first_bytes) == 5) return refuse(c, protocol_version::v5, reason_for(ec));
+  if (connect_level(c.first_bytes) == 5)
+    return refuse(c, protocol_version::v5, reason_for(ec), ec.message());
   ++st.protocol_errors;
   close(c, std::nullopt);
 }

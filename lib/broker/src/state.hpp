@@ -111,14 +111,15 @@ struct state {
   // Output (broker_core.cpp)
   void send(connection& c, const codec::packet& p);
   void mark_ready(connection& c);
-  void close(connection& c, std::optional<reason_code> disconnect_reason);
+  void close(connection& c, std::optional<reason_code> disconnect_reason,
+             std::string_view why = {});
   void protocol_error(connection& c, std::error_code ec);
   void connection_gone(connection& c, time_point now);
   void check_timers(time_point now);
   // Packets (connect.cpp, publish.cpp, subscribe.cpp)
   void on_packet(connection& c, codec::packet& p, time_point now);
   void on_connect(connection& c, codec::connect& p, time_point now);
-  void refuse(connection& c, codec::protocol_version v, reason_code rc);
+  void refuse(connection& c, codec::protocol_version v, reason_code rc, std::string_view why = {});
   void bad_connect(connection& c, std::error_code ec);
   session_state& attach_session(connection& c, const codec::connect& p, bool& present,
                                 time_point now);
