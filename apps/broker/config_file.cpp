@@ -97,6 +97,11 @@ result<file_settings> read_config_file(const std::string& path, std::string& err
       std::size_t v;
       if (!number(a, v) || !b.empty()) return bad("max_queued_messages needs a number");
       f.max_queued = v;
+    } else if (key == "max_keepalive") {
+      std::uint16_t v;
+      if (!number(a, v) || v == 0 || !b.empty())
+        return bad("max_keepalive needs seconds from 1 to 65535");
+      f.max_keep_alive = v;
     } else if (key == "sys_interval") {
       unsigned v;
       if (!number(a, v) || !b.empty()) return bad("sys_interval needs seconds");

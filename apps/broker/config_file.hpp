@@ -19,6 +19,7 @@ struct file_settings {
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
   std::optional<unsigned> sys_interval;
+  std::optional<std::uint16_t> max_keep_alive;
 };
 
 /// Reads `path`. Errors name the file, the line and the key: unknown keys, bad values, and keys

@@ -45,6 +45,7 @@ struct raw_options {
   std::optional<std::size_t> max_queued;
   std::optional<std::uint16_t> receive_maximum;
   std::optional<unsigned> sys_interval;
+  std::optional<std::uint16_t> max_keep_alive;
   bool drop_when_full = false;
   bool verbose = false;
 };
@@ -83,7 +84,8 @@ void define(CLI::App& app, raw_options& o) {
   app.add_flag(
       "--drop-when-full", o.drop_when_full,
       "Drop messages for a full client queue (mosquitto's way) instead of pausing publishers");
-  app.add_flag("-v,--verbose", o.verbose, "Log each connection to stderr");
+  app.add_flag("-v,--verbose", o.verbose,
+               "Log each connection and client to stderr (dropped messages are always logged)");
 }
 
 std::optional<settings> to_settings(const raw_options& o, std::string& error) {
@@ -99,6 +101,8 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (f.max_inflight) lim.max_inflight = *f.max_inflight;
   if (f.max_queued) lim.max_queued_messages = *f.max_queued;
   if (f.sys_interval) s.core.sys_interval = std::chrono::seconds(*f.sys_interval);
+  if (f.max_keep_alive) lim.max_keep_alive = *f.max_keep_alive;
+  if (o.max_keep_alive) lim.max_keep_alive = *o.max_keep_alive;
   if (o.max_packet_size) lim.max_packet_size = *o.max_packet_size;
   if (o.max_inflight) lim.max_inflight = *o.max_inflight;
   if (o.max_queued) lim.max_queued_messages = *o.max_queued;
@@ -134,6 +138,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
     }
   if (!o.port_file.empty()) s.port_file = o.port_file;
   s.verbose = o.verbose;
+  s.core.log_connections = o.verbose;
   return s;
 }
 

@@ -3,56 +3,10 @@
 // and a slow subscriber that must pause its publisher instead of losing messages.
 #include <catch2/catch.hpp>
 
-#include "mqtk/broker/broker_core.hpp"
-#include "mqtk/codec/decoder.hpp"
-#include "mqtk/codec/encoder.hpp"
+#include "harness.hpp"
 
 using namespace mqtk;
-using namespace mqtk::broker;
-using namespace mqtk::codec;
-
-namespace {
-
-struct harness {
-  broker_core core;
-  session::time_point now{};
-  explicit harness(config c) : core(std::move(c)) {}
-
-  connection_id connect(std::string id, protocol_version v = protocol_version::v5) {
-    const auto c = core.on_accept(now).value();
-    codec::connect p;
-    p.version = v;
-    p.client_id = std::move(id);
-    send(c, p, v);
-    return c;
-  }
-  void send(connection_id c, const packet& p, protocol_version v = protocol_version::v5) {
-    buffer b;
-    REQUIRE(encode(p, v, b));
-    core.on_bytes(c, b, now);
-  }
-  std::vector<packet> received(connection_id c, protocol_version v = protocol_version::v5) {
-    std::vector<packet> out;
-    for (const auto id : core.take_ready()) {
-      if (id != c) continue;
-      buffer b;
-      core.take_output(id, b);
-      stream_decoder d(v);
-      d.feed(b);
-      while (auto p = d.next().value())
-        out.push_back(*p);
-    }
-    return out;
-  }
-};
-
-config quiet() {
-  config c;
-  c.sys_interval = session::duration::zero();
-  return c;
-}
-
-} // namespace
+using namespace mqtk::testing;
 
 TEST_CASE("a QoS 2 flood without PUBREL ends with DISCONNECT 0x93 [MQTT-3.3.4-9]", "[flood]") {
   harness h(quiet());

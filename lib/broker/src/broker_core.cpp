@@ -103,6 +103,7 @@ void state::check_timers(time_point now) {
   }
   for (auto* s : expired)
     end_session(*s);
+  log_drops();
   if (cfg.sys_interval != duration::zero() && now >= next_sys) {
     publish_sys(now);
     next_sys = now + cfg.sys_interval;
@@ -162,6 +163,9 @@ void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
 void broker_core::on_closed(connection_id id, time_point now) {
   const auto it = s_->conns.find(id);
   if (it == s_->conns.end()) return;
+  if (s_->cfg.log_connections && it->second->sess)
+    s_->log.push_back("client " + it->second->sess->client_id + " disconnected" +
+                      (it->second->send_will ? "" : " cleanly"));
   s_->connection_gone(*it->second, now);
   s_->conns.erase(it);
 }
@@ -201,6 +205,12 @@ std::vector<connection_id> broker_core::take_closing() {
 bool broker_core::wants_read(connection_id id) const {
   const auto* c = s_->find(id);
   return c != nullptr && !c->paused && c->phase != connection::phase::closing;
+}
+
+std::vector<std::string> broker_core::take_log() {
+  std::vector<std::string> r;
+  std::swap(r, s_->log);
+  return r;
 }
 
 std::vector<connection_id> broker_core::take_resumed() {

@@ -129,7 +129,12 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   session_state& s = attach_session(c, p, present, now);
   c.phase = connection::phase::connected;
   buffer().swap(c.first_bytes);
-  c.keep_alive = std::chrono::seconds(p.keep_alive);
+  std::uint16_t keep_alive = p.keep_alive;
+  if (const auto max = cfg.lim.max_keep_alive; max != 0 && (keep_alive == 0 || keep_alive > max)) {
+    keep_alive = max;
+    if (v == protocol_version::v5) ack.props.server_keep_alive = max; // [MQTT-3.2.2-21]
+  }
+  c.keep_alive = std::chrono::seconds(keep_alive);
   c.will = std::move(p.will);
   c.send_will = true;
   c.decoder.set_max_packet_size(cfg.lim.max_packet_size);
@@ -145,6 +150,9 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
       ack.props.session_expiry_interval = cfg.lim.max_session_expiry;
   }
   send(c, ack);
+  if (cfg.log_connections)
+    log.push_back("client " + s.client_id + " connected (MQTT " + std::string(codec::to_string(v)) +
+                  (present ? ", session resumed)" : ")"));
   resend(s, now);
   drain(s, now);
 }

@@ -20,7 +20,13 @@ std::size_t state::window(const connection& c) const {
 void state::accept(message_ptr msg, session_state* from, time_point now) {
   // A retained message replaces the topic's previous one; an empty one clears it and is still
   // delivered to current subscribers [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-7].
-  if (msg->retain) retained.set(msg);
+  if (msg->retain) {
+    retained.set(msg);
+    if (msg->props.message_expiry_interval && !msg->payload.empty())
+      retained_expiry[msg->topic] = now + std::chrono::seconds(*msg->props.message_expiry_interval);
+    else
+      retained_expiry.erase(msg->topic);
+  }
   route(msg, from, now);
 }
 
@@ -84,8 +90,19 @@ void state::route(const message_ptr& msg, session_state* from, time_point now) {
   publisher = nullptr;
 }
 
-void state::drop(const char*) {
+// Every drop is counted ($SYS) and logged, summed per reason once per tick so that a flood of
+// drops cannot become a flood of log lines.
+void state::drop(std::string_view why) {
   ++st.publish_dropped;
+  auto it = drops_since_tick.find(why);
+  if (it == drops_since_tick.end()) it = drops_since_tick.emplace(std::string(why), 0).first;
+  ++it->second;
+}
+
+void state::log_drops() {
+  for (const auto& [why, n] : drops_since_tick)
+    log.push_back("dropped " + std::to_string(n) + (n == 1 ? " message: " : " messages: ") + why);
+  drops_since_tick.clear();
 }
 
 void state::deliver(session_state& s, outgoing o, time_point now) {

@@ -106,6 +106,9 @@ struct state {
   time_point next_sys{};
   topic::match_result scratch;
   connection* publisher = nullptr; // whose PUBLISH is being routed, for backpressure
+  std::vector<std::string> log;
+  std::map<std::string, std::uint64_t, std::less<>> drops_since_tick; // reason -> count
+  std::unordered_map<std::string, time_point> retained_expiry;        // topic -> when it expires
 
   connection* find(connection_id c);
   // Output (broker_core.cpp)
@@ -142,7 +145,8 @@ struct state {
   void note_congestion(session_state& s, connection* publisher);
   void relieve(session_state& s);
   std::size_t window(const connection& c) const;
-  void drop(const char* why);
+  void drop(std::string_view why);
+  void log_drops();
   // $SYS (sys_topics.cpp)
   void publish_sys(time_point now);
 };

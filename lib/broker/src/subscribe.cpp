@@ -41,7 +41,18 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
     found.clear();
     retained.find(r.filter, found);
     for (auto& m : found) {
+      std::optional<time_point> expires;
+      if (const auto e = retained_expiry.find(m->topic); e != retained_expiry.end()) {
+        if (now >= e->second) { // expired: forget it rather than deliver it [MQTT-3.3.2-5]
+          retained_expiry.erase(e);
+          retained.set(std::make_shared<const codec::publish>(
+              codec::publish{m->topic, {}, 0, 0, true, false, {}}));
+          continue;
+        }
+        expires = e->second;
+      }
       outgoing o;
+      o.expires_at = expires;
       o.qos = std::min(m->qos, r.options.qos);
       o.retain = true; // retained messages sent on subscribe keep RETAIN [MQTT-3.3.1-8]
       if (sub_id != 0) o.sub_ids.push_back(sub_id);

@@ -45,6 +45,7 @@ struct server::impl {
   // into it without blocking, so an idle connection holds no read buffer (DESIGN.md §2).
   std::vector<std::uint8_t> scratch = std::vector<std::uint8_t>(256 * 1024);
   std::function<void(const std::string&)> log;
+  bool log_sockets = false;
   std::function<void()> on_drained;
   bool stopping = false;
 
@@ -54,7 +55,7 @@ struct server::impl {
     auto c = std::make_shared<connection_io>(std::move(s));
     c->id = *id;
     conns.emplace(*id, c);
-    if (log) log("connection " + std::to_string(*id) + " opened");
+    if (log_sockets) log("connection " + std::to_string(*id) + " opened");
     wait_read(c);
   }
 
@@ -115,7 +116,7 @@ struct server::impl {
     c->socket.close(ignored);
     core.on_closed(c->id, now());
     conns.erase(c->id);
-    if (log) log("connection " + std::to_string(c->id) + " closed");
+    if (log_sockets) log("connection " + std::to_string(c->id) + " closed");
     pump();
     if (stopping && conns.empty() && on_drained) std::exchange(on_drained, nullptr)();
   }
@@ -138,8 +139,10 @@ struct server::impl {
                       });
   }
 
-  // Hands every pending effect of the core to the sockets.
+  // Hands every pending effect of the core to the sockets (and its log lines to the logger).
   void pump() {
+    for (const auto& line : core.take_log())
+      if (log) log(line);
     for (const auto id : core.take_ready())
       if (const auto it = conns.find(id); it != conns.end()) write(it->second);
     for (const auto id : core.take_closing()) {
@@ -207,8 +210,9 @@ void server::shutdown(std::function<void()> done) {
   impl_->pump();
 }
 
-void server::set_logger(std::function<void(const std::string&)> log) {
+void server::set_logger(std::function<void(const std::string&)> log, bool connections) {
   impl_->log = std::move(log);
+  impl_->log_sockets = connections && impl_->log;
 }
 
 } // namespace mqtk::broker

@@ -56,6 +56,9 @@ public:
   std::vector<connection_id> take_closing();
   /// False while `c` must not be read: it published into a full subscriber queue (backpressure).
   bool wants_read(connection_id c) const;
+  /// Log lines since the last call (dropped messages, and client events when
+  /// config::log_connections is set).
+  std::vector<std::string> take_log();
   /// Connections whose reading may resume, since the last call.
   std::vector<connection_id> take_resumed();
   /// How often the transport must call on_tick(): it bounds the error of every timer.

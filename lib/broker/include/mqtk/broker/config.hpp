@@ -29,6 +29,9 @@ struct limits {
   std::size_t max_connections = 100'000;
   /// Time a new connection has to send CONNECT.
   session::duration connect_timeout = std::chrono::seconds(10);
+  /// Largest keep-alive accepted, in seconds (0: any). A v5 client asking for more, or for none,
+  /// is told this value as Server Keep Alive [MQTT-3.2.2-21].
+  std::uint16_t max_keep_alive = 0;
   /// Largest Session Expiry Interval granted, in seconds.
   std::uint32_t max_session_expiry = 0xFFFFFFFF;
   /// mosquitto's behaviour: drop messages for a full queue instead of pausing publishers.
@@ -41,6 +44,8 @@ struct config {
   /// Interval of the $SYS/broker/... statistics (0: off).
   session::duration sys_interval = std::chrono::seconds(10);
   std::string version_string = "mqtk-broker";
+  /// Log each client's connect and disconnect (take_log()); drops are always logged.
+  bool log_connections = false;
 };
 
 } // namespace mqtk::broker

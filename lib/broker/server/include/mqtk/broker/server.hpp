@@ -33,8 +33,9 @@ public:
   void start();
   /// Sends v5 clients DISCONNECT 0x8B, flushes, closes everything; `done` runs when all closed.
   void shutdown(std::function<void()> done);
-  /// Called with each log line when per-connection logging is on (-v).
-  void set_logger(std::function<void(const std::string&)> log);
+  /// Where log lines go: the core's (drops; client events if config::log_connections) and, when
+  /// `connections` is set, one line per socket opened and closed.
+  void set_logger(std::function<void(const std::string&)> log, bool connections = false);
 
   struct impl;
 

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// broker_core features checked through decoded packets: keep-alive ceiling, retained message
+// expiry, and the log of drops and client events.
+#include "harness.hpp"
+
+using namespace mqtk;
+using namespace mqtk::testing;
+using namespace std::chrono_literals;
+
+TEST_CASE("a keep-alive over the ceiling is replaced by Server Keep Alive [MQTT-3.2.2-21]",
+          "[keepalive]") {
+  auto cfg = quiet();
+  cfg.lim.max_keep_alive = 30;
+  harness h(cfg);
+  const auto c = h.core.on_accept(h.now).value();
+  codec::connect p;
+  p.client_id = "k";
+  p.keep_alive = 0; // asks for no keep-alive at all
+  h.send(c, p);
+  const auto got = h.received(c);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).props.server_keep_alive == 30);
+  h.now += 44s;
+  h.core.on_tick(h.now);
+  CHECK(h.core.take_closing().empty());
+  h.now += 1s; // 45 s: one and a half periods of 30 s
+  h.core.on_tick(h.now);
+  CHECK(h.core.take_closing() == std::vector<connection_id>{c});
+}
+
+TEST_CASE("a retained message expires; before that it carries the remaining interval "
+          "[MQTT-3.3.2-5] [MQTT-3.3.2-6]",
+          "[retained]") {
+  harness h(quiet());
+  const auto pub = h.connect("p");
+  publish m{"r", "x", 0, 0, true, false, {}};
+  m.props.message_expiry_interval = 10;
+  h.send(pub, m);
+  h.now += 4s;
+  const auto early = h.connect("early");
+  h.received(early);
+  h.send(early, subscribe{1, {{"r", {0}}}, {}});
+  const auto got = h.received(early);
+  REQUIRE(got.size() == 2);
+  CHECK(std::get<publish>(got[1]).props.message_expiry_interval == 6);
+  h.now += 7s;
+  const auto late = h.connect("late");
+  h.received(late);
+  h.send(late, subscribe{1, {{"r", {0}}}, {}});
+  CHECK(h.received(late).size() == 1); // the SUBACK only
+}
+
+TEST_CASE("drops are logged once per tick with their reason; client events when asked", "[log]") {
+  auto cfg = quiet();
+  cfg.lim.max_inflight = 1;
+  cfg.lim.max_queued_messages = 1;
+  cfg.lim.drop_when_full = true;
+  cfg.log_connections = true;
+  harness h(cfg);
+  const auto sub = h.connect("slow");
+  h.send(sub, subscribe{1, {{"t", {1}}}, {}});
+  const auto pub = h.connect("fast");
+  for (std::uint16_t id = 1; id <= 5; ++id)
+    h.send(pub, publish{"t", "x", id, 1, false, false, {}});
+  h.core.on_tick(h.now);
+  const auto log = h.core.take_log();
+  const auto has = [&](const std::string& line) {
+    return std::find(log.begin(), log.end(), line) != log.end();
+  };
+  CHECK(has("client slow connected (MQTT 5.0)"));
+  CHECK(has("dropped 3 messages: queue full"));
+  CHECK(h.core.statistics().publish_dropped == 3);
+}
