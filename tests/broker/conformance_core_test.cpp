@@ -47,10 +47,11 @@ private:
       const auto ready = core_.take_ready();
       const auto closing = core_.take_closing();
       if (ready.empty() && closing.empty()) return;
-      buffer out;
+      output out;
       for (const auto id : ready) {
         core_.take_output(id, out);
-        inbox_[id].insert(inbox_[id].end(), out.begin(), out.end());
+        const auto bytes = out.flatten();
+        inbox_[id].insert(inbox_[id].end(), bytes.begin(), bytes.end());
       }
       closing_.insert(closing.begin(), closing.end());
     }

@@ -3,6 +3,8 @@
 // expiry, and the log of drops and client events.
 #include "harness.hpp"
 
+#include <map>
+
 using namespace mqtk;
 using namespace mqtk::testing;
 using namespace std::chrono_literals;
@@ -70,4 +72,29 @@ TEST_CASE("drops are logged once per tick with their reason; client events when 
   CHECK(has("client slow connected (MQTT 5.0)"));
   CHECK(has("dropped 3 messages: queue full"));
   CHECK(h.core.statistics().publish_dropped == 3);
+}
+
+TEST_CASE("a large payload is shared by every subscriber's output, not copied (DESIGN.md §2)",
+          "[fanout]") {
+  harness h(quiet());
+  const auto a = h.connect("a");
+  const auto b = h.connect("b", codec::protocol_version::v311);
+  h.send(a, subscribe{1, {{"big", {0}}}, {}});
+  h.send(b, subscribe{1, {{"big", {1}}}, {}}, codec::protocol_version::v311);
+  h.received(a), h.received(b, codec::protocol_version::v311);
+  const auto pub = h.connect("p");
+  h.send(pub, publish{"big", std::string(4096, 'z'), 0, 0, false, false, {}});
+  std::map<connection_id, output> outs;
+  for (const auto id : h.core.take_ready())
+    h.core.take_output(id, outs[id]);
+  REQUIRE(outs[a].splices.size() == 1);
+  REQUIRE(outs[b].splices.size() == 1);
+  CHECK(outs[a].splices[0].message.get() == outs[b].splices[0].message.get());
+  // What goes on the wire is still each subscriber's own, complete packet.
+  const auto pa = codec::decode(outs[a].flatten(), codec::protocol_version::v5);
+  const auto pb = codec::decode(outs[b].flatten(), codec::protocol_version::v311);
+  REQUIRE(pa);
+  REQUIRE(pb);
+  CHECK(std::get<publish>(*pa).payload.size() == 4096);
+  CHECK(std::get<publish>(*pb).qos == 0);
 }

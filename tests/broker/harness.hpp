@@ -8,6 +8,8 @@
 #include "mqtk/codec/decoder.hpp"
 #include "mqtk/codec/encoder.hpp"
 
+#include <map>
+
 namespace mqtk::testing {
 
 using namespace mqtk::broker;
@@ -32,18 +34,21 @@ struct harness {
     core.on_bytes(c, b, now);
   }
   std::vector<packet> received(connection_id c, protocol_version v = protocol_version::v5) {
-    std::vector<packet> out;
-    for (const auto id : core.take_ready()) {
-      if (id != c) continue;
-      buffer b;
-      core.take_output(id, b);
-      stream_decoder d(v);
-      d.feed(b);
-      while (auto p = d.next().value())
-        out.push_back(*p);
+    for (const auto id : core.take_ready()) { // keep every connection's bytes, not only c's
+      output o;
+      core.take_output(id, o);
+      const buffer b = o.flatten();
+      inbox[id].insert(inbox[id].end(), b.begin(), b.end());
     }
+    std::vector<packet> out;
+    stream_decoder d(v);
+    d.feed(inbox[c]);
+    while (auto p = d.next().value())
+      out.push_back(*p);
+    inbox[c].clear();
     return out;
   }
+  std::map<connection_id, buffer> inbox;
 };
 
 inline config quiet() {

@@ -39,3 +39,14 @@ TEST_CASE("forwarding to a 3.1.1 subscriber drops properties", "[forward]") {
   CHECK(encode_forward(m, forward_fields{0, 1, false, false, {}, {}}, protocol_version::v311, out)
             .error() == errc::packet_id_zero);
 }
+
+TEST_CASE("the forwarded head plus the payload is the whole forwarded packet", "[forward]") {
+  publish m{"a/b", std::string(3000, 'p'), 0, 1, false, false, {}};
+  m.props.user_properties = {{"k", "v"}};
+  const forward_fields f{7, 1, true, false, {}, {}};
+  buffer whole, head;
+  REQUIRE(encode_forward(m, f, protocol_version::v5, whole));
+  REQUIRE(encode_forward_head(m, f, protocol_version::v5, head));
+  head.insert(head.end(), m.payload.begin(), m.payload.end());
+  CHECK(head == whole);
+}

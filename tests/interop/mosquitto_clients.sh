@@ -87,6 +87,20 @@ takeover() {
 }
 check "a second client with the same id takes the session over" takeover
 
+fan_out_large() {
+  head -c 65536 /dev/urandom >"$work/big"
+  local pids=()
+  for i in 1 2 3; do
+    $T mosquitto_sub -p "$port" -t big -C 1 -N -q 1 >"$work/big.$i" &
+    pids+=($!)
+  done
+  sleep 0.4
+  $T mosquitto_pub -p "$port" -t big -f "$work/big" -q 1
+  wait "${pids[@]}" && cmp -s "$work/big" "$work/big.1" && cmp -s "$work/big" "$work/big.2" &&
+    cmp -s "$work/big" "$work/big.3"
+}
+check "a 64 KiB binary payload reaches three subscribers byte for byte" fan_out_large
+
 no_loss() { # COUNT QOS
   local out="$work/load-$2"
   sub_then "$out" -q "$2" -t "load/$2" -C "$1"

@@ -29,7 +29,7 @@ void state::mark_ready(connection& c) {
 
 void state::send(connection& c, const codec::packet& p) {
   if (c.phase == connection::phase::closing) return;
-  if (auto r = codec::encode(p, c.version(), c.out); !r) return; // validated before; never fails
+  if (auto r = codec::encode(p, c.version(), c.out.bytes); !r) return; // validated; never fails
   mark_ready(c);
 }
 
@@ -187,7 +187,21 @@ std::vector<connection_id> broker_core::take_ready() {
   return r;
 }
 
-void broker_core::take_output(connection_id id, buffer& out) {
+buffer output::flatten() const {
+  buffer all;
+  all.reserve(size());
+  std::size_t from = 0;
+  for (const auto& s : splices) {
+    all.insert(all.end(), bytes.begin() + static_cast<std::ptrdiff_t>(from),
+               bytes.begin() + static_cast<std::ptrdiff_t>(s.at));
+    all.insert(all.end(), s.message->payload.begin(), s.message->payload.end());
+    from = s.at;
+  }
+  all.insert(all.end(), bytes.begin() + static_cast<std::ptrdiff_t>(from), bytes.end());
+  return all;
+}
+
+void broker_core::take_output(connection_id id, output& out) {
   out.clear();
   connection* c = s_->find(id);
   if (c == nullptr) return;

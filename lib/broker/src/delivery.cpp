@@ -11,6 +11,9 @@ namespace mqtk::broker::detail {
 namespace {
 // Bytes waiting in a connection's output before it counts as congested.
 constexpr std::size_t out_limit = 1024 * 1024;
+// Payloads from this size on are shared between subscribers instead of copied (DESIGN.md §2);
+// smaller ones are cheaper to copy than to reference.
+constexpr std::size_t share_from = 1024;
 } // namespace
 
 std::size_t state::window(const connection& c) const {
@@ -155,7 +158,13 @@ bool state::transmit(session_state& s, outgoing& o, bool dup, time_point now) {
     drop("larger than the client's Maximum Packet Size");
     return false;
   }
-  if (!codec::encode_forward(*o.msg, f, c.version(), c.out)) return false;
+  if (o.msg->payload.size() >= share_from) {
+    if (!codec::encode_forward_head(*o.msg, f, c.version(), c.out.bytes)) return false;
+    c.out.splices.push_back({c.out.bytes.size(), o.msg});
+    c.out.shared_bytes += o.msg->payload.size();
+  } else if (!codec::encode_forward(*o.msg, f, c.version(), c.out.bytes)) {
+    return false;
+  }
   ++st.messages_sent;
   mark_ready(c);
   return true;

@@ -69,7 +69,7 @@ struct connection {
   connection_id id = 0;
   enum class phase { awaiting_connect, connected, closing } phase = phase::awaiting_connect;
   codec::stream_decoder decoder;
-  buffer out;
+  output out;
   bool listed_ready = false;
   time_point last_receive{};
   duration keep_alive{};

@@ -17,10 +17,14 @@ void write_props(detail::writer& w, const publish& m, const forward_fields& f) {
   detail::write_properties(w, p);
 }
 
-void body(detail::writer& w, const publish& m, const forward_fields& f, protocol_version v) {
+void head(detail::writer& w, const publish& m, const forward_fields& f, protocol_version v) {
   w.string(m.topic);
   if (f.qos > 0) w.u16(f.packet_id);
   if (v == protocol_version::v5) write_props(w, m, f);
+}
+
+void body(detail::writer& w, const publish& m, const forward_fields& f, protocol_version v) {
+  head(w, m, f, v);
   w.raw(m.payload);
 }
 
@@ -42,8 +46,9 @@ result<std::size_t> forward_size(const publish& m, const forward_fields& f, prot
   return 1 + varint::size(*n) + std::size_t{*n};
 }
 
-result<void> encode_forward(const publish& m, const forward_fields& f, protocol_version v,
-                            buffer& out) {
+namespace {
+result<void> encode(const publish& m, const forward_fields& f, protocol_version v, buffer& out,
+                    bool with_payload) {
   auto n = body_size(m, f, v);
   if (!n) return unexpected(n.error());
   const bool dup = f.dup && f.qos > 0;
@@ -51,8 +56,22 @@ result<void> encode_forward(const publish& m, const forward_fields& f, protocol_
       static_cast<std::uint8_t>(0x30 | (dup ? 0x08 : 0) | f.qos << 1 | (f.retain ? 1 : 0)));
   varint::append(*n, out);
   detail::writer w(&out);
-  body(w, m, f, v);
+  if (with_payload)
+    body(w, m, f, v);
+  else
+    head(w, m, f, v);
   return {};
+}
+} // namespace
+
+result<void> encode_forward(const publish& m, const forward_fields& f, protocol_version v,
+                            buffer& out) {
+  return encode(m, f, v, out, true);
+}
+
+result<void> encode_forward_head(const publish& m, const forward_fields& f, protocol_version v,
+                                 buffer& out) {
+  return encode(m, f, v, out, false);
 }
 
 } // namespace mqtk::codec

@@ -25,7 +25,8 @@ struct connection_io {
   explicit connection_io(stream::socket s) : socket(std::move(s)) {}
   stream::socket socket;
   connection_id id = 0;
-  buffer writing;
+  output writing;
+  std::vector<asio::const_buffer> gather; // reused: writing's pieces in order
   bool write_pending = false;
   bool read_pending = false;
   bool close_after_write = false;
@@ -129,14 +130,26 @@ struct server::impl {
       return;
     }
     c->write_pending = true;
-    asio::async_write(c->socket, asio::buffer(c->writing),
-                      [this, c](std::error_code ec, std::size_t) {
-                        c->write_pending = false;
-                        if (c->closed) return;
-                        if (ec) return gone(c);
-                        write(c);
-                        pump();
-                      });
+    gather_of(c->writing, c->gather);
+    asio::async_write(c->socket, c->gather, [this, c](std::error_code ec, std::size_t) {
+      c->write_pending = false;
+      if (c->closed) return;
+      if (ec) return gone(c);
+      write(c);
+      pump();
+    });
+  }
+
+  // One gather write: the bytes, with each shared payload between them at its offset.
+  static void gather_of(const output& o, std::vector<asio::const_buffer>& g) {
+    g.clear();
+    std::size_t from = 0;
+    for (const auto& s : o.splices) {
+      if (s.at > from) g.emplace_back(o.bytes.data() + from, s.at - from);
+      g.emplace_back(s.message->payload.data(), s.message->payload.size());
+      from = s.at;
+    }
+    if (o.bytes.size() > from) g.emplace_back(o.bytes.data() + from, o.bytes.size() - from);
   }
 
   // Hands every pending effect of the core to the sockets (and its log lines to the logger).

@@ -12,6 +12,7 @@
 
 #include "mqtk/broker/config.hpp"
 #include "mqtk/broker/stats.hpp"
+#include "mqtk/codec/packets.hpp"
 #include "mqtk/core/bytes.hpp"
 #include "mqtk/session/time.hpp"
 
@@ -23,6 +24,29 @@ using session::time_point;
 namespace detail {
 struct state;
 }
+
+/// A connection's pending bytes: `bytes`, with shared payloads spliced in. A payload of a large
+/// message is not copied per subscriber: each splice holds a reference to the one message and
+/// goes out between bytes[..at) and bytes[at..) in a gather write.
+struct output {
+  struct splice {
+    std::size_t at;
+    std::shared_ptr<const codec::publish> message;
+  };
+  buffer bytes;
+  std::vector<splice> splices;
+  std::size_t shared_bytes = 0;
+
+  bool empty() const noexcept { return bytes.empty() && splices.empty(); }
+  std::size_t size() const noexcept { return bytes.size() + shared_bytes; }
+  void clear() noexcept {
+    bytes.clear();
+    splices.clear();
+    shared_bytes = 0;
+  }
+  /// Everything in order, as one buffer (tests, traces).
+  buffer flatten() const;
+};
 
 /// The broker's protocol core. For each accepted connection the transport calls on_accept(), then
 /// on_bytes() with what it reads while wants_read() is true, writes what take_output() gives for
@@ -50,8 +74,8 @@ public:
 
   /// Connections with bytes to write, each once, since the last call.
   std::vector<connection_id> take_ready();
-  /// Moves `c`'s pending bytes into `out` (cleared first).
-  void take_output(connection_id c, buffer& out);
+  /// Moves `c`'s pending output into `out` (cleared first); buffers are swapped, not copied.
+  void take_output(connection_id c, output& out);
   /// Connections to close once their output is written.
   std::vector<connection_id> take_closing();
   /// False while `c` must not be read: it published into a full subscriber queue (backpressure).

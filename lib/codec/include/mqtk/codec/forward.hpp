@@ -31,5 +31,10 @@ result<std::size_t> forward_size(const publish& message, const forward_fields& f
 /// properties. In 3.1.1 the properties are left out.
 result<void> encode_forward(const publish& message, const forward_fields& f, protocol_version v,
                             buffer& out);
+/// The same without the payload: the fixed header (whose Remaining Length counts the payload),
+/// topic, packet id and properties. The caller sends `message.payload` right after, so that one
+/// payload can serve every subscriber.
+result<void> encode_forward_head(const publish& message, const forward_fields& f,
+                                 protocol_version v, buffer& out);
 
 } // namespace mqtk::codec
