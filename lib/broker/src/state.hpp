@@ -61,7 +61,9 @@ struct session_state {
   std::unordered_set<std::uint16_t> inbound_qos2; // PUBREC sent, PUBREL awaited
   std::uint32_t expiry = 0;                       // seconds after disconnect; 0xFFFFFFFF: never
   std::optional<time_point> expires_at;
-  std::optional<codec::will_message> delayed_will;
+  // Design: wills live on the heap. A will_message with its properties is ~700 bytes, and an
+  // inline optional would cost every idle connection and session that much.
+  std::unique_ptr<codec::will_message> delayed_will;
   std::optional<time_point> will_at;
 };
 
@@ -75,7 +77,7 @@ struct connection {
   duration keep_alive{};
   time_point connect_deadline{};
   session_state* sess = nullptr;
-  std::optional<codec::will_message> will;
+  std::unique_ptr<codec::will_message> will;
   bool send_will = true; // cleared by a normal DISCONNECT [MQTT-3.14.4-3]
   topic::inbound_aliases aliases;
   std::uint16_t client_receive_maximum = 65'535;
