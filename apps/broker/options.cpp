@@ -46,6 +46,7 @@ struct raw_options {
   std::optional<std::uint16_t> receive_maximum;
   std::optional<unsigned> sys_interval;
   std::optional<std::uint16_t> max_keep_alive;
+  std::optional<std::size_t> max_connections;
   bool drop_when_full = false;
   bool verbose = false;
 };
@@ -81,6 +82,15 @@ void define(CLI::App& app, raw_options& o) {
   app.add_option("--sys-interval", o.sys_interval,
                  "Seconds between $SYS updates; 0 turns them off (default 10)")
       ->type_name("SECONDS");
+  app.add_option(
+         "--max-keep-alive", o.max_keep_alive,
+         "Largest keep-alive accepted; MQTT 5 clients asking for more (or none) are told this")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--max-connections", o.max_connections,
+                 "Simultaneous connections; more are closed at once (default 100000)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 10000000));
   app.add_flag(
       "--drop-when-full", o.drop_when_full,
       "Drop messages for a full client queue (mosquitto's way) instead of pausing publishers");
@@ -103,6 +113,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (f.sys_interval) s.core.sys_interval = std::chrono::seconds(*f.sys_interval);
   if (f.max_keep_alive) lim.max_keep_alive = *f.max_keep_alive;
   if (o.max_keep_alive) lim.max_keep_alive = *o.max_keep_alive;
+  if (o.max_connections) lim.max_connections = *o.max_connections;
   if (o.max_packet_size) lim.max_packet_size = *o.max_packet_size;
   if (o.max_inflight) lim.max_inflight = *o.max_inflight;
   if (o.max_queued) lim.max_queued_messages = *o.max_queued;

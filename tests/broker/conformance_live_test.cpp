@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "broker_process.hpp"
+#include "mqtk/codec/decoder.hpp"
 #include "runner.hpp"
 
 using namespace mqtk;
@@ -80,4 +81,21 @@ TEST_CASE("conformance tables against the running broker", "[conformance][live]"
       CHECK(broker.stop() == 0);
     }
   }
+}
+
+TEST_CASE("SIGTERM: v5 clients get DISCONNECT 0x8B, then the broker exits 0", "[live][shutdown]") {
+  broker_process broker(MQTK_BROKER_BIN, {"--sys-interval", "0"});
+  raw_client v5(broker.port());
+  raw_client v311(broker.port());
+  v5.send(from_hex("10 0e 00 04 4d 51 54 54 05 02 00 3c 00 00 01 61").value());
+  v311.send(from_hex("10 0d 00 04 4d 51 54 54 04 02 00 3c 00 01 62").value());
+  REQUIRE(v5.read_packet(3000ms).size() > 2);                     // CONNACK
+  REQUIRE(to_hex(v311.read_exactly(4, 3000ms)) == "20 02 00 00"); // CONNACK
+  CHECK(broker.stop() == 0);
+  const auto d = codec::decode(v5.read_packet(3000ms), codec::protocol_version::v5);
+  REQUIRE(d);
+  CHECK(std::get<codec::disconnect>(*d).code == reason_code::server_shutting_down);
+  buffer extra;
+  CHECK(v311.closed_within(3000ms, extra));
+  CHECK(to_hex(extra) == "");
 }

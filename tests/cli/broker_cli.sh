@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# mqtk-broker's command line: README and --help agree, exit codes, messages that name the problem.
+# usage: broker_cli.sh PATH/TO/mqtk-broker PATH/TO/README.md
+set -uo pipefail
+broker=$1
+readme=$2
+passed=0
+failed=0
+check() {
+  if eval "$2"; then passed=$((passed + 1)); echo "ok - $1"; else failed=$((failed + 1)); echo "not ok - $1"; fi
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+help=$("$broker" --help)
+check "--help exits 0" '"$broker" --help >/dev/null'
+check "--version names the version and transports" '"$broker" --version | grep -q "mqtk-broker [0-9].*tcp, unix"'
+check "-h is not help (it is a host elsewhere in mqtk)" '! "$broker" -h >/dev/null 2>&1'
+# Every --flag in the README's broker section is a real option.
+for flag in $(sed -n '/^## mqtk-broker/,/^## Building/p' "$readme" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+  check "README flag $flag is in --help" 'grep -q -- "$flag" <<<"$help"'
+done
+check "an unknown flag exits 2" '"$broker" --no-such-flag 2>/dev/null; [ $? -eq 2 ]'
+printf 'listener 0\nfrobnicate yes\n' >"$work/bad.conf"
+check "an unknown config key exits 2 naming file, line and key" \
+  'out=$("$broker" -c "$work/bad.conf" 2>&1); [ $? -eq 2 ] && grep -q "bad.conf:2: unknown key .frobnicate." <<<"$out"'
+printf 'listener 0\ncertfile /x\n' >"$work/later.conf"
+check "a key of later work is refused by name" 'out=$("$broker" -c "$work/later.conf" 2>&1); [ $? -eq 2 ] && grep -q "certfile. is not supported yet" <<<"$out"'
+check "a non-loopback listener without --allow-anonymous exits 2" \
+  'out=$("$broker" -L 0.0.0.0:0 2>&1); [ $? -eq 2 ] && grep -q "refusing to listen on 0.0.0.0" <<<"$out"'
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
