@@ -98,3 +98,27 @@ TEST_CASE("a large payload is shared by every subscriber's output, not copied (D
   CHECK(std::get<publish>(*pa).payload.size() == 4096);
   CHECK(std::get<publish>(*pb).qos == 0);
 }
+
+TEST_CASE("$SYS publishes the drop count, and # does not match it [MQTT-4.7.2-1]", "[sys]") {
+  auto cfg = quiet();
+  cfg.sys_interval = 10s;
+  cfg.lim.max_inflight = 1;
+  cfg.lim.max_queued_messages = 1;
+  cfg.lim.drop_when_full = true;
+  harness h(cfg);
+  const auto sub = h.connect("slow");
+  h.send(sub, subscribe{1, {{"t", {1}}, {"#", {0}}}, {}});
+  const auto pub = h.connect("fast");
+  for (std::uint16_t id = 1; id <= 5; ++id)
+    h.send(pub, publish{"t", "x", id, 1, false, false, {}});
+  const auto watcher = h.connect("watcher");
+  h.send(watcher, subscribe{1, {{"$SYS/broker/publish/messages/dropped", {0}}}, {}});
+  h.received(watcher);
+  h.received(sub);
+  h.core.on_tick(h.now);
+  const auto got = h.received(watcher);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<publish>(got[0]).payload == "3");
+  for (const auto& p : h.received(sub)) // "#" never sees $SYS
+    if (const auto* m = std::get_if<publish>(&p)) CHECK(m->topic.rfind("$SYS", 0) != 0);
+}

@@ -4,6 +4,7 @@
 # retained, wills, session resume with queued messages, shared subscriptions, takeover, no loss.
 # usage: mosquitto_clients.sh PATH/TO/mqtk-broker
 . "$(dirname "$0")/lib.sh"
+broker_bin=$1
 start_broker "$1"
 T="timeout 20"
 
@@ -100,6 +101,20 @@ fan_out_large() {
     cmp -s "$work/big" "$work/big.3"
 }
 check "a 64 KiB binary payload reaches three subscribers byte for byte" fan_out_large
+
+unix_socket() {
+  local sock="$work/mqtt.sock"
+  "$broker_bin" --unix "$sock" --sys-interval 0 2>/dev/null &
+  local upid=$!
+  pids+=("$upid")
+  for _ in $(seq 200); do [ -S "$sock" ] && break; sleep 0.025; done
+  $T mosquitto_sub --unix "$sock" -t u -C 1 >"$work/unix.out" &
+  local sub=$!
+  sleep 0.3
+  $T mosquitto_pub --unix "$sock" -t u -m "over a unix socket"
+  wait "$sub" && [ "$(cat "$work/unix.out")" = "over a unix socket" ]
+}
+check "a Unix-domain socket listener serves mosquitto clients" unix_socket
 
 no_loss() { # COUNT QOS
   local out="$work/load-$2"
