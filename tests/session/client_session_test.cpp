@@ -135,22 +135,47 @@ TEST_CASE("Receive Maximum bounds the QoS 1 window [MQTT-3.3.4-7]", "[client][wi
   properties p;
   p.receive_maximum = 2;
   auto s = connected(server, config(protocol_version::v5), p);
+  // Waiting messages get their packet id when they enter the window: read ids off the wire.
   std::vector<std::uint16_t> ids;
   for (int i = 0; i < 5; ++i)
-    ids.push_back(s.publish(msg("t", 1, std::to_string(i)), t(1ms)).value());
+    REQUIRE(s.publish(msg("t", 1, std::to_string(i)), t(1ms)));
   auto sent = server.received(s);
   REQUIRE(sent.size() == 2);
+  for (const auto& x : sent)
+    ids.push_back(std::get<publish>(x).packet_id);
   CHECK(s.unacknowledged() == 5);
   server.send(s, puback{ids[0], reason_code::success, {}}, t(2ms));
   sent = server.received(s);
   REQUIRE(sent.size() == 1);
   CHECK(std::get<publish>(sent[0]).payload == "2");
-  for (std::size_t i = 1; i < 5; ++i)
+  ids.push_back(std::get<publish>(sent[0]).packet_id);
+  for (std::size_t i = 1; i < 5; ++i) {
     server.send(s, puback{ids[i], reason_code::success, {}}, t(3ms));
+    for (const auto& x : server.received(s))
+      ids.push_back(std::get<publish>(x).packet_id);
+  }
   const auto done = events_of<event::publish_done>(s.take_events());
   REQUIRE(done.size() == 5);
   for (std::size_t i = 0; i < 5; ++i)
     CHECK(done[i].packet_id == ids[i]);
+  CHECK(s.unacknowledged() == 0);
+}
+
+TEST_CASE("any number of messages may wait for the window; ids come from the window",
+          "[client][window]") {
+  fake_server server{protocol_version::v5};
+  properties p;
+  p.receive_maximum = 10;
+  auto s = connected(server, config(protocol_version::v5), p);
+  for (int i = 0; i < 70'000; ++i)
+    REQUIRE(s.publish(msg("t", 1), t(1ms)));
+  std::size_t acked = 0;
+  for (int round = 0; round < 10'000 && acked < 70'000; ++round)
+    for (const auto& x : server.received(s)) {
+      server.send(s, puback{std::get<publish>(x).packet_id, reason_code::success, {}}, t(2ms));
+      ++acked;
+    }
+  CHECK(acked == 70'000);
   CHECK(s.unacknowledged() == 0);
 }
 

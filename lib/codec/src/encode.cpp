@@ -2,6 +2,8 @@
 // Encoders for all 15 control packets, in 3.1.1 and 5.0.
 #include "mqtk/codec/encoder.hpp"
 
+#include <algorithm>
+
 #include "reason_rules.hpp"
 #include "wire.hpp"
 
@@ -312,7 +314,10 @@ result<void> encode(const packet& p, protocol_version v, buffer& out) {
         auto n = body_size(x, v);
         if (!n) return unexpected(n.error());
         const auto size = static_cast<std::uint32_t>(*n);
-        out.reserve(out.size() + 1 + varint::size(size) + size);
+        // Grow geometrically: an exact reserve per packet would copy the whole buffer each time
+        // many small packets are appended to it.
+        const std::size_t need = out.size() + 1 + varint::size(size) + size;
+        if (need > out.capacity()) out.reserve(std::max(need, 2 * out.capacity()));
         out.push_back(first_byte(x));
         varint::append(size, out);
         writer w(&out);

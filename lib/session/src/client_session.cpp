@@ -70,10 +70,14 @@ std::size_t client_session::window() const noexcept {
 
 void client_session::fill_window(time_point now) {
   while (state_ == state::connected && !waiting_.empty() && inflight_.size() < window()) {
+    const auto id = ids_.allocate();
+    if (!id) return;
     auto w = std::move(waiting_.front());
     waiting_.pop_front();
-    send_publish(*w.message, false, now);
-    inflight_.add(w.packet_id, std::move(w.message));
+    auto m = std::make_shared<codec::publish>(*w.message);
+    m->packet_id = *id;
+    send_publish(*m, false, now);
+    inflight_.add(*id, std::move(m));
   }
 }
 
@@ -98,17 +102,16 @@ result<std::uint16_t> client_session::publish(codec::publish message, time_point
       before_connack_.emplace_back(std::move(message));
     return std::uint16_t{0};
   }
-  const auto id = ids_.allocate();
-  if (!id) return unexpected(reason_code::quota_exceeded);
-  message.packet_id = *id;
+  // The packet id is taken when the message enters the window, so that any number of messages
+  // may wait for room (65,535 ids are plenty for a window, not for a queue).
+  message.packet_id = 1; // sized with an id; the real one comes in fill_window()
   const auto size = codec::encoded_size(message, version());
-  if (!size || *size > limits_.maximum_packet_size) {
-    ids_.release(*id);
-    return unexpected(size ? make_error_code(reason_code::packet_too_large) : size.error());
-  }
-  waiting_.push_back({*id, std::make_shared<const codec::publish>(std::move(message))});
+  if (!size) return unexpected(size.error());
+  if (*size > limits_.maximum_packet_size) return unexpected(reason_code::packet_too_large);
+  waiting_.push_back({0, std::make_shared<const codec::publish>(std::move(message))});
+  const auto before = inflight_.size();
   fill_window(now);
-  return *id;
+  return inflight_.size() > before ? inflight_.entries().back().packet_id : std::uint16_t{0};
 }
 
 result<std::uint16_t> client_session::request(codec::packet p, std::uint16_t id, time_point now) {

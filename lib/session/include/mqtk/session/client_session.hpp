@@ -99,8 +99,9 @@ public:
   /// The transport lost the connection: keeps in-flight messages for resend after start().
   void on_connection_lost();
 
-  /// Queues a publish. QoS 0 returns 0; QoS 1/2 return the packet id that publish_done will
-  /// name. Waits for CONNACK, then for room in the window (Receive Maximum, max_inflight).
+  /// Queues a publish. Returns the packet id when a QoS 1/2 message went out at once; 0 for
+  /// QoS 0 and for a message that waits (for CONNACK, or for room in the window: Receive
+  /// Maximum, max_inflight), which gets its id when it is sent. publish_done names that id.
   /// Errors: qos_not_supported / retain_not_supported (the server said so), packet_too_large (over
   /// the server's maximum), errc::topic_name_invalid, encoder errors.
   result<std::uint16_t> publish(codec::publish message, time_point now);

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// The connection flags every client tool shares (mosquitto_pub/sub's short flags), validated into
+// a session::client_config and an endpoint.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "mqtk/client/connection.hpp"
+
+namespace mqtk::app {
+
+struct connection_flags {
+  std::string host;
+  std::optional<unsigned> port;
+  std::string url;
+  std::string version = "5";
+  std::string id;
+  std::string id_prefix;
+  std::string username;
+  std::string password;
+  std::string password_file;
+  unsigned keep_alive = 60;
+  bool no_clean = false;
+  std::optional<std::uint32_t> session_expiry;
+  std::string will_topic;
+  std::string will_payload;
+  unsigned will_qos = 0;
+  bool will_retain = false;
+  bool debug = false;
+  bool quiet = false;
+  unsigned connect_timeout = 10;
+};
+
+/// Adds the shared flags to `app`, in a "Connection" group.
+void add_connection_flags(CLI::App& app, connection_flags& f);
+
+struct connection_settings {
+  session::client_config config;
+  client::endpoint where;
+  std::optional<std::string> url_topic; ///< the topic a URL's path names, if any
+  bool debug = false;
+  bool quiet = false;
+};
+
+/// Validates the flags (and MQTK_HOST, MQTK_PORT, MQTK_USERNAME, MQTK_PASSWORD). On error returns
+/// nullopt with a message naming the problem in `why`.
+std::optional<connection_settings> to_settings(const connection_flags& f, const std::string& tool,
+                                               std::string& why);
+
+} // namespace mqtk::app

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Mapping connection endings to the documented exit statuses.
+#include "common/exit_status.hpp"
+
+#include <fmt/format.h>
+
+#include "common/exit_codes.hpp"
+
+namespace mqtk::app {
+
+int exit_status_for(const session::event::closed& e, client::failure f, bool connected,
+                    const client::endpoint& where, std::string& message) {
+  const auto reason = [&] {
+    std::string r = e.error.message();
+    if (e.error.category() == reason_category()) r = fmt::format("0x{:02x} {}", e.error.value(), r);
+    if (e.reason_string) r += fmt::format(" ({})", *e.reason_string);
+    return r;
+  };
+  if (f == client::failure::unreachable || f == client::failure::timed_out) {
+    message = fmt::format("could not reach {}:{}: {}", where.host, where.port, e.error.message());
+    return exit_unreachable;
+  }
+  if (!connected) {
+    if (e.by_server && e.error.category() == reason_category()) {
+      message = "the broker refused the connection: " + reason();
+      return exit_refused;
+    }
+    if (e.error == std::errc::timed_out) {
+      message = "no CONNACK from the broker in time";
+      return exit_timeout;
+    }
+    message = "the connection ended before CONNACK: " + reason();
+    return exit_unreachable;
+  }
+  message = (e.by_server ? "the broker ended the connection: " : "connection lost: ") + reason();
+  return exit_connection_lost;
+}
+
+} // namespace mqtk::app

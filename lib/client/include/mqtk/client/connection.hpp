@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// One MQTT client connection over TCP: Asio moves the bytes, session::client_session decides.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "mqtk/session/client_session.hpp"
+
+namespace asio {
+class io_context;
+}
+
+namespace mqtk::client {
+
+struct endpoint {
+  std::string host = "localhost";
+  std::uint16_t port = 1883;
+  session::duration connect_timeout = std::chrono::seconds(10);
+};
+
+/// Why the connection could not be used at all, as opposed to the session's own events.
+enum class failure { none, unreachable, timed_out };
+
+/// Connects (DNS, TCP with a timeout), runs the session, and reports every session event to
+/// `on_event`. Outgoing frames queued while a write is in flight go out together in the next
+/// write. Thread safety: use from the io_context's thread only.
+class connection {
+public:
+  using event_handler = std::function<void(const session::client_event&)>;
+
+  connection(asio::io_context& io, session::client_config config, endpoint where);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  /// Resolves and connects; then sends CONNECT. A failure to reach the broker is reported as
+  /// event::closed with `unreachable()` true (exit status 3 in the tools).
+  void start(event_handler on_event);
+  result<std::uint16_t> publish(codec::publish message);
+  result<std::uint16_t> subscribe(std::vector<codec::subscription> topics, codec::properties props);
+  result<std::uint16_t> unsubscribe(std::vector<std::string> filters, codec::properties props);
+  /// Sends DISCONNECT, flushes, closes; event::closed follows.
+  void disconnect(reason_code code = reason_code::success, codec::properties props = {});
+  /// Closes at once without DISCONNECT (the will is published).
+  void abort();
+
+  session::client_session& session() noexcept;
+  /// Set when the last event::closed came from DNS/TCP rather than MQTT.
+  failure transport_failure() const noexcept;
+  /// Trace every packet to `trace` (the tools' -d).
+  void set_trace(std::function<void(const std::string&)> trace);
+
+  struct impl;
+
+private:
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace mqtk::client

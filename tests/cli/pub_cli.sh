@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# mqtk-pub as a user meets it, against mqtk-broker with mosquitto_sub listening: every payload
+# source, exit codes 0/2/3/4 provoked for real, 100,000 QoS 1 lines exactly once.
+# usage: pub_cli.sh PATH/TO/mqtk-pub PATH/TO/mqtk-broker
+. "$(dirname "$0")/../interop/lib.sh"
+pub=$1
+start_broker "$2"
+T="timeout 30"
+
+receive() { # OUT COUNT TOPIC: background subscriber
+  $T mosquitto_sub -p "$port" -t "$3" -C "$2" -q 1 -N >"$1" &
+  sub_pid=$!
+  sleep 0.4
+}
+
+check "--help exits 0" bash -c "'$pub' --help >/dev/null"
+check "--version names the version" bash -c "'$pub' --version | grep -q '^mqtk-pub [0-9]'"
+check "a bad flag exits 2" bash -c "'$pub' --bogus 2>/dev/null; [ \$? -eq 2 ]"
+check "a wildcard topic exits 2" bash -c "'$pub' -p $port -t 'a/#' -m x 2>/dev/null; [ \$? -eq 2 ]"
+check "two payload sources exit 2" bash -c "'$pub' -p $port -t a -m x -n 2>/dev/null; [ \$? -eq 2 ]"
+check "no broker exits 3" bash -c "'$pub' -p 1 -t a -m x 2>/dev/null; [ \$? -eq 3 ]"
+
+message() {
+  receive "$work/m" 1 m
+  "$pub" -p "$port" -t m -m "hello there" && wait "$sub_pid" && [ "$(cat "$work/m")" = "hello there" ]
+}
+check "-m" message
+file() {
+  head -c 3000 /dev/urandom >"$work/blob"
+  receive "$work/f" 1 f
+  "$pub" -p "$port" -t f -f "$work/blob" -q 1 && wait "$sub_pid" && cmp -s "$work/blob" "$work/f"
+}
+check "-f sends a binary file byte for byte" file
+null() {
+  receive "$work/n" 1 n
+  "$pub" -p "$port" -t n -n -q 2 -V 311 && wait "$sub_pid" && [ ! -s "$work/n" ]
+}
+check "-n (QoS 2, MQTT 3.1.1)" null
+stdin_all() {
+  receive "$work/s" 1 s
+  printf 'line one\nline two\n' | "$pub" -p "$port" -t s -s && wait "$sub_pid" &&
+    [ "$(cat "$work/s")" = $'line one\nline two' ]
+}
+check "-s sends all of stdin as one message" stdin_all
+url() {
+  receive "$work/u" 1 from/url
+  "$pub" -L "mqtt://127.0.0.1:$port/from/url" -m via-url && wait "$sub_pid" && [ "$(cat "$work/u")" = via-url ]
+}
+check "-L mqtt://HOST:PORT/TOPIC" url
+lines() { # COUNT QOS
+  $T mosquitto_sub -p "$port" -t "l$2" -C "$1" -q "$2" >"$work/l$2" &
+  local sub=$!
+  sleep 0.4
+  seq "$1" | "$pub" -p "$port" -t "l$2" -l -q "$2" && wait "$sub" &&
+    [ "$(wc -l <"$work/l$2")" -eq "$1" ] && [ "$(sort -un "$work/l$2" | wc -l)" -eq "$1" ]
+}
+check "100,000 lines through -l -q 1 arrive exactly once" lines 100000 1
+check "100,000 lines through -l -q 0 all arrive (loopback, fast subscriber)" lines 100000 0
+
+refused() {
+  printf 'listener 0\nallow_anonymous false\n' >"$work/auth.conf"
+  "$2" -c "$work/auth.conf" --port-file "$work/auth.port" --sys-interval 0 2>/dev/null &
+  pids+=($!)
+  for _ in $(seq 200); do [ -s "$work/auth.port" ] && break; sleep 0.025; done
+  local out
+  out=$("$pub" -p "$(cat "$work/auth.port")" -t a -m x 2>&1)
+  [ $? -eq 4 ] && grep -q "refused the connection: 0x87 Not authorized" <<<"$out"
+}
+check "a refused CONNECT exits 4 naming the reason" refused "$pub" "$2"
+
+finish
