@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "broker/config_file.hpp"
+#include "common/cli.hpp"
 #include "common/exit_codes.hpp"
 
 namespace mqtk::app::broker {
@@ -162,23 +163,13 @@ std::optional<settings> parse(int argc, char** argv, int& exit_status) {
   app.set_help_flag("--help", "Print this help message and exit"); // -h is a host elsewhere in mqtk
   raw_options o;
   define(app, o);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    exit_status = e.get_exit_code() == 0 ? exit_ok : exit_usage;
-    if (e.get_exit_code() == 0) {
-      app.exit(e);
-    } else {
-      fmt::print(stderr, "mqtk-broker: {}\nRun 'mqtk-broker --help' for the options.\n", e.what());
-    }
+  if (const auto status = parse_command_line(app, argc, argv)) {
+    exit_status = *status;
     return std::nullopt;
   }
-  std::string error;
-  auto s = to_settings(o, error);
-  if (!s) {
-    fmt::print(stderr, "mqtk-broker: {}\n", error);
-    exit_status = exit_usage;
-  }
+  std::string why;
+  auto s = to_settings(o, why);
+  if (!s) exit_status = usage_error(app, why);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "common/cli.hpp"
 #include "common/exit_codes.hpp"
 #include "mqtk/topic/validate.hpp"
 
@@ -88,22 +89,13 @@ std::optional<settings> parse(int argc, char** argv, int& exit_status) {
                                         " (MQTT 3.1.1, 5.0; transports: tcp)");
   raw o;
   define(app, o);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    exit_status = e.get_exit_code() == 0 ? exit_ok : exit_usage;
-    if (e.get_exit_code() == 0)
-      app.exit(e);
-    else
-      fmt::print(stderr, "mqtk-pub: {}\nRun 'mqtk-pub --help' for the options.\n", e.what());
+  if (const auto status = parse_command_line(app, argc, argv)) {
+    exit_status = *status;
     return std::nullopt;
   }
   std::string why;
   auto s = validate(o, why);
-  if (!s) {
-    fmt::print(stderr, "mqtk-pub: {}\n", why);
-    exit_status = exit_usage;
-  }
+  if (!s) exit_status = usage_error(app, why);
   return s;
 }
 

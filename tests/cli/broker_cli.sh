@@ -18,7 +18,7 @@ check "--help exits 0" '"$broker" --help >/dev/null'
 check "--version names the version and transports" '"$broker" --version | grep -q "mqtk-broker [0-9].*tcp, unix"'
 check "-h is not help (it is a host elsewhere in mqtk)" '! "$broker" -h >/dev/null 2>&1'
 # Every --flag in the README's broker section is a real option.
-for flag in $(sed -n '/^## mqtk-broker/,/^## Building/p' "$readme" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+for flag in $(awk '/^## /{on=($0=="## mqtk-broker")} on' "$readme" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
   check "README flag $flag is in --help" 'grep -q -- "$flag" <<<"$help"'
 done
 check "an unknown flag exits 2" '"$broker" --no-such-flag 2>/dev/null; [ $? -eq 2 ]'
