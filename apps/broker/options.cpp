@@ -157,20 +157,10 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
 } // namespace
 
 std::optional<settings> parse(int argc, char** argv, int& exit_status) {
-  CLI::App app("mqtk-broker: a small, strict and fast MQTT 3.1.1 and 5.0 broker", "mqtk-broker");
-  app.set_version_flag("--version", std::string("mqtk-broker ") + MQTK_VERSION +
-                                        " (MQTT 3.1.1, 5.0; transports: tcp, unix)");
-  app.set_help_flag("--help", "Print this help message and exit"); // -h is a host elsewhere in mqtk
-  raw_options o;
-  define(app, o);
-  if (const auto status = parse_command_line(app, argc, argv)) {
-    exit_status = *status;
-    return std::nullopt;
-  }
-  std::string why;
-  auto s = to_settings(o, why);
-  if (!s) exit_status = usage_error(app, why);
-  return s;
+  return parse_tool<raw_options, settings>(
+      "mqtk-broker", "mqtk-broker: a small, strict and fast MQTT 3.1.1 and 5.0 broker",
+      std::string("mqtk-broker ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp, unix)",
+      argc, argv, exit_status, define, to_settings);
 }
 
 } // namespace mqtk::app::broker

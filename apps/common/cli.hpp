@@ -17,3 +17,30 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv);
 int usage_error(const CLI::App& app, const std::string& message);
 
 } // namespace mqtk::app
+
+namespace mqtk::app {
+
+/// The whole of a tool's parse(): build the CLI11 app ("--help" only, never "-h"), let `define`
+/// add the tool's options to `raw`, parse, then `validate` raw options into settings.
+/// On --help/--version or any error returns nullopt with `exit_status` set (0 or 2).
+template <class Raw, class Settings>
+std::optional<Settings> parse_tool(const std::string& name, const std::string& description,
+                                   const std::string& version, int argc, char** argv,
+                                   int& exit_status, void (*define)(CLI::App&, Raw&),
+                                   std::optional<Settings> (*validate)(const Raw&, std::string&)) {
+  CLI::App app(description, name);
+  app.set_help_flag("--help", "Print this help message and exit"); // -h is a host in mqtk
+  app.set_version_flag("--version", version);
+  Raw raw;
+  define(app, raw);
+  if (const auto status = parse_command_line(app, argc, argv)) {
+    exit_status = *status;
+    return std::nullopt;
+  }
+  std::string why;
+  auto settings = validate(raw, why);
+  if (!settings) exit_status = usage_error(app, why);
+  return settings;
+}
+
+} // namespace mqtk::app

@@ -83,20 +83,10 @@ std::optional<settings> validate(const raw& o, std::string& why) {
 } // namespace
 
 std::optional<settings> parse(int argc, char** argv, int& exit_status) {
-  CLI::App app("mqtk-pub: publish MQTT messages from the command line", "mqtk-pub");
-  app.set_help_flag("--help", "Print this help message and exit");
-  app.set_version_flag("--version", std::string("mqtk-pub ") + MQTK_VERSION +
-                                        " (MQTT 3.1.1, 5.0; transports: tcp)");
-  raw o;
-  define(app, o);
-  if (const auto status = parse_command_line(app, argc, argv)) {
-    exit_status = *status;
-    return std::nullopt;
-  }
-  std::string why;
-  auto s = validate(o, why);
-  if (!s) exit_status = usage_error(app, why);
-  return s;
+  return parse_tool<raw, settings>(
+      "mqtk-pub", "mqtk-pub: publish MQTT messages from the command line",
+      std::string("mqtk-pub ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp)", argc, argv,
+      exit_status, define, validate);
 }
 
 } // namespace mqtk::app::pub

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+// mqtk-sub: entry point.
+#include <csignal>
+
+#include "sub/options.hpp"
+#include "sub/run.hpp"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN); // a closed pipe is EPIPE on write: exit 0 quietly
+  int status = 0;
+  const auto settings = mqtk::app::sub::parse(argc, argv, status);
+  if (!settings) return status;
+  return mqtk::app::sub::run(*settings);
+}

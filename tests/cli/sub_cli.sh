@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# mqtk-sub as a user meets it, against mqtk-broker with mqtk-pub publishing: exit codes, -v, -C,
+# -T, -j (shape and payload encodings), and `| head -1` exiting 0.
+# usage: sub_cli.sh PATH/TO/mqtk-sub PATH/TO/mqtk-pub PATH/TO/mqtk-broker
+. "$(dirname "$0")/../interop/lib.sh"
+sub=$1
+pub=$2
+start_broker "$3"
+T="timeout 20"
+
+check "--help exits 0" bash -c "'$sub' --help >/dev/null"
+check "a bad flag exits 2" bash -c "'$sub' --bogus 2>/dev/null; [ \$? -eq 2 ]"
+check "a bad filter exits 2" bash -c "'$sub' -p $port -t 'a/#/b' 2>/dev/null; [ \$? -eq 2 ]"
+check "no broker exits 3" bash -c "'$sub' -p 1 -t a 2>/dev/null; [ \$? -eq 3 ]"
+check "-W with nothing arriving exits 6" bash -c "'$sub' -p $port -t quiet -W 1 2>/dev/null; [ \$? -eq 6 ]"
+
+verbose() {
+  $T "$sub" -p "$port" -t 'v/#' -T 'v/skip' -v -C 2 -q 1 >"$work/v" &
+  local s=$!
+  sleep 0.4
+  "$pub" -p "$port" -t v/one -m first -q 1
+  "$pub" -p "$port" -t v/skip -m hidden
+  "$pub" -p "$port" -t v/two -m second
+  wait "$s" && [ "$(cat "$work/v")" = $'v/one first\nv/two second' ]
+}
+check "-v prints topic and payload, -T filters out, -C 2 exits 0" verbose
+
+json() {
+  $T "$sub" -p "$port" -t 'j/#' -j -C 3 >"$work/j" &
+  local s=$!
+  sleep 0.4
+  printf '\x00\xff\x10' >"$work/bin"
+  "$pub" -p "$port" -t j/json -m '{"a":[1,2]}'
+  "$pub" -p "$port" -t j/text -m 'plain text'
+  "$pub" -p "$port" -t j/bin -f "$work/bin"
+  wait "$s" && /usr/bin/python3 - "$work/j" <<'PY'
+import base64, json, re, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [l["topic"] for l in lines] == ["j/json", "j/text", "j/bin"], lines
+assert lines[0]["payload_encoding"] == "json" and lines[0]["payload"] == {"a": [1, 2]}
+assert lines[1]["payload_encoding"] == "utf8" and lines[1]["payload"] == "plain text"
+assert lines[2]["payload_encoding"] == "base64" and base64.b64decode(lines[2]["payload"]) == b"\x00\xff\x10"
+for l in lines:
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", l["timestamp"]), l
+    assert l["qos"] == 0 and l["retain"] is False
+PY
+}
+check "-j writes one JSON object per line: json, utf8 and base64 payloads, RFC 3339 microseconds" json
+
+head_one() {
+  ( $T "$sub" -p "$port" -t h ; echo "$?" >"$work/h.status" ) | head -1 >"$work/h" &
+  local s=$!
+  sleep 0.4
+  "$pub" -p "$port" -t h -m one
+  "$pub" -p "$port" -t h -m two
+  "$pub" -p "$port" -t h -m three
+  wait "$s" && [ "$(cat "$work/h")" = one ] && [ "$(cat "$work/h.status")" = 0 ]
+}
+check "mqtk-sub | head -1 exits 0 quietly" head_one
+
+finish
