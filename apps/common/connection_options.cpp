@@ -2,6 +2,7 @@
 // Shared client connection flags: definitions and validation.
 #include "common/connection_options.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <unistd.h>
@@ -66,7 +67,15 @@ std::optional<connection_settings> to_settings(const connection_flags& f, const 
     return why = "-V " + f.version + ": use 5 or 311", std::nullopt;
 
   s.where.host = env("MQTK_HOST") ? env("MQTK_HOST") : "localhost";
-  if (const char* p = env("MQTK_PORT")) s.where.port = static_cast<std::uint16_t>(std::atoi(p));
+  if (const char* p = env("MQTK_PORT")) {
+    unsigned port = 0;
+    const std::string_view v(p);
+    const auto r = std::from_chars(v.data(), v.data() + v.size(), port);
+    if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || port == 0 || port > 65535)
+      return why = "MQTK_PORT=" + std::string(v) + ": expected a port from 1 to 65535",
+             std::nullopt;
+    s.where.port = static_cast<std::uint16_t>(port);
+  }
   if (const char* u = env("MQTK_USERNAME")) c.username = u;
   if (const char* p = env("MQTK_PASSWORD")) c.password = p;
   if (!f.url.empty()) {

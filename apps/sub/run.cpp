@@ -61,7 +61,7 @@ struct subscriber {
   }
 
   void on_event(const session::client_event& e) {
-    if (const auto* c = std::get_if<session::event::connected>(&e)) {
+    if (std::holds_alternative<session::event::connected>(e)) {
       connected = true;
       std::vector<codec::subscription> subs;
       for (const auto& t : s.topics)
@@ -70,7 +70,6 @@ struct subscriber {
         say("cannot subscribe: " + r.error().message());
         end(exit_rejected);
       }
-      (void)c;
       return;
     }
     if (const auto* d = std::get_if<session::event::subscribe_done>(&e)) {

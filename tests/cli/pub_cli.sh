@@ -19,6 +19,8 @@ check "--version names the version" bash -c "'$pub' --version | grep -q '^mqtk-p
 check "a bad flag exits 2" bash -c "'$pub' --bogus 2>/dev/null; [ \$? -eq 2 ]"
 check "a wildcard topic exits 2" bash -c "'$pub' -p $port -t 'a/#' -m x 2>/dev/null; [ \$? -eq 2 ]"
 check "two payload sources exit 2" bash -c "'$pub' -p $port -t a -m x -n 2>/dev/null; [ \$? -eq 2 ]"
+check "a bad MQTK_PORT exits 2" bash -c "MQTK_PORT=abc '$pub' -t a -m x 2>/dev/null; [ \$? -eq 2 ]"
+check "MQTK_PORT is used" bash -c "MQTK_PORT=$port '$pub' -t env -m x"
 check "no broker exits 3" bash -c "'$pub' -p 1 -t a -m x 2>/dev/null; [ \$? -eq 3 ]"
 
 message() {

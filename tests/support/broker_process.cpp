@@ -60,7 +60,6 @@ int broker_process::stop() {
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
-  std::error_code ec;
   std::remove((dir_ + "/port").c_str());
   std::remove((dir_ + "/stderr").c_str());
   ::rmdir(dir_.c_str());

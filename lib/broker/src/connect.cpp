@@ -38,7 +38,7 @@ void state::on_packet(connection& c, codec::packet& p, time_point now) {
         else if constexpr (std::is_same_v<T, codec::pingreq>)
           send(c, codec::pingresp{});
         else if constexpr (std::is_same_v<T, codec::disconnect>)
-          on_disconnect(c, x, now);
+          on_disconnect(c, x);
         else // a second CONNECT [MQTT-3.1.0-2], AUTH without a method, server-only packets
           protocol_error(c, make_error_code(reason_code::protocol_error));
       },
@@ -219,8 +219,7 @@ void state::publish_will(codec::will_message w, time_point now) {
   accept(std::move(msg), nullptr, now);
 }
 
-void state::on_disconnect(connection& c, const codec::disconnect& d, time_point now) {
-  (void)now;
+void state::on_disconnect(connection& c, const codec::disconnect& d) {
   if (session_state* s = c.sess) {
     if (const auto e = d.props.session_expiry_interval) {
       // A session that ended with the connection cannot be revived here [MQTT-3.14.2-2].

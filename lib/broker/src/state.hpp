@@ -2,7 +2,6 @@
 // Internal: the broker's connections, sessions and the operations on them.
 #pragma once
 
-#include <deque>
 #include <list>
 #include <map>
 #include <memory>
@@ -130,7 +129,7 @@ struct state {
                                 time_point now);
   void end_session(session_state& s);
   void publish_will(codec::will_message w, time_point now);
-  void on_disconnect(connection& c, const codec::disconnect& d, time_point now);
+  void on_disconnect(connection& c, const codec::disconnect& d);
   void on_publish(connection& c, codec::publish& p, time_point now);
   void on_pubrel(connection& c, const codec::pubrel& p);
   void on_subscribe(connection& c, codec::subscribe& p, time_point now);

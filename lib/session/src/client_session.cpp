@@ -72,9 +72,8 @@ void client_session::fill_window(time_point now) {
   while (state_ == state::connected && !waiting_.empty() && inflight_.size() < window()) {
     const auto id = ids_.allocate();
     if (!id) return;
-    auto w = std::move(waiting_.front());
+    auto m = std::move(waiting_.front());
     waiting_.pop_front();
-    auto m = std::make_shared<codec::publish>(*w.message);
     m->packet_id = *id;
     send_publish(*m, false, now);
     inflight_.add(*id, std::move(m));
@@ -108,7 +107,7 @@ result<std::uint16_t> client_session::publish(codec::publish message, time_point
   const auto size = codec::encoded_size(message, version());
   if (!size) return unexpected(size.error());
   if (*size > limits_.maximum_packet_size) return unexpected(reason_code::packet_too_large);
-  waiting_.push_back({0, std::make_shared<const codec::publish>(std::move(message))});
+  waiting_.push_back(std::make_shared<codec::publish>(std::move(message)));
   const auto before = inflight_.size();
   fill_window(now);
   return inflight_.size() > before ? inflight_.entries().back().packet_id : std::uint16_t{0};

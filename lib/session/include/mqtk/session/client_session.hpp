@@ -130,11 +130,6 @@ public:
   std::size_t unacknowledged() const noexcept { return inflight_.size() + waiting_.size(); }
 
 private:
-  struct waiting_publish {
-    std::uint16_t packet_id;
-    std::shared_ptr<const codec::publish> message;
-  };
-
   void send(const codec::packet& p, time_point now);
   /// Sends SUBSCRIBE/UNSUBSCRIBE `p` holding `id`, or queues it until CONNACK.
   result<std::uint16_t> request(codec::packet p, std::uint16_t id, time_point now);
@@ -161,7 +156,8 @@ private:
   std::vector<client_event> events_;
   packet_id_pool ids_;
   outbound_inflight inflight_;
-  std::deque<waiting_publish> waiting_;            // QoS 1/2 with an id, waiting for window room
+  // QoS 1/2 waiting for window room; each gets its packet id in place when it is sent.
+  std::deque<std::shared_ptr<codec::publish>> waiting_;
   std::deque<codec::packet> before_connack_;       // QoS 0, SUBSCRIBE, UNSUBSCRIBE queued early
   std::unordered_set<std::uint16_t> inbound_qos2_; // PUBREC sent, PUBREL not yet received
   topic::inbound_aliases inbound_aliases_;
