@@ -2,6 +2,7 @@
 // Shared command-line parsing for the tools.
 #include "common/cli.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "common/exit_codes.hpp"
@@ -21,6 +22,18 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
     return exit_usage;
   }
   return std::nullopt;
+}
+
+bool parse_file_arguments(CLI::App& app, std::vector<std::string> args, const std::string& path,
+                          std::string& why) {
+  std::reverse(args.begin(), args.end()); // CLI11 takes a vector last argument first
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    why = path + ": " + e.what();
+    return false;
+  }
+  return true;
 }
 
 int usage_error(const CLI::App& app, const std::string& message) {

@@ -3,8 +3,12 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "common/options_file.hpp"
 
 namespace mqtk::app {
 
@@ -20,8 +24,14 @@ int usage_error(const CLI::App& app, const std::string& message);
 
 namespace mqtk::app {
 
+/// Parses an options file's arguments into whatever `app` binds; false (with `why`) on error.
+bool parse_file_arguments(CLI::App& app, std::vector<std::string> args, const std::string& path,
+                          std::string& why);
+
 /// The whole of a tool's parse(): build the CLI11 app ("--help" only, never "-h"), let `define`
-/// add the tool's options to `raw`, parse, then `validate` raw options into settings.
+/// add the tool's options to `raw`, parse, then `validate` raw options into settings. Client
+/// tools (those whose options have `conn`) read their options file first: its options apply
+/// unless the command line gives them again.
 /// On --help/--version or any error returns nullopt with `exit_status` set (0 or 2).
 template <class Raw, class Settings>
 std::optional<Settings> parse_tool(const std::string& name, const std::string& description,
@@ -33,11 +43,26 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
   app.set_version_flag("--version", version);
   Raw raw;
   define(app, raw);
+  std::string why;
+  if constexpr (requires { raw.conn.given; }) {
+    std::string path;
+    auto file = read_options_file(name, argc, argv, path, why);
+    if (file && !file->empty()) {
+      CLI::App file_app(description, name);
+      file_app.set_help_flag(); // -h is a host here too
+      define(file_app, raw);
+      if (!parse_file_arguments(file_app, std::move(*file), path, why)) file.reset();
+    }
+    if (!file) {
+      exit_status = usage_error(app, why);
+      return std::nullopt;
+    }
+  }
   if (const auto status = parse_command_line(app, argc, argv)) {
     exit_status = *status;
     return std::nullopt;
   }
-  std::string why;
+  if constexpr (requires { raw.conn.given; }) note_given(app, raw.conn);
   auto settings = validate(raw, why);
   if (!settings) exit_status = usage_error(app, why);
   return settings;

@@ -2,6 +2,7 @@
 // Shared client connection flags: definitions and validation.
 #include "common/connection_options.hpp"
 
+#include <arpa/inet.h>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -19,8 +20,10 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
       ->check(CLI::Range(1, 65535))
       ->group(g);
   app.add_option("-L,--url", f.url, "mqtt://[USER[:PASS]@]HOST[:PORT][/TOPIC]")->group(g);
+  app.add_option("--unix", f.unix_path, "Connect to the broker's Unix socket at PATH")->group(g);
+  app.add_option("-A,--bind-address", f.bind_address, "Connect from this local address")->group(g);
   app.add_option("-V,--protocol-version", f.version,
-                 "MQTT version: 5 (default), 311, or mqttv5/mqttv311")
+                 "MQTT version: 5 (default), 311, or auto (5, else 3.1.1)")
       ->group(g);
   app.add_option("-i,--id", f.id, "Client id (default: generated)")->group(g);
   app.add_option("-I,--id-prefix", f.id_prefix, "Client id prefix; the process id is appended")
@@ -38,12 +41,31 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
   app.add_option("--will-payload", f.will_payload, "Will payload")->group(g);
   app.add_option("--will-qos", f.will_qos, "Will QoS")->check(CLI::Range(0, 2))->group(g);
   app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(g);
+  app.add_option("-D,--property", f.properties,
+                 "v5 property: COMMAND NAME VALUE [VALUE], e.g. -D connect receive-maximum 10, "
+                 "-D publish user-property KEY VALUE (repeatable)")
+      ->expected(3, 4)
+      ->group(g);
   app.add_option("--connect-timeout", f.connect_timeout,
                  "Seconds to wait for the connection (default 10)")
+      ->group(g);
+  app.add_flag("--no-reconnect", f.no_reconnect,
+               "Exit 7 when the connection is lost instead of reconnecting")
+      ->group(g);
+  app.add_option("-o,--options-file", f.options_file,
+                 "Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)")
       ->group(g);
   app.add_flag("-d,--debug", f.debug, "Trace every packet to stderr")->group(g);
   app.add_flag("--quiet", f.quiet, "No diagnostics on stderr; the exit status still tells")
       ->group(g);
+}
+
+void note_given(const CLI::App& app, connection_flags& f) {
+  f.given.host = app.count("--host") > 0;
+  f.given.port = app.count("--port") > 0;
+  f.given.url = app.count("--url") > 0;
+  f.given.username = app.count("--username") > 0;
+  f.given.password = app.count("--pw") > 0 || app.count("--pw-file") > 0;
 }
 
 namespace {
@@ -53,79 +75,121 @@ const char* env(const char* name) {
   return v != nullptr && *v != '\0' ? v : nullptr;
 }
 
-} // namespace
-
-std::optional<connection_settings> to_settings(const connection_flags& f, const std::string& tool,
-                                               std::string& why) {
-  connection_settings s;
-  auto& c = s.config.connect;
-  if (f.version == "5" || f.version == "mqttv5" || f.version == "50")
-    c.version = codec::protocol_version::v5;
-  else if (f.version == "311" || f.version == "mqttv311" || f.version == "3.1.1")
-    c.version = codec::protocol_version::v311;
+bool parse_version(const std::string& v, codec::protocol_version& out, bool& automatic) {
+  automatic = v == "auto";
+  if (v == "5" || v == "mqttv5" || v == "50" || automatic)
+    out = codec::protocol_version::v5;
+  else if (v == "311" || v == "mqttv311" || v == "3.1.1")
+    out = codec::protocol_version::v311;
   else
-    return why = "-V " + f.version + ": use 5 or 311", std::nullopt;
+    return false;
+  return true;
+}
 
-  s.where.host = env("MQTK_HOST") ? env("MQTK_HOST") : "localhost";
-  if (const char* p = env("MQTK_PORT")) {
-    unsigned port = 0;
-    const std::string_view v(p);
-    const auto r = std::from_chars(v.data(), v.data() + v.size(), port);
-    if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || port == 0 || port > 65535)
-      return why = "MQTK_PORT=" + std::string(v) + ": expected a port from 1 to 65535",
-             std::nullopt;
-    s.where.port = static_cast<std::uint16_t>(port);
-  }
-  if (const char* u = env("MQTK_USERNAME")) c.username = u;
-  if (const char* p = env("MQTK_PASSWORD")) c.password = p;
-  if (!f.url.empty()) {
+// One layer of where-to-connect settings: the options file's (given == false) or the command
+// line's (given == true). The environment sits between the two.
+bool apply_layer(const connection_flags& f, bool given, connection_settings& s, std::string& why) {
+  auto& c = s.config.connect;
+  if (!f.url.empty() && f.given.url == given) {
     auto u = client::parse_url(f.url, why);
-    if (!u) return why = "--url " + f.url + ": " + why, std::nullopt;
+    if (!u) return why = "--url " + f.url + ": " + why, false;
     if (u->scheme != "mqtt")
       return why =
                  "--url: " + u->scheme + ":// is not supported yet (TLS and WebSockets come later)",
-             std::nullopt;
+             false;
     s.where.host = u->host;
     s.where.port = u->port;
     if (u->username) c.username = u->username;
     if (u->password) c.password = u->password;
     if (!u->path.empty()) s.url_topic = u->path;
   }
-  if (!f.host.empty()) s.where.host = f.host;
-  if (f.port) s.where.port = static_cast<std::uint16_t>(*f.port);
-  s.where.connect_timeout = std::chrono::seconds(f.connect_timeout);
-  if (!f.username.empty()) c.username = f.username;
-  if (!f.password.empty()) c.password = f.password;
-  if (!f.password_file.empty()) {
-    std::ifstream in(f.password_file);
-    std::string pw;
-    if (!in || !std::getline(in, pw))
-      return why = "--pw-file: cannot read " + f.password_file, std::nullopt;
-    c.password = pw;
+  if (!f.host.empty() && f.given.host == given) s.where.host = f.host;
+  if (f.port && f.given.port == given) s.where.port = static_cast<std::uint16_t>(*f.port);
+  if (!f.username.empty() && f.given.username == given) c.username = f.username;
+  if (f.given.password == given) {
+    if (!f.password.empty()) c.password = f.password;
+    if (!f.password_file.empty()) {
+      std::ifstream in(f.password_file);
+      std::string pw;
+      if (!in || !std::getline(in, pw))
+        return why = "--pw-file: cannot read " + f.password_file, false;
+      c.password = pw;
+    }
   }
-  if (c.password && !c.username && c.version == codec::protocol_version::v311)
-    return why = "a password needs a user name in MQTT 3.1.1 (-u)", std::nullopt;
+  return true;
+}
+
+bool apply_environment(connection_settings& s, std::string& why) {
+  auto& c = s.config.connect;
+  if (const char* h = env("MQTK_HOST")) s.where.host = h;
+  if (const char* p = env("MQTK_PORT")) {
+    unsigned port = 0;
+    const std::string_view v(p);
+    const auto r = std::from_chars(v.data(), v.data() + v.size(), port);
+    if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || port == 0 || port > 65535)
+      return why = "MQTK_PORT=" + std::string(v) + ": expected a port from 1 to 65535", false;
+    s.where.port = static_cast<std::uint16_t>(port);
+  }
+  if (const char* u = env("MQTK_USERNAME")) c.username = u;
+  if (const char* p = env("MQTK_PASSWORD")) c.password = p;
+  return true;
+}
+
+bool apply_session(const connection_flags& f, const std::string& tool, connection_settings& s,
+                   std::string& why) {
+  auto& c = s.config.connect;
+  const bool v5 = c.version == codec::protocol_version::v5;
+  if (c.password && !c.username && !v5)
+    return why = "a password needs a user name in MQTT 3.1.1 (-u)", false;
   c.client_id = !f.id.empty()          ? f.id
                 : !f.id_prefix.empty() ? f.id_prefix + std::to_string(::getpid())
                                        : tool + "-" + std::to_string(::getpid());
   c.keep_alive = static_cast<std::uint16_t>(f.keep_alive);
   c.clean_start = !f.no_clean;
+  for (const auto& d : f.properties)
+    if (auto e = apply_property(s.props, d); !e.empty()) return why = e, false;
+  if (!v5 && !f.properties.empty()) return why = "-D needs MQTT 5 (-V 5)", false;
+  c.props = s.props.connect;
   if (f.session_expiry) {
-    if (c.version != codec::protocol_version::v5)
-      return why = "-x needs MQTT 5 (-V 5)", std::nullopt;
+    if (!v5) return why = "-x needs MQTT 5 (-V 5)", false;
     c.props.session_expiry_interval = *f.session_expiry;
-  } else if (f.no_clean && c.version == codec::protocol_version::v5) {
+  } else if (f.no_clean && v5 && !c.props.session_expiry_interval) {
     c.props.session_expiry_interval = 0xFFFFFFFF; // -c keeps the session, as in 3.1.1
   }
   if (!f.will_topic.empty()) {
     if (auto ec = topic::validate_name(f.will_topic))
-      return why = "--will-topic: " + ec.message(), std::nullopt;
-    c.will = codec::will_message{
-        f.will_topic, f.will_payload, static_cast<std::uint8_t>(f.will_qos), f.will_retain, {}};
-  } else if (!f.will_payload.empty() || f.will_retain) {
-    return why = "--will-payload and --will-retain need --will-topic", std::nullopt;
+      return why = "--will-topic: " + ec.message(), false;
+    c.will =
+        codec::will_message{f.will_topic, f.will_payload, static_cast<std::uint8_t>(f.will_qos),
+                            f.will_retain, s.props.will};
+  } else if (!f.will_payload.empty() || f.will_retain || !s.props.will.empty()) {
+    return why = "--will-payload, --will-retain and -D will need --will-topic", false;
   }
+  return true;
+}
+
+} // namespace
+
+std::optional<connection_settings> to_settings(const connection_flags& f, const std::string& tool,
+                                               std::string& why) {
+  connection_settings s;
+  if (!parse_version(f.version, s.config.connect.version, s.version_auto))
+    return why = "-V " + f.version + ": use 5, 311 or auto", std::nullopt;
+  if (!apply_layer(f, false, s, why) || !apply_environment(s, why) ||
+      !apply_layer(f, true, s, why) || !apply_session(f, tool, s, why))
+    return std::nullopt;
+  if (!f.bind_address.empty()) {
+    if (!f.unix_path.empty()) return why = "-A and --unix exclude each other", std::nullopt;
+    unsigned char raw[16];
+    if (::inet_pton(AF_INET, f.bind_address.c_str(), raw) != 1 &&
+        ::inet_pton(AF_INET6, f.bind_address.c_str(), raw) != 1)
+      return why = "-A " + f.bind_address + ": expected a local IP address", std::nullopt;
+    s.where.bind_address = f.bind_address;
+  }
+  s.where.unix_path = f.unix_path;
+  s.where.connect_timeout = std::chrono::seconds(f.connect_timeout);
   s.config.connack_timeout = std::chrono::seconds(f.connect_timeout);
+  s.reconnect = !f.no_reconnect;
   s.debug = f.debug;
   s.quiet = f.quiet;
   return s;

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/property_flags.hpp"
 #include "mqtk/client/connection.hpp"
 
 namespace mqtk::app {
@@ -32,21 +33,37 @@ struct connection_flags {
   bool debug = false;
   bool quiet = false;
   unsigned connect_timeout = 10;
+  std::string bind_address;
+  std::string unix_path;
+  std::string options_file; ///< read before parsing (options_file.hpp); kept for --help
+  std::vector<std::vector<std::string>> properties; ///< -D COMMAND NAME VALUE [VALUE]
+  bool no_reconnect = false;
+  /// Which of the layered settings the command line gave (the rest came from the options file,
+  /// which ranks below the MQTK_* environment).
+  struct {
+    bool host = false, port = false, url = false, username = false, password = false;
+  } given;
 };
 
 /// Adds the shared flags to `app`, in a "Connection" group.
 void add_connection_flags(CLI::App& app, connection_flags& f);
+/// After the command line was parsed: records which layered options it gave.
+void note_given(const CLI::App& app, connection_flags& f);
 
 struct connection_settings {
   session::client_config config;
   client::endpoint where;
+  property_sets props; ///< -D; connect and will are also in `config` already
+  bool version_auto = false;
+  bool reconnect = true; ///< unless --no-reconnect; each tool decides where it applies
   std::optional<std::string> url_topic; ///< the topic a URL's path names, if any
   bool debug = false;
   bool quiet = false;
 };
 
-/// Validates the flags (and MQTK_HOST, MQTK_PORT, MQTK_USERNAME, MQTK_PASSWORD). On error returns
-/// nullopt with a message naming the problem in `why`.
+/// Validates the flags (and MQTK_HOST, MQTK_PORT, MQTK_USERNAME, MQTK_PASSWORD, which rank
+/// between the options file and the command line). On error returns nullopt with a message
+/// naming the problem in `why`.
 std::optional<connection_settings> to_settings(const connection_flags& f, const std::string& tool,
                                                std::string& why);
 

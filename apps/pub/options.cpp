@@ -16,14 +16,18 @@ namespace {
 
 struct raw {
   connection_flags conn;
-  std::string topic, message, file;
-  bool null = false, stdin_all = false, stdin_lines = false, retain = false;
+  std::string topic, message, file, separator = " ";
+  bool null = false, stdin_all = false, stdin_lines = false, topic_lines = false, jsonl = false,
+       retain = false;
   unsigned qos = 0, repeat = 1, max_inflight = 0;
   double repeat_delay = 0;
+  std::vector<std::string> user_properties;
+  std::string content_type, response_topic, correlation_data, message_expiry, payload_format,
+      topic_alias;
+  std::optional<std::string> wait_response;
 };
 
-void define(CLI::App& app, raw& o) {
-  add_connection_flags(app, o.conn);
+void define_payload(CLI::App& app, raw& o) {
   const char* g = "Message";
   app.add_option("-t,--topic", o.topic, "Topic to publish to")->group(g);
   app.add_option("-m,--message", o.message, "Send this payload")->group(g);
@@ -33,16 +37,99 @@ void define(CLI::App& app, raw& o) {
       ->group(g);
   app.add_flag("-l,--stdin-line", o.stdin_lines, "Send each line of standard input as a message")
       ->group(g);
+  app.add_flag("--topic-per-line", o.topic_lines,
+               "Each line of standard input is TOPIC PAYLOAD (see --separator)")
+      ->group(g);
+  app.add_option("--separator", o.separator,
+                 "What separates topic and payload for --topic-per-line (default: a space)")
+      ->group(g);
+  app.add_flag("--jsonl", o.jsonl,
+               "Each line of standard input is a JSON object as mqtk-sub -j writes it")
+      ->group(g);
   app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")->check(CLI::Range(0, 2))->group(g);
   app.add_flag("-r,--retain", o.retain, "Ask the broker to retain the message")->group(g);
   app.add_option("--repeat", o.repeat, "Send the message N times (default 1)")
       ->check(CLI::Range(1u, 4000000000u))
       ->group(g);
-  app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeats")->group(g);
+  app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeats")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->group(g);
   app.add_option("-M,--max-inflight", o.max_inflight,
                  "QoS 1/2 messages in flight at once (default: the broker's Receive Maximum)")
       ->check(CLI::Range(1, 65535))
       ->group(g);
+}
+
+void define(CLI::App& app, raw& o) {
+  add_connection_flags(app, o.conn);
+  define_payload(app, o);
+  const char* g = "MQTT 5 publish properties";
+  app.add_option("--user-property", o.user_properties, "KEY=VALUE (repeatable)")->group(g);
+  app.add_option("--content-type", o.content_type, "Content Type, e.g. application/json")->group(g);
+  app.add_option("--response-topic", o.response_topic, "Response Topic")->group(g);
+  app.add_option("--correlation-data", o.correlation_data, "Correlation Data")->group(g);
+  app.add_option("--message-expiry", o.message_expiry, "Message Expiry Interval in seconds")
+      ->group(g);
+  app.add_option("--payload-format", o.payload_format,
+                 "Payload Format Indicator: 0 bytes, 1 UTF-8 text")
+      ->group(g);
+  app.add_option("--topic-alias", o.topic_alias, "Topic Alias to set for the topic")->group(g);
+  app.add_option("--wait-response", o.wait_response,
+                 "Request/response: set a Response Topic and fresh Correlation Data, print the "
+                 "reply, exit 6 if none comes within SECONDS (default 10)")
+      ->expected(0, 1)
+      ->group(g);
+}
+
+// The long options are spelled like -D publish NAME VALUE and go through the same table.
+bool publish_properties(const raw& o, settings& s, std::string& why) {
+  s.props = s.conn.props.publish;
+  const std::pair<const std::string*, const char*> simple[] = {
+      {&o.content_type, "content-type"},
+      {&o.response_topic, "response-topic"},
+      {&o.correlation_data, "correlation-data"},
+      {&o.message_expiry, "message-expiry-interval"},
+      {&o.payload_format, "payload-format-indicator"},
+      {&o.topic_alias, "topic-alias"}};
+  for (const auto& [value, name] : simple)
+    if (!value->empty())
+      if (auto e = set_property(s.props, "publish", name, *value, nullptr); !e.empty())
+        return why = "--" + e, false;
+  for (const auto& kv : o.user_properties) {
+    std::string k, v;
+    if (!split_user_property(kv, k, v))
+      return why = "--user-property " + kv + ": expected KEY=VALUE", false;
+    s.props.user_properties.emplace_back(k, v);
+  }
+  if (!s.props.empty() && s.conn.config.connect.version != codec::protocol_version::v5)
+    return why = "publish properties need MQTT 5 (-V 5)", false;
+  if (s.props.response_topic)
+    if (auto ec = topic::validate_name(*s.props.response_topic))
+      return why = "--response-topic: " + ec.message(), false;
+  return true;
+}
+
+bool payload_source(const raw& o, settings& s, std::string& why) {
+  const int sources = int(!o.message.empty()) + int(!o.file.empty()) + int(o.null) +
+                      int(o.stdin_all) + int(o.stdin_lines) + int(o.topic_lines) + int(o.jsonl);
+  if (sources != 1)
+    return why = "give exactly one of -m, -f, -n, -s, -l, --topic-per-line, --jsonl", false;
+  s.payload = o.message;
+  s.from = !o.message.empty() ? source::message
+           : !o.file.empty()  ? source::file
+           : o.null           ? source::null
+           : o.stdin_all      ? source::stdin_all
+           : o.stdin_lines    ? source::stdin_lines
+           : o.topic_lines    ? source::topic_lines
+                              : source::jsonl;
+  if (s.from == source::file) {
+    std::ifstream in(o.file, std::ios::binary);
+    if (!in) return why = "-f: cannot read " + o.file, false;
+    s.payload.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  if (o.separator.empty()) return why = "--separator must not be empty", false;
+  s.separator = o.separator;
+  return true;
 }
 
 std::optional<settings> validate(const raw& o, std::string& why) {
@@ -51,32 +138,39 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   if (!conn) return std::nullopt;
   s.conn = std::move(*conn);
   s.conn.config.max_inflight = static_cast<std::uint16_t>(o.max_inflight);
+  if (!payload_source(o, s, why) || !publish_properties(o, s, why)) return std::nullopt;
   s.topic = !o.topic.empty() ? o.topic : s.conn.url_topic.value_or("");
-  if (s.topic.empty()) return why = "no topic: give -t TOPIC (or a URL with a path)", std::nullopt;
-  if (auto ec = topic::validate_name(s.topic))
-    return why = "-t " + s.topic + ": " + ec.message(), std::nullopt;
-  const int sources = int(!o.message.empty()) + int(!o.file.empty()) + int(o.null) +
-                      int(o.stdin_all) + int(o.stdin_lines);
-  if (sources != 1) return why = "give exactly one of -m, -f, -n, -s, -l", std::nullopt;
-  if (!o.message.empty()) {
-    s.from = source::message;
-    s.payload = o.message;
-  } else if (!o.file.empty()) {
-    std::ifstream in(o.file, std::ios::binary);
-    if (!in) return why = "-f: cannot read " + o.file, std::nullopt;
-    s.from = source::file;
-    s.payload.assign(std::istreambuf_iterator<char>(in), {});
-  } else if (o.null) {
-    s.from = source::null;
-  } else if (o.stdin_all) {
-    s.from = source::stdin_all;
-  } else {
-    s.from = source::stdin_lines;
-  }
+  const bool per_line_topic = s.from == source::topic_lines || s.from == source::jsonl;
+  if (per_line_topic && !s.topic.empty())
+    return why = "-t does not go with --topic-per-line or --jsonl (each line names its topic)",
+           std::nullopt;
+  if (!per_line_topic && s.topic.empty())
+    return why = "no topic: give -t TOPIC (or a URL with a path)", std::nullopt;
+  if (!s.topic.empty())
+    if (auto ec = topic::validate_name(s.topic))
+      return why = "-t " + s.topic + ": " + ec.message(), std::nullopt;
   s.qos = static_cast<std::uint8_t>(o.qos);
   s.retain = o.retain;
   s.repeat = o.repeat;
   s.repeat_delay = o.repeat_delay;
+  if (o.wait_response) {
+    double seconds = 10;
+    if (!o.wait_response->empty()) {
+      try {
+        seconds = std::stod(*o.wait_response);
+      } catch (const std::exception&) {
+        seconds = -1;
+      }
+    }
+    if (!(seconds > 0 && seconds <= 86400))
+      return why = "--wait-response " + *o.wait_response + ": expected seconds", std::nullopt;
+    if (s.conn.config.connect.version != codec::protocol_version::v5 || s.conn.version_auto)
+      return why = "--wait-response needs MQTT 5 (-V 5)", std::nullopt;
+    if (line_source(s.from) || s.repeat != 1)
+      return why = "--wait-response sends one request (not with -l, --jsonl or --repeat)",
+             std::nullopt;
+    s.wait_response = seconds;
+  }
   return s;
 }
 
@@ -85,8 +179,8 @@ std::optional<settings> validate(const raw& o, std::string& why) {
 std::optional<settings> parse(int argc, char** argv, int& exit_status) {
   return parse_tool<raw, settings>(
       "mqtk-pub", "mqtk-pub: publish MQTT messages from the command line",
-      std::string("mqtk-pub ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp)", argc, argv,
-      exit_status, define, validate);
+      std::string("mqtk-pub ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp, unix)", argc,
+      argv, exit_status, define, validate);
 }
 
 } // namespace mqtk::app::pub

@@ -1,63 +1,77 @@
 // SPDX-License-Identifier: MIT
-// mqtk-pub's run loop: payload sources, acknowledgement tracking, clean exit.
+// mqtk-pub's run loop: payload sources, acknowledgement tracking, request/response, clean exit.
 #include "pub/run.hpp"
 
 #include <asio.hpp>
-#include <condition_variable>
+#include <deque>
 #include <fmt/format.h>
 #include <iostream>
 #include <iterator>
-#include <mutex>
-#include <thread>
+#include <random>
 
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
+#include "pub/line_source.hpp"
 
 namespace mqtk::app::pub {
 namespace {
 
-// Design: one io_context thread runs the connection; for -l a reader thread posts each line to
-// it, so a slow pipe (tail -f) streams instead of being read whole first. The io_context is
-// shared with that thread so that a late post lands in a live (if stopped) context.
+std::string random_hex(std::size_t bytes) {
+  std::random_device rd;
+  std::string out;
+  for (std::size_t i = 0; i < bytes; ++i)
+    out += fmt::format("{:02x}", rd() & 0xFF);
+  return out;
+}
+
+// Design: one io_context thread runs the connection; line sources are read on a thread of
+// their own (line_source.hpp). The io_context is shared with that thread so that a late post
+// lands in a live (if stopped) context.
 struct publisher {
   explicit publisher(const settings& settings_) : s(settings_) {}
   const settings& s;
   std::shared_ptr<asio::io_context> io = std::make_shared<asio::io_context>(1);
   client::connection conn{*io, s.conn.config, s.conn.where};
-  asio::steady_timer repeat_timer{*io};
+  asio::steady_timer timer{*io}; // --repeat-delay, --wait-response
+  std::optional<line_reader> reader;
+  std::deque<codec::publish> held; // read, waiting for a connection to hand them to
   bool connected = false;
   bool input_done = false;
   bool finishing = false;
   int status = exit_ok;
   unsigned sent = 0;
-  // -l flow control: the reader thread waits while this many lines are not yet sent on.
-  static constexpr std::size_t max_pending_lines = 10'000;
-  std::mutex m;
-  std::condition_variable room;
-  std::size_t pending_lines = 0; // posted by the reader, not yet handed to the session
-  std::size_t in_session = 0;    // the session's unacknowledged count, as the IO thread last saw it
-  std::string payload = s.payload; // -s fills it once connected
+  std::string payload = s.payload;         // -s fills it once connected
+  std::string response_topic, correlation; // --wait-response
+  bool awaiting_response = false;
 
   void say(const std::string& line) const {
     if (!s.conn.quiet) fmt::print(stderr, "mqtk-pub: {}\n", line);
   }
 
-  void send(std::string body) {
-    auto r = conn.publish(codec::publish{s.topic, std::move(body), 0, s.qos, s.retain, false, {}});
-    if (!r) {
-      status = exit_rejected;
-      say("cannot publish: " + r.error().message());
-      input_done = true;
-      finish();
-    }
+  void fail(int code, const std::string& why) {
+    if (status == exit_ok) status = code;
+    say(why);
+    input_done = true;
+    awaiting_response = false;
+    finish();
+  }
+
+  void send(codec::publish m) {
+    if (auto r = conn.publish(std::move(m)); !r)
+      fail(exit_rejected, "cannot publish: " + r.error().message());
   }
 
   void send_repeats() {
-    send(payload);
+    codec::publish m{s.topic, payload, 0, s.qos, s.retain, false, s.props};
+    if (s.wait_response) {
+      m.props.response_topic = response_topic;
+      m.props.correlation_data = correlation;
+    }
+    send(std::move(m));
     if (++sent < s.repeat && status == exit_ok) {
-      repeat_timer.expires_after(std::chrono::duration_cast<session::duration>(
+      timer.expires_after(std::chrono::duration_cast<session::duration>(
           std::chrono::duration<double>(s.repeat_delay)));
-      repeat_timer.async_wait([this](std::error_code ec) {
+      timer.async_wait([this](std::error_code ec) {
         if (!ec) send_repeats();
       });
       return;
@@ -66,73 +80,107 @@ struct publisher {
     finish();
   }
 
-  void read_lines() {
-    std::thread([io = io, this] {
-      // Lines already buffered go over in one batch: one handler and one write for many lines.
-      std::vector<std::string> batch;
-      std::string line;
-      while (std::getline(std::cin, line)) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        batch.push_back(std::move(line));
-        if (batch.size() < 1000 && std::cin.rdbuf()->in_avail() > 0) continue;
-        {
-          std::unique_lock lock(m);
-          room.wait(lock, [this] { return pending_lines + in_session < max_pending_lines; });
-          pending_lines += batch.size();
-        }
-        asio::post(*io, [this, b = std::move(batch)]() mutable {
-          for (auto& l : b)
-            if (!input_done) send(std::move(l));
-          update_flow(b.size());
-        });
-        batch.clear();
-      }
-      asio::post(*io, [this] {
-        input_done = true;
-        finish();
+  // Lines go into the session only while it is connected; during a reconnect they stay here
+  // and the reader waits, so memory stays bounded.
+  void drain() {
+    std::size_t handed = 0;
+    while (!held.empty() && status == exit_ok &&
+           conn.session().current_state() == session::client_session::state::connected) {
+      send(std::move(held.front()));
+      held.pop_front();
+      ++handed;
+    }
+    if (reader) reader->release(handed, conn.session().unacknowledged());
+    finish();
+  }
+
+  void on_lines(line_reader::batch b, bool end, const std::string& error) {
+    for (auto& m : b)
+      held.push_back(std::move(m));
+    if (end) input_done = true;
+    drain();
+    if (!error.empty()) fail(exit_usage, error);
+  }
+
+  void start_request() {
+    response_topic = s.props.response_topic.value_or(
+        "mqtk/response/" + s.conn.config.connect.client_id + "/" + random_hex(8));
+    correlation = random_hex(16);
+    awaiting_response = true;
+    if (auto r = conn.subscribe({{response_topic, {2, false, false, 0}}}, {}); !r)
+      fail(exit_rejected, "cannot subscribe to the response topic: " + r.error().message());
+  }
+
+  void on_response(const codec::publish& m) {
+    if (!awaiting_response || m.topic != response_topic || m.props.correlation_data != correlation)
+      return;
+    awaiting_response = false;
+    timer.cancel();
+    std::string line = m.payload + "\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+    finish();
+  }
+
+  void begin() {
+    switch (s.from) {
+    case source::stdin_lines:
+    case source::topic_lines:
+    case source::jsonl:
+      reader.emplace(io, s, [this](line_reader::batch b, bool end, const std::string& error) {
+        on_lines(std::move(b), end, error);
       });
-    }).detach();
+      return reader->start();
+    case source::stdin_all:
+      payload.assign(std::istreambuf_iterator<char>(std::cin), {});
+      break;
+    default:
+      break;
+    }
+    if (s.wait_response) return start_request();
+    send_repeats();
   }
 
-  // IO thread: `handed` lines went to the session; let the reader go on while the session and
-  // the posted lines together stay under the bound, so memory stays bounded.
-  void update_flow(std::size_t handed) {
-    std::lock_guard lock(m);
-    pending_lines -= std::min(handed, pending_lines);
-    in_session = conn.session().unacknowledged();
-    room.notify_one();
+  void on_subscribed(const codec::suback& ack) {
+    if (ack.codes.empty() || is_failure(ack.codes[0]))
+      return fail(exit_rejected, "the broker refused the response topic subscription");
+    timer.expires_after(std::chrono::duration_cast<session::duration>(
+        std::chrono::duration<double>(*s.wait_response)));
+    timer.async_wait([this](std::error_code ec) {
+      if (!ec && awaiting_response) fail(exit_timeout, "no response within the time given");
+    });
+    send_repeats();
   }
 
-  // Done when the input is exhausted and the broker acknowledged every QoS 1/2 message.
+  // Done when the input is exhausted, the broker acknowledged every QoS 1/2 message, and any
+  // awaited response arrived.
   void finish() {
-    if (finishing || !input_done || conn.session().unacknowledged() != 0) return;
+    if (finishing || !input_done || awaiting_response || !held.empty() ||
+        conn.session().unacknowledged() != 0)
+      return;
     finishing = true;
     conn.disconnect();
   }
 
+  void on_done(const session::event::publish_done& d) {
+    if (reader) reader->release(0, conn.session().unacknowledged());
+    if (is_failure(d.code))
+      fail(exit_rejected, fmt::format("publish {} rejected: 0x{:02x} {}{}", d.packet_id,
+                                      static_cast<unsigned>(d.code), name(d.code),
+                                      d.reason_string ? " (" + *d.reason_string + ")" : ""));
+    finish();
+  }
+
   void on_event(const session::client_event& e) {
     if (std::holds_alternative<session::event::connected>(e)) {
+      if (connected) return drain(); // reconnected: the session resends what is unacknowledged
       connected = true;
-      switch (s.from) {
-      case source::stdin_lines:
-        return read_lines();
-      case source::stdin_all:
-        payload.assign(std::istreambuf_iterator<char>(std::cin), {});
-        return send_repeats();
-      default:
-        return send_repeats();
-      }
+      return begin();
     }
-    if (const auto* d = std::get_if<session::event::publish_done>(&e)) {
-      update_flow(0);
-      if (is_failure(d->code)) {
-        status = exit_rejected;
-        say(fmt::format("publish {} rejected: 0x{:02x} {}{}", d->packet_id,
-                        static_cast<unsigned>(d->code), name(d->code),
-                        d->reason_string ? " (" + *d->reason_string + ")" : ""));
-      }
-      return finish();
-    }
+    if (const auto* d = std::get_if<session::event::publish_done>(&e)) return on_done(*d);
+    if (const auto* a = std::get_if<session::event::subscribe_done>(&e))
+      return on_subscribed(a->ack);
+    if (const auto* m = std::get_if<session::event::message>(&e)) return on_response(m->message);
     if (const auto* c = std::get_if<session::event::closed>(&e)) {
       if (!finishing) {
         std::string message;
@@ -150,6 +198,14 @@ int run(const settings& s) {
   publisher p(s);
   if (s.conn.debug)
     p.conn.set_trace([](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+  const auto notice = [&s](const std::string& line) {
+    if (!s.conn.quiet) fmt::print(stderr, "mqtk-pub: {}\n", line);
+  };
+  if (line_source(s.from) && s.conn.reconnect) p.conn.set_reconnect({true}, notice);
+  if (s.conn.version_auto) {
+    p.conn.set_reconnect({line_source(s.from) && s.conn.reconnect}, notice);
+    p.conn.set_version_fallback(true);
+  }
   asio::signal_set signals(*p.io, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code ec, int) {
     if (ec) return;

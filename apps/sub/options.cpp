@@ -4,29 +4,56 @@
 
 #include "common/cli.hpp"
 #include "mqtk/topic/validate.hpp"
+#include "sub/format.hpp"
 
 namespace mqtk::app::sub {
 namespace {
 
 struct raw {
   connection_flags conn;
-  std::vector<std::string> topics, filter_out;
+  std::vector<std::string> topics, filter_out, unsubscribe;
   unsigned qos = 0;
-  std::optional<unsigned> count, timeout;
+  std::optional<unsigned> count, timeout, retain_handling;
+  std::optional<std::uint32_t> subscription_id;
   bool verbose = false, no_newline = false, skip_retained = false, retained_only = false,
-       json = false;
+       remove_retained = false, exit_after_subscribe = false, json = false, pretty = false,
+       no_local = false, retain_as_published = false;
+  std::string format;
 };
 
-void define(CLI::App& app, raw& o) {
-  add_connection_flags(app, o.conn);
-  const char* g = "Subscription and output";
+void define_subscription(CLI::App& app, raw& o) {
+  const char* g = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")->group(g);
   app.add_option("-T,--filter-out", o.filter_out,
                  "Do not print messages whose topic matches (repeatable)")
       ->group(g);
+  app.add_option("-U,--unsubscribe", o.unsubscribe,
+                 "Unsubscribe from FILTER first (with -c: from a persistent session)")
+      ->group(g);
   app.add_option("-q,--qos", o.qos, "Maximum QoS to subscribe with (default 0)")
       ->check(CLI::Range(0, 2))
       ->group(g);
+  app.add_flag("--no-local", o.no_local, "v5: do not receive our own client id's messages")
+      ->group(g);
+  app.add_flag("--retain-as-published", o.retain_as_published,
+               "v5: keep the retain flag as the publisher set it")
+      ->group(g);
+  app.add_option("--retain-handling", o.retain_handling,
+                 "v5: 0 send retained messages (default), 1 only for a new subscription, 2 never")
+      ->check(CLI::Range(0, 2))
+      ->group(g);
+  app.add_option("--subscription-id", o.subscription_id, "v5: Subscription Identifier")
+      ->check(CLI::Range(1, 268435455))
+      ->group(g);
+  app.add_flag("-E,--exit-after-subscribe", o.exit_after_subscribe,
+               "Exit 0 once the subscriptions are acknowledged (with -c: prepare a session)")
+      ->group(g);
+}
+
+void define(CLI::App& app, raw& o) {
+  add_connection_flags(app, o.conn);
+  define_subscription(app, o);
+  const char* g = "Output";
   app.add_option("-C,--count", o.count, "Exit 0 after N messages")
       ->check(CLI::Range(1u, 4000000000u))
       ->group(g);
@@ -39,9 +66,45 @@ void define(CLI::App& app, raw& o) {
   app.add_flag("--retained-only", o.retained_only,
                "Print only retained messages; exit when a new one arrives")
       ->group(g);
-  app.add_flag("-j,--json", o.json,
-               "One JSON object per line: timestamp, topic, qos, retain, payload, properties")
+  app.add_flag("--remove-retained", o.remove_retained,
+               "Clear each retained message received (publish an empty retained one)")
       ->group(g);
+  app.add_flag("-j,--json", o.json,
+               "One JSON object per line: timestamp, topic, qos, retain, payload_encoding, "
+               "payload, properties")
+      ->group(g);
+  app.add_flag("--pretty", o.pretty, "Indent JSON payloads (and -j objects) for people")->group(g);
+  app.add_option("-F,--format", o.format,
+                 "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "
+                 "%r retain, %m id, %I/%U time, %j JSON, v5 %A %C %D %E %F %P %R %S, @ "
+                 "strftime codes, \\n escapes (see mqtk-sub(1))")
+      ->group(g);
+}
+
+bool check_subscriptions(const raw& o, settings& s, std::string& why) {
+  for (const auto& t : s.topics)
+    if (auto ec = topic::validate_filter(t)) return why = "-t " + t + ": " + ec.message(), false;
+  for (const auto& t : o.filter_out)
+    if (auto ec = topic::validate_filter(t)) return why = "-T " + t + ": " + ec.message(), false;
+  for (const auto& t : o.unsubscribe)
+    if (auto ec = topic::validate_filter(t)) return why = "-U " + t + ": " + ec.message(), false;
+  const bool v5 = s.conn.config.connect.version == codec::protocol_version::v5;
+  if (!v5 && (o.no_local || o.retain_as_published || o.retain_handling || o.subscription_id))
+    return why = "subscription options need MQTT 5 (-V 5)", false;
+  s.options = {static_cast<std::uint8_t>(o.qos), o.no_local, o.retain_as_published,
+               static_cast<std::uint8_t>(o.retain_handling.value_or(0))};
+  s.subscribe_props = s.conn.props.subscribe;
+  if (o.subscription_id) s.subscribe_props.subscription_identifiers = {*o.subscription_id};
+  return true;
+}
+
+bool check_output(const raw& o, std::string& why) {
+  if (o.skip_retained && o.retained_only)
+    return why = "-R and --retained-only exclude each other", false;
+  if (int(o.json) + int(!o.format.empty()) + int(o.verbose) > 1)
+    return why = "-j, -F and -v exclude each other", false;
+  if (!o.format.empty()) why = check_format(o.format);
+  return why.empty();
 }
 
 std::optional<settings> validate(const raw& o, std::string& why) {
@@ -51,24 +114,22 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.conn = std::move(*conn);
   s.topics = o.topics;
   if (s.topics.empty() && s.conn.url_topic) s.topics.push_back(*s.conn.url_topic);
-  if (s.topics.empty()) return why = "no topic: give -t FILTER (repeatable)", std::nullopt;
-  for (const auto& t : s.topics)
-    if (auto ec = topic::validate_filter(t))
-      return why = "-t " + t + ": " + ec.message(), std::nullopt;
-  for (const auto& t : o.filter_out)
-    if (auto ec = topic::validate_filter(t))
-      return why = "-T " + t + ": " + ec.message(), std::nullopt;
-  if (o.skip_retained && o.retained_only)
-    return why = "-R and --retained-only exclude each other", std::nullopt;
+  if (s.topics.empty() && o.unsubscribe.empty())
+    return why = "no topic: give -t FILTER (repeatable)", std::nullopt;
+  if (!check_subscriptions(o, s, why) || !check_output(o, why)) return std::nullopt;
   s.filter_out = o.filter_out;
-  s.qos = static_cast<std::uint8_t>(o.qos);
+  s.unsubscribe = o.unsubscribe;
   s.count = o.count;
   s.timeout = o.timeout;
   s.verbose = o.verbose;
   s.no_newline = o.no_newline;
   s.skip_retained = o.skip_retained;
   s.retained_only = o.retained_only;
+  s.remove_retained = o.remove_retained;
+  s.exit_after_subscribe = o.exit_after_subscribe || s.topics.empty();
   s.json = o.json;
+  s.pretty = o.pretty;
+  s.format = o.format;
   return s;
 }
 
@@ -77,8 +138,8 @@ std::optional<settings> validate(const raw& o, std::string& why) {
 std::optional<settings> parse(int argc, char** argv, int& exit_status) {
   return parse_tool<raw, settings>(
       "mqtk-sub", "mqtk-sub: subscribe to MQTT topics and print what arrives",
-      std::string("mqtk-sub ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp)", argc, argv,
-      exit_status, define, validate);
+      std::string("mqtk-sub ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp, unix)", argc,
+      argv, exit_status, define, validate);
 }
 
 } // namespace mqtk::app::sub

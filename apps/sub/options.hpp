@@ -13,15 +13,21 @@ namespace mqtk::app::sub {
 struct settings {
   connection_settings conn;
   std::vector<std::string> topics;
-  std::vector<std::string> filter_out; ///< -T: topics matching these are not printed
-  std::uint8_t qos = 0;
-  std::optional<unsigned> count;   ///< -C: exit 0 after this many messages
-  std::optional<unsigned> timeout; ///< -W: exit 6 after this many seconds
-  bool verbose = false;            ///< -v: "topic payload"
-  bool no_newline = false;         ///< -N
-  bool skip_retained = false;      ///< -R
+  std::vector<std::string> filter_out;  ///< -T: topics matching these are not printed
+  std::vector<std::string> unsubscribe; ///< -U: unsubscribe from these first
+  codec::subscribe_options options;     ///< -q and the v5 subscription options
+  codec::properties subscribe_props;    ///< --subscription-id, -D subscribe
+  std::optional<unsigned> count;        ///< -C: exit 0 after this many messages
+  std::optional<unsigned> timeout;      ///< -W: exit 6 after this many seconds
+  bool verbose = false;                 ///< -v: "topic payload"
+  bool no_newline = false;              ///< -N
+  bool skip_retained = false;           ///< -R
   bool retained_only = false;
-  bool json = false; ///< -j: one JSON object per line
+  bool remove_retained = false;
+  bool exit_after_subscribe = false; ///< -E
+  bool json = false;                 ///< -j: one JSON object per line
+  bool pretty = false;               ///< --pretty: indented JSON payloads
+  std::string format;                ///< -F
 };
 
 std::optional<settings> parse(int argc, char** argv, int& exit_status);

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
-// mqtk-sub's run loop: subscribe, filter, print, count, time out.
+// mqtk-sub's run loop: (re)subscribe, filter, print, count, time out.
 #include "sub/run.hpp"
 
 #include <asio.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <fmt/format.h>
+#include <set>
 
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
+#include "common/json_message.hpp"
 #include "mqtk/topic/match.hpp"
-#include "sub/json_line.hpp"
+#include "sub/format.hpp"
 
 namespace mqtk::app::sub {
 namespace {
@@ -25,6 +27,7 @@ struct subscriber {
   bool finishing = false;
   int status = exit_ok;
   unsigned printed = 0;
+  std::set<std::string> cleared; // --remove-retained: topics whose echo of the clear to skip
 
   void say(const std::string& line) const {
     if (!s.conn.quiet) fmt::print(stderr, "mqtk-sub: {}\n", line);
@@ -46,12 +49,26 @@ struct subscriber {
     return true;
   }
 
+  std::string line_for(const codec::publish& m) const {
+    const auto now = std::chrono::system_clock::now();
+    std::string line;
+    if (!s.format.empty()) {
+      line = render(s.format, m, now);
+    } else if (s.json) {
+      line = json_line(m, now);
+      if (s.pretty) line = indented_json(line).value_or(line);
+    } else {
+      auto payload = s.pretty ? indented_json(m.payload).value_or(m.payload) : m.payload;
+      line = s.verbose ? m.topic + " " + payload : std::move(payload);
+    }
+    if (s.json || !s.no_newline) line.push_back('\n');
+    return line;
+  }
+
   // stdout is flushed per message, so a pipe sees each one as it arrives; a closed pipe
   // (`| head -1`) ends the tool quietly with 0.
   void print(const codec::publish& m) {
-    std::string line = s.json ? json_line(m, std::chrono::system_clock::now())
-                              : (s.verbose ? m.topic + " " + m.payload : m.payload);
-    if (s.json || !s.no_newline) line.push_back('\n');
+    const auto line = line_for(m);
     if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() ||
         std::fflush(stdout) != 0) {
       if (errno == EPIPE) return end(exit_ok);
@@ -60,34 +77,65 @@ struct subscriber {
     }
   }
 
-  void on_event(const session::client_event& e) {
-    if (std::holds_alternative<session::event::connected>(e)) {
-      connected = true;
-      std::vector<codec::subscription> subs;
-      for (const auto& t : s.topics)
-        subs.push_back({t, {s.qos, false, false, 0}});
-      if (auto r = conn.subscribe(std::move(subs), {}); !r) {
-        say("cannot subscribe: " + r.error().message());
-        end(exit_rejected);
+  void subscribe() {
+    if (s.topics.empty()) return;
+    std::vector<codec::subscription> subs;
+    for (const auto& t : s.topics)
+      subs.push_back({t, s.options});
+    if (auto r = conn.subscribe(std::move(subs), s.subscribe_props); !r) {
+      say("cannot subscribe: " + r.error().message());
+      end(exit_rejected);
+    }
+  }
+
+  void on_connected(const codec::connack& ack) {
+    if (connected) {
+      // Reconnected: a resumed session still has the subscriptions [MQTT-3.2.2-2].
+      if (!ack.session_present) subscribe();
+      return;
+    }
+    connected = true;
+    if (!s.unsubscribe.empty())
+      if (auto r = conn.unsubscribe(s.unsubscribe, s.conn.props.unsubscribe); !r) {
+        say("cannot unsubscribe: " + r.error().message());
+        return end(exit_rejected);
       }
+    subscribe();
+  }
+
+  void on_subscribed(const codec::suback& ack) {
+    for (std::size_t i = 0; i < ack.codes.size() && i < s.topics.size(); ++i)
+      if (is_failure(ack.codes[i])) {
+        say(fmt::format("subscription to {} refused: 0x{:02x} {}", s.topics[i],
+                        static_cast<unsigned>(ack.codes[i]), name(ack.codes[i])));
+        return end(exit_rejected);
+      }
+    if (s.exit_after_subscribe) end(exit_ok);
+  }
+
+  void on_message(const codec::publish& m) {
+    if (finishing) return;
+    if (!m.retain && m.payload.empty() && cleared.erase(m.topic) > 0) return;
+    if (!wanted(m)) return;
+    if (s.retained_only && !m.retain) return end(exit_ok);
+    print(m);
+    if (s.remove_retained && m.retain && !m.payload.empty()) {
+      cleared.insert(m.topic);
+      if (auto r = conn.publish(codec::publish{m.topic, {}, 0, 0, true, false, {}}); !r)
+        say("cannot clear " + m.topic + ": " + r.error().message());
+    }
+    if (s.count && ++printed >= *s.count) end(exit_ok);
+  }
+
+  void on_event(const session::client_event& e) {
+    if (const auto* c = std::get_if<session::event::connected>(&e)) return on_connected(c->ack);
+    if (const auto* d = std::get_if<session::event::subscribe_done>(&e))
+      return on_subscribed(d->ack);
+    if (std::holds_alternative<session::event::unsubscribe_done>(e)) {
+      if (s.topics.empty()) end(exit_ok);
       return;
     }
-    if (const auto* d = std::get_if<session::event::subscribe_done>(&e)) {
-      for (std::size_t i = 0; i < d->ack.codes.size(); ++i)
-        if (is_failure(d->ack.codes[i])) {
-          say(fmt::format("subscription to {} refused: 0x{:02x} {}", s.topics[i],
-                          static_cast<unsigned>(d->ack.codes[i]), name(d->ack.codes[i])));
-          return end(exit_rejected);
-        }
-      return;
-    }
-    if (const auto* m = std::get_if<session::event::message>(&e)) {
-      if (finishing || !wanted(m->message)) return;
-      if (s.retained_only && !m->message.retain) return end(exit_ok);
-      print(m->message);
-      if (s.count && ++printed >= *s.count) end(exit_ok);
-      return;
-    }
+    if (const auto* m = std::get_if<session::event::message>(&e)) return on_message(m->message);
     if (const auto* c = std::get_if<session::event::closed>(&e)) {
       if (!finishing) {
         std::string message;
@@ -105,6 +153,11 @@ int run(const settings& s) {
   subscriber sub(s);
   if (s.conn.debug)
     sub.conn.set_trace([](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+  const auto notice = [&s](const std::string& line) {
+    if (!s.conn.quiet) fmt::print(stderr, "mqtk-sub: {}\n", line);
+  };
+  sub.conn.set_reconnect({s.conn.reconnect}, notice);
+  sub.conn.set_version_fallback(s.conn.version_auto);
   asio::signal_set signals(sub.io, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code ec, int sig) {
     if (!ec) sub.end(sig == SIGINT ? exit_interrupted : exit_ok);

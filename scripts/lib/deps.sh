@@ -5,7 +5,7 @@
 BUILD_PACKAGES=(cmake make g++ libcli11-dev libfmt-dev libasio-dev libssl-dev nlohmann-json3-dev
                 catch2)
 # Independent MQTT peers for the interop tests (the clients only: no broker daemon is started).
-TEST_PACKAGES=(mosquitto-clients python3-paho-mqtt)
+TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt)
 
 # ensure_packages PKG...: installs the missing ones with apt-get as root; otherwise prints the
 # exact command and exits 2.

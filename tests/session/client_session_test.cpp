@@ -75,6 +75,31 @@ TEST_CASE("CONNACK refusal closes with the reason", "[client]") {
   CHECK(closed[0].reason_string == "go away");
 }
 
+TEST_CASE("a 3.1.1 server's refusal of MQTT 5 reads as Unsupported Protocol Version", "[client]") {
+  fake_server server{protocol_version::v5};
+  client_session s(config(protocol_version::v5));
+  s.start(t(0ms));
+  server.received(s);
+  // 3.1.1 CONNACK, return code 1: unacceptable protocol level.
+  const std::uint8_t refusal[] = {0x20, 0x02, 0x00, 0x01};
+  s.on_bytes(byte_view(refusal, sizeof refusal), t(1ms));
+  const auto closed = events_of<event::closed>(s.take_events());
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].error == reason_code::unsupported_protocol_version);
+  CHECK(closed[0].by_server);
+  CHECK(server.received(s).empty()); // no DISCONNECT in a version the server does not speak
+}
+
+TEST_CASE("the same bytes later in a 5.0 connection are no refusal", "[client]") {
+  fake_server server{protocol_version::v5};
+  auto s = connected(server, config(protocol_version::v5));
+  const std::uint8_t second_connack[] = {0x20, 0x02, 0x00, 0x01};
+  s.on_bytes(byte_view(second_connack, sizeof second_connack), t(1ms));
+  const auto closed = events_of<event::closed>(s.take_events());
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].error != reason_code::unsupported_protocol_version);
+}
+
 TEST_CASE("no CONNACK in time closes with timed_out", "[client][timer]") {
   client_session s(config(protocol_version::v311));
   s.start(t(0ms));

@@ -1,34 +1,76 @@
 // SPDX-License-Identifier: MIT
-// The Asio side of a client connection: resolve, connect, read, coalesced writes, timers.
+// The Asio side of a client connection: resolve, connect, read, coalesced writes, timers,
+// reconnecting with back-off, and the MQTT 5 → 3.1.1 fallback of -V auto.
 #include "mqtk/client/connection.hpp"
 
 #include <asio.hpp>
+#include <fmt/format.h>
+#include <random>
 
 #include "mqtk/codec/decoder.hpp"
 #include "mqtk/codec/format.hpp"
+#include "mqtk/core/errc.hpp"
 
 namespace mqtk::client {
 
 using session::clock;
+using stream = asio::generic::stream_protocol;
+
+namespace {
+
+// Reasons a broker gives when it is going away or overloaded, not when it objects to us: worth
+// another try. Anything else (bad credentials, session taken over, a protocol error) is final.
+bool transient(const std::error_code& ec) {
+  // Asio reports socket errors in its own "asio.system" category, not std::system_category().
+  if (ec.category() == std::generic_category() || ec.category() == std::system_category() ||
+      ec.category() == asio::error::get_system_category() ||
+      ec.category() == asio::error::get_misc_category() ||
+      ec.category() == asio::error::get_netdb_category())
+    return true;
+  if (ec.category() != reason_category()) return false;
+  switch (static_cast<reason_code>(ec.value())) {
+  case reason_code::server_unavailable:
+  case reason_code::server_busy:
+  case reason_code::server_shutting_down:
+  case reason_code::keep_alive_timeout:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string describe(const session::event::closed& c) {
+  std::string r = c.error.message();
+  if (c.reason_string) r += " (" + *c.reason_string + ")";
+  return r;
+}
+
+} // namespace
 
 struct connection::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& context, session::client_config config, endpoint e)
-      : io(context), where(std::move(e)), s(std::move(config)), resolver(context), socket(context),
-        timer(context), trace_decoder(s.version()) {}
+      : io(context), where(std::move(e)), s(config), original(std::move(config)), resolver(context),
+        socket(context), timer(context), retry_timer(context), trace_decoder(s.version()) {}
 
   asio::io_context& io;
   endpoint where;
   session::client_session s;
+  session::client_config original;
   asio::ip::tcp::resolver resolver;
-  asio::ip::tcp::socket socket;
+  stream::socket socket;
   asio::steady_timer timer;
+  asio::steady_timer retry_timer;
   event_handler on_event;
   std::array<std::uint8_t, 64 * 1024> scratch{};
   buffer writing;
+  // Each attempt bumps the generation; callbacks of an earlier socket see a stale one and stop.
+  std::uint64_t generation = 0;
   bool write_pending = false;
-  bool connected = false;
-  bool closing = false;
-  bool closed = false;
+  bool transport_up = false;   // this attempt's socket is connected
+  bool ever_connected = false; // a CONNACK with Success was seen
+  bool user_closing = false;   // disconnect() or abort() was called
+  bool closing = false;        // a closed event is pending until the output is flushed
+  bool closed = false;         // final: the tool has been told
   // Design: the session's closed event is held back until everything queued before it (the last
   // QoS 0 messages, the DISCONNECT) is written and the socket is closed, so a tool that exits on
   // it loses nothing.
@@ -36,65 +78,109 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   failure why = failure::none;
   std::function<void(const std::string&)> trace;
   codec::stream_decoder trace_decoder;
+  reconnect_policy policy;
+  std::function<void(const std::string&)> notice;
+  unsigned attempt = 0;
+  bool version_fallback = false;
+  std::minstd_rand jitter{std::random_device{}()};
 
-  void fail(failure f, std::error_code ec) {
-    if (closed) return;
-    why = f;
-    closed = true;
-    std::error_code ignored;
-    socket.close(ignored);
-    timer.cancel();
-    on_event(session::event::closed{ec, false, std::nullopt, std::nullopt});
-  }
-
-  void start() {
+  void attempt_connect() {
+    const auto gen = ++generation;
+    transport_up = false;
+    closing = false;
+    pending_close.reset();
+    socket = stream::socket(io);
+    trace_decoder = codec::stream_decoder(s.version());
     auto self = shared_from_this();
+    armed.reset();
     timer.expires_after(where.connect_timeout);
-    timer.async_wait([self](std::error_code ec) {
-      if (!ec && !self->connected)
-        self->fail(failure::timed_out, std::make_error_code(std::errc::timed_out));
+    timer.async_wait([self, gen](std::error_code ec) {
+      if (!ec && gen == self->generation && !self->transport_up)
+        self->transport_failed(failure::timed_out, std::make_error_code(std::errc::timed_out));
     });
-    resolver.async_resolve(where.host, std::to_string(where.port),
-                           [self](std::error_code ec, asio::ip::tcp::resolver::results_type r) {
-                             if (self->closed) return;
-                             if (ec) return self->fail(failure::unreachable, ec);
-                             asio::async_connect(self->socket, r,
-                                                 [self](std::error_code ec2, const auto&) {
-                                                   if (self->closed) return;
-                                                   if (ec2)
-                                                     return self->fail(failure::unreachable, ec2);
-                                                   self->on_connected();
-                                                 });
-                           });
+    if (!where.unix_path.empty())
+      return connect_to({stream::endpoint(asio::local::stream_protocol::endpoint(where.unix_path))},
+                        0);
+    // A numeric address needs no resolver (whose thread costs start-up time).
+    std::error_code ec;
+    const auto address = asio::ip::make_address(where.host, ec);
+    if (!ec) return connect_to({stream::endpoint(asio::ip::tcp::endpoint(address, where.port))}, 0);
+    resolver.async_resolve(
+        where.host, std::to_string(where.port),
+        [self, gen](std::error_code ec2, asio::ip::tcp::resolver::results_type r) {
+          if (gen != self->generation || self->closed) return;
+          if (ec2) return self->transport_failed(failure::unreachable, ec2);
+          std::vector<stream::endpoint> eps;
+          for (const auto& e : r)
+            eps.emplace_back(e.endpoint());
+          self->connect_to(std::move(eps), 0);
+        });
   }
 
-  void on_connected() {
-    connected = true;
-    socket.set_option(asio::ip::tcp::no_delay(true));
+  // Tries each address in turn, from the bind address when one is given.
+  void connect_to(std::vector<stream::endpoint> eps, std::size_t i, std::error_code last = {}) {
+    if (i == eps.size()) return transport_failed(failure::unreachable, last);
+    std::error_code ec;
+    socket = stream::socket(io);
+    socket.open(eps[i].protocol(), ec);
+    if (!ec && !where.bind_address.empty()) {
+      const auto local = asio::ip::make_address(where.bind_address, ec);
+      if (!ec) socket.bind(stream::endpoint(asio::ip::tcp::endpoint(local, 0)), ec);
+    }
+    if (ec) return connect_to(std::move(eps), i + 1, ec);
+    auto self = shared_from_this();
+    const auto gen = generation;
+    const auto target = eps[i];
+    socket.async_connect(target, [self, gen, eps = std::move(eps), i](std::error_code ec2) mutable {
+      if (gen != self->generation || self->closed) return;
+      if (ec2) return self->connect_to(std::move(eps), i + 1, ec2);
+      self->on_transport_up();
+    });
+  }
+
+  void on_transport_up() {
+    transport_up = true;
+    timer.cancel();
+    if (where.unix_path.empty()) {
+      std::error_code ignored;
+      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    }
     s.start(clock::now());
     after();
     read();
   }
 
+  // Before the socket was up: a first failure is final (exit 3); after a session was up it is
+  // one more reason to wait and retry.
+  void transport_failed(failure f, std::error_code ec) {
+    if (closed) return;
+    std::error_code ignored;
+    socket.close(ignored);
+    if (!user_closing && ever_connected && policy.enabled)
+      return retry(session::event::closed{ec, false, std::nullopt, std::nullopt});
+    finish(session::event::closed{ec, false, std::nullopt, std::nullopt}, f);
+  }
+
   void read() {
     auto self = shared_from_this();
-    socket.async_read_some(asio::buffer(scratch), [self](std::error_code ec, std::size_t n) {
-      if (self->closed) return;
-      if (ec) {
-        // The broker closed the connection: the session reports why if it knows (CONNACK
-        // refusal, DISCONNECT), otherwise it is a lost connection.
-        self->s.on_connection_lost();
-        if (!self->closing)
-          self->pending_close = session::event::closed{ec, true, std::nullopt, std::nullopt};
-        self->closing = true;
-        self->shut();
-        return;
-      }
+    const auto gen = generation;
+    socket.async_read_some(asio::buffer(scratch), [self, gen](std::error_code ec, std::size_t n) {
+      if (gen != self->generation || self->closed) return;
+      if (ec) return self->lost(ec);
       if (self->trace) self->trace_in(byte_view(self->scratch.data(), n));
       self->s.on_bytes(byte_view(self->scratch.data(), n), clock::now());
       self->after();
-      if (!self->closed) self->read();
+      if (gen == self->generation && !self->closed && self->transport_up) self->read();
     });
+  }
+
+  // The socket failed under a live session. The session reports why if it knows (CONNACK
+  // refusal, DISCONNECT); otherwise it is a lost connection.
+  void lost(std::error_code ec) {
+    s.on_connection_lost();
+    if (!closing) pending_close = session::event::closed{ec, true, std::nullopt, std::nullopt};
+    closing = true;
+    shut();
   }
 
   void trace_in(byte_view bytes) {
@@ -124,14 +210,19 @@ struct connection::impl : std::enable_shared_from_this<impl> {
         pending_close = std::move(*c);
         continue;
       }
+      if (std::holds_alternative<session::event::connected>(e)) {
+        ever_connected = true;
+        attempt = 0;
+      }
       on_event(e);
+      if (closed) return;
     }
     flush();
     arm();
   }
 
   void flush() {
-    if (write_pending || closed || !s.has_output()) {
+    if (write_pending || closed || !transport_up || !s.has_output()) {
       if (closing && !write_pending && !s.has_output()) shut();
       return;
     }
@@ -139,40 +230,94 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     trace_out(writing, "->");
     write_pending = true;
     auto self = shared_from_this();
-    asio::async_write(socket, asio::buffer(writing), [self](std::error_code ec, std::size_t) {
+    const auto gen = generation;
+    asio::async_write(socket, asio::buffer(writing), [self, gen](std::error_code ec, std::size_t) {
+      if (gen != self->generation) return;
       self->write_pending = false;
       if (self->closed) return;
-      if (ec) return self->fail(failure::none, ec);
+      if (ec) return self->lost(ec);
       self->flush();
     });
   }
 
+  // The attempt is over: close the socket, then reconnect, fall back, or tell the tool.
   void shut() {
-    if (closed) return;
-    closed = true;
+    if (closed || !pending_close) return;
+    auto c = std::move(*pending_close);
+    pending_close.reset();
+    closing = false;
+    transport_up = false;
+    write_pending = false;
+    ++generation;
     timer.cancel();
     std::error_code ignored;
-    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.shutdown(stream::socket::shutdown_both, ignored);
     socket.close(ignored);
-    if (pending_close) {
-      auto c = std::move(*pending_close);
-      pending_close.reset();
-      on_event(c);
+    if (!user_closing && !ever_connected && version_fallback && refused_v5(c)) {
+      version_fallback = false;
+      auto config = original;
+      config.connect.version = codec::protocol_version::v311;
+      config.connect.props = {};
+      if (config.connect.will) config.connect.will->props = {};
+      s = session::client_session(std::move(config));
+      if (notice) notice("the broker refused MQTT 5; trying MQTT 3.1.1");
+      return attempt_connect();
     }
+    if (!user_closing && ever_connected && policy.enabled && transient(c.error)) return retry(c);
+    finish(std::move(c), failure::none);
+  }
+
+  static bool refused_v5(const session::event::closed& c) {
+    if (c.error == make_error_code(reason_code::unsupported_protocol_version)) return true;
+    // Some 3.1.1-only brokers close the connection instead of answering.
+    return c.by_server && c.error.category() != reason_category() &&
+           c.error.category() != mqtk::error_category();
+  }
+
+  void retry(const session::event::closed& c) {
+    s.on_connection_lost();
+    if (policy.max_attempts != 0 && attempt >= policy.max_attempts) return finish(c, failure::none);
+    auto delay = policy.first_delay * (1LL << std::min(attempt, 20u));
+    if (delay > policy.max_delay) delay = policy.max_delay;
+    const auto half = delay / 2;
+    delay = half + session::duration(std::uniform_int_distribution<session::duration::rep>(
+                       0, half.count())(jitter));
+    ++attempt;
+    if (notice)
+      notice(fmt::format("connection lost: {}; reconnecting in {:.1f} s (attempt {})", describe(c),
+                         std::chrono::duration<double>(delay).count(), attempt));
+    auto self = shared_from_this();
+    retry_timer.expires_after(delay);
+    retry_timer.async_wait([self](std::error_code ec) {
+      if (!ec && !self->closed && !self->user_closing) self->attempt_connect();
+    });
+  }
+
+  void finish(session::event::closed c, failure f) {
+    if (closed) return;
+    closed = true;
+    why = f;
+    ++generation;
+    timer.cancel();
+    retry_timer.cancel();
+    std::error_code ignored;
+    socket.close(ignored);
+    on_event(c);
   }
 
   // Re-arming a timer is a system call; a timer already due no later than the session's next
   // deadline is kept (on_tick() is idempotent and re-arms for what is then next).
   std::optional<session::time_point> armed;
   void arm() {
-    if (closed || !connected) return;
+    if (closed || !transport_up) return;
     const auto deadline = s.next_deadline();
     if (!deadline || (armed && *armed <= *deadline)) return;
     armed = deadline;
     timer.expires_at(*deadline);
     auto self = shared_from_this();
-    timer.async_wait([self](std::error_code ec) {
-      if (ec || self->closed) return;
+    const auto gen = generation;
+    timer.async_wait([self, gen](std::error_code ec) {
+      if (ec || gen != self->generation || self->closed) return;
       self->armed.reset();
       self->s.on_tick(clock::now());
       self->after();
@@ -189,12 +334,13 @@ connection::~connection() {
     std::error_code ignored;
     impl_->socket.close(ignored);
     impl_->timer.cancel();
+    impl_->retry_timer.cancel();
   }
 }
 
 void connection::start(event_handler on_event) {
   impl_->on_event = std::move(on_event);
-  impl_->start();
+  impl_->attempt_connect();
 }
 
 result<std::uint16_t> connection::publish(codec::publish message) {
@@ -219,13 +365,20 @@ result<std::uint16_t> connection::unsubscribe(std::vector<std::string> filters,
 
 void connection::disconnect(reason_code code, codec::properties props) {
   if (impl_->closed) return;
-  if (!impl_->connected) return impl_->fail(failure::none, make_error_code(code));
+  impl_->user_closing = true;
+  if (!impl_->transport_up)
+    return impl_->finish(session::event::closed{make_error_code(code), false, {}, {}},
+                         failure::none);
   impl_->s.disconnect(code, std::move(props), clock::now());
   impl_->after();
 }
 
 void connection::abort() {
-  impl_->shut();
+  if (impl_->closed) return;
+  impl_->user_closing = true;
+  impl_->finish(
+      session::event::closed{std::make_error_code(std::errc::connection_aborted), false, {}, {}},
+      failure::none);
 }
 
 session::client_session& connection::session() noexcept {
@@ -236,6 +389,15 @@ failure connection::transport_failure() const noexcept {
 }
 void connection::set_trace(std::function<void(const std::string&)> trace) {
   impl_->trace = std::move(trace);
+}
+void connection::set_reconnect(reconnect_policy policy,
+                               std::function<void(const std::string&)> notice) {
+  impl_->policy = policy;
+  impl_->notice = std::move(notice);
+}
+void connection::set_version_fallback(bool on) {
+  impl_->version_fallback = on;
+  if (!impl_->notice) impl_->notice = [](const std::string&) {};
 }
 
 } // namespace mqtk::client

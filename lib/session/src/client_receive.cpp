@@ -9,6 +9,14 @@ using codec::protocol_version;
 
 void client_session::on_bytes(byte_view bytes, time_point now) {
   if (state_ != state::connecting && state_ != state::connected) return;
+  if (awaiting_first_bytes_ && refused_as_311(bytes)) {
+    state_ = state::closed;
+    connack_deadline_.reset();
+    events_.push_back(event::closed{make_error_code(reason_code::unsupported_protocol_version),
+                                    true, std::nullopt, std::nullopt});
+    return;
+  }
+  awaiting_first_bytes_ = false;
   decoder_.feed(bytes);
   while (state_ == state::connecting || state_ == state::connected) {
     auto next = decoder_.next();
@@ -16,6 +24,13 @@ void client_session::on_bytes(byte_view bytes, time_point now) {
     if (!*next) return;
     handle(**next, now);
   }
+}
+
+// A 3.1.1-only server answers an MQTT 5 CONNECT in its own format: CONNACK return code 0x01,
+// "unacceptable protocol level" [MQTT-3.1.2-2] of 3.1.1, which is no valid 5.0 reason code.
+bool client_session::refused_as_311(byte_view bytes) const noexcept {
+  return version() == protocol_version::v5 && bytes.size() >= 4 && bytes[0] == 0x20 &&
+         bytes[1] == 0x02 && bytes[2] == 0x00 && bytes[3] == 0x01;
 }
 
 void client_session::handle(codec::packet& p, time_point now) {

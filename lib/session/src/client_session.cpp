@@ -29,6 +29,7 @@ void client_session::start(time_point now) {
       config_.connect.props.maximum_packet_size.value_or(codec::max_packet_size_limit));
   inbound_aliases_ = topic::inbound_aliases(alias_maximum(config_.connect));
   out_.clear();
+  awaiting_first_bytes_ = true;
   send(config_.connect, now);
   keep_alive_.reset(duration::zero(), now);
   connack_deadline_ = now + config_.connack_timeout;

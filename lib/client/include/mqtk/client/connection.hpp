@@ -17,7 +17,19 @@ namespace mqtk::client {
 struct endpoint {
   std::string host = "localhost";
   std::uint16_t port = 1883;
+  std::string unix_path;    ///< when set, connect to this Unix socket instead of host:port
+  std::string bind_address; ///< local address to connect from (-A); empty: the kernel's choice
   session::duration connect_timeout = std::chrono::seconds(10);
+};
+
+/// Reconnecting after a connection that was up is lost: exponential back-off from `first_delay`
+/// up to `max_delay`, each delay drawn at random from its upper half so that many clients
+/// dropped together do not return together.
+struct reconnect_policy {
+  bool enabled = false;
+  session::duration first_delay = std::chrono::milliseconds(250);
+  session::duration max_delay = std::chrono::seconds(30);
+  unsigned max_attempts = 0; ///< 0: keep trying
 };
 
 /// Why the connection could not be used at all, as opposed to the session's own events.
@@ -36,7 +48,7 @@ public:
   connection& operator=(const connection&) = delete;
 
   /// Resolves and connects; then sends CONNECT. A failure to reach the broker is reported as
-  /// event::closed with `unreachable()` true (exit status 3 in the tools).
+  /// event::closed with transport_failure() set (exit status 3 in the tools).
   void start(event_handler on_event);
   result<std::uint16_t> publish(codec::publish message);
   result<std::uint16_t> subscribe(std::vector<codec::subscription> topics, codec::properties props);
@@ -51,6 +63,12 @@ public:
   failure transport_failure() const noexcept;
   /// Trace every packet to `trace` (the tools' -d).
   void set_trace(std::function<void(const std::string&)> trace);
+  /// Reconnect after a loss; `notice` hears one line per attempt (the tools print it). The
+  /// session resumes on the new connection: unacknowledged messages are resent, and event::
+  /// connected comes again (its session_present says whether subscriptions survived).
+  void set_reconnect(reconnect_policy policy, std::function<void(const std::string&)> notice);
+  /// -V auto: when the broker refuses MQTT 5 (or closes before CONNACK), try again with 3.1.1.
+  void set_version_fallback(bool on);
 
   struct impl;
 

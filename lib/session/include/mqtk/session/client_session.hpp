@@ -147,6 +147,7 @@ private:
   void on_pubcomp(const codec::pubcomp& p);
   void complete(std::uint16_t id, reason_code code, const codec::properties& props);
   void protocol_violation(std::error_code ec, time_point now);
+  bool refused_as_311(byte_view bytes) const noexcept;
 
   client_config config_;
   state state_ = state::idle;
@@ -163,6 +164,7 @@ private:
   topic::inbound_aliases inbound_aliases_;
   client_keep_alive keep_alive_;
   std::optional<time_point> connack_deadline_;
+  bool awaiting_first_bytes_ = false; // nothing read yet on this connection
 };
 
 } // namespace mqtk::session

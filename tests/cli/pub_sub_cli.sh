@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# mqtk-pub and mqtk-sub together against mqtk-broker: record and replay with -j/--jsonl byte for
+# byte, -F codes, v5 properties and subscription options, request/response, options files, -U,
+# -E, --remove-retained, --unix, and resubscribing after the broker restarts.
+# usage: pub_sub_cli.sh PATH/TO/mqtk-pub PATH/TO/mqtk-sub PATH/TO/mqtk-broker
+. "$(dirname "$0")/../interop/lib.sh"
+. "$(dirname "$0")/tools.sh"
+pub=$1
+sub=$2
+broker=$3
+start_broker "$broker" --unix "$work/broker.sock"
+T="timeout 30"
+
+replay() {
+  printf 'plain text' >"$work/p1"
+  printf '{"compact":[1,2.5,"x"]}' >"$work/p2"
+  printf '{"spaced": true}\n' >"$work/p3"
+  head -c 512 /dev/urandom >"$work/p4"
+  printf '' >"$work/p5"
+  sub_bg "$work/capture.jsonl" -t 'rec/#' -j -C 5 -q 1
+  for i in 1 2 3 4 5; do "$pub" -p "$port" -t "rec/$i" -f "$work/p$i" -q 1 || return 1; done
+  wait "$sub_pid" || return 1
+  grep -q '"payload_encoding":"json","payload":{"compact"' "$work/capture.jsonl" || return 1
+  sub_bg "$work/replayed" -t 'rec/#' -C 5 -q 1 -F '%t %x'
+  "$pub" -p "$port" --jsonl <"$work/capture.jsonl" || return 1
+  wait "$sub_pid" || return 1
+  for i in 1 2 3 4 5; do
+    [ "$(grep "^rec/$i " "$work/replayed")" = "rec/$i $(od -An -v -tx1 "$work/p$i" | tr -d ' \n')" ] ||
+      { echo "rec/$i differs" >&2; return 1; }
+  done
+}
+check "mqtk-sub -j > f; mqtk-pub --jsonl < f replays text, JSON and binary byte for byte" replay
+
+format_codes() {
+  sub_bg "$work/fmt" -t 'fmt/#' -C 1 -q 1 --subscription-id 7 \
+    -F '%t|%p|%x|%X|%l|%q|%r|%C|%R|%D|%E|%F|%P|%S|%-6p|%4l|%.3t|%%|@@\t.'
+  "$pub" -p "$port" -t fmt/a -m 'Hi!' -q 1 --content-type text/plain --response-topic re/x \
+    --correlation-data cid --message-expiry 300 --payload-format 1 --user-property k=v \
+    -D publish user-property k2 v2
+  wait "$sub_pid" &&
+    [ "$(cat "$work/fmt")" = $'fmt/a|Hi!|486921|486921|3|1|0|text/plain|re/x|cid|300|1|k2:v2 k:v|7|Hi!   |   3|fmt|%|@\t.' ]
+}
+check "-F codes with v5 properties, widths and escapes" format_codes
+
+times() {
+  sub_bg "$work/time" -t time -C 1 -F '%U|%I|@Y-@m-@d'
+  "$pub" -p "$port" -t time -m x
+  wait "$sub_pid" && grep -Eq "^[0-9]{10}\.[0-9]{9}\|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{4}\|$(date +%Y-%m-%d)$" "$work/time"
+}
+check "-F time codes %U %I and @ strftime codes" times
+
+json_props() {
+  sub_bg "$work/jp" -t jp -C 1 -j
+  "$pub" -p "$port" -t jp -m '{"v":1}' --user-property a=b --content-type application/json
+  wait "$sub_pid" &&
+    grep -q '"payload_encoding":"json","payload":{"v":1},"properties":{"content_type":"application/json","user_properties":\[\["a","b"\]\]}' "$work/jp"
+}
+check "-j carries v5 properties" json_props
+
+pretty() {
+  sub_bg "$work/pretty" -t pr -C 1 --pretty
+  "$pub" -p "$port" -t pr -m '{"a":[1,2]}'
+  wait "$sub_pid" && [ "$(cat "$work/pretty")" = $'{\n  "a": [\n    1,\n    2\n  ]\n}' ]
+}
+check "--pretty indents JSON payloads" pretty
+
+request_response() {
+  # The responder: takes one request, answers on its Response Topic with its Correlation Data.
+  ( read -r topic cid < <($T "$sub" -p "$port" -t svc/req -C 1 -F '%R %D' -d 2>"$work/rr.trace")
+    "$pub" -p "$port" -t "$topic" --correlation-data "$cid" -m "pong to $cid" ) &
+  local responder=$!
+  wait_for "<- SUBACK" "$work/rr.trace" || return 1
+  local out
+  out=$("$pub" -p "$port" -t svc/req -m ping --wait-response 10) || return 1
+  wait "$responder" && [[ "$out" =~ ^pong\ to\ [0-9a-f]{32}$ ]]
+}
+check "--wait-response prints the matching response and exits 0" request_response
+no_response() {
+  "$pub" -p "$port" -t svc/nobody -m ping --wait-response 0.5 2>/dev/null
+  [ $? -eq 6 ]
+}
+check "--wait-response without a responder exits 6" no_response
+
+topic_lines() {
+  sub_bg "$work/tl" -t 'tl/#' -C 3 -v
+  printf 'tl/a one\ntl/b two words\n' | "$pub" -p "$port" --topic-per-line -q 1 || return 1
+  printf 'tl/c|three\n' | "$pub" -p "$port" --topic-per-line --separator '|' || return 1
+  wait "$sub_pid" && [ "$(cat "$work/tl")" = $'tl/a one\ntl/b two words\ntl/c three' ]
+}
+check "--topic-per-line and --separator" topic_lines
+bad_line() {
+  sub_bg "$work/bl" -t 'bl/#' -C 2 -v
+  local err
+  err=$(printf '{"topic":"bl/1","payload":1}\n{"topic":"bl/2","payload":2}\n{"topic":"bl/#"}\n' |
+    "$pub" -p "$port" --jsonl -q 1 2>&1)
+  [ $? -eq 2 ] && grep -q "line 3: topic 'bl/#'" <<<"$err" && wait "$sub_pid" &&
+    [ "$(cat "$work/bl")" = $'bl/1 1\nbl/2 2' ]
+}
+check "a bad --jsonl line exits 2 naming it, after sending the lines before it" bad_line
+
+options_file() {
+  mkdir -p "$work/xdg/mqtk"
+  printf '# defaults\n-p %s\n--qos 1\n-t from/xdg\n' "$port" >"$work/xdg/mqtk/mqtk-pub.conf"
+  printf -- '-p %s\n-t from/o\n' "$port" >"$work/o.conf"
+  sub_bg "$work/of" -t 'from/#' -C 2 -q 1 -F '%t %q %p'
+  XDG_CONFIG_HOME="$work/xdg" "$pub" -m a || return 1
+  XDG_CONFIG_HOME="$work/xdg" "$pub" -o "$work/o.conf" -m b || return 1
+  wait "$sub_pid" && [ "$(cat "$work/of")" = $'from/xdg 1 a\nfrom/o 0 b' ] || return 1
+  XDG_CONFIG_HOME="$work/xdg" "$pub" -o "$work/missing.conf" -m c 2>/dev/null
+  [ $? -eq 2 ]
+}
+check "options file: XDG default, -o FILE, a missing -o FILE exits 2" options_file
+env_between() {
+  # The environment ranks above the options file, below the command line.
+  mkdir -p "$work/xdg2/mqtk"
+  printf -- '-p 1\n' >"$work/xdg2/mqtk/mqtk-pub.conf"
+  XDG_CONFIG_HOME="$work/xdg2" MQTK_PORT=$port "$pub" -t e -m x &&
+    ! XDG_CONFIG_HOME="$work/xdg2" MQTK_PORT=$port "$pub" -p 1 -t e -m x 2>/dev/null
+}
+check "MQTK_PORT beats the options file; -p beats MQTK_PORT" env_between
+
+unix_socket() {
+  sub_bg "$work/ux" -t ux -C 1
+  "$pub" --unix "$work/broker.sock" -t ux -m via-unix && wait "$sub_pid" && [ "$(cat "$work/ux")" = via-unix ]
+}
+check "--unix PATH connects over a Unix socket" unix_socket
+bind_address() {
+  sub_bg "$work/ba" -t ba -C 1
+  "$pub" -h 127.0.0.1 -A 127.0.0.1 -p "$port" -t ba -m bound && wait "$sub_pid" &&
+    ! "$pub" -A not-an-address -p "$port" -t ba -m x 2>/dev/null
+}
+check "-A binds the local address; a bad one exits 2" bind_address
+
+unsubscribe_exit() {
+  "$sub" -p "$port" -i keeper -c -q 1 -t keep/a -E || return 1
+  "$pub" -p "$port" -t keep/a -m queued -q 1
+  [ "$($T "$sub" -p "$port" -i keeper -c -q 1 -t keep/a -C 1)" = queued ] || return 1
+  "$sub" -p "$port" -i keeper -c -U keep/a || return 1
+  "$pub" -p "$port" -t keep/a -m dropped -q 1
+  # The session no longer has the subscription: nothing queued for it.
+  ! $T "$sub" -p "$port" -i keeper -c -t keep/other -W 1 -C 1 2>/dev/null
+}
+check "-E prepares a persistent session, -U removes a subscription from it" unsubscribe_exit
+
+retained_tools() {
+  "$pub" -p "$port" -t ret/1 -m one -r && "$pub" -p "$port" -t ret/2 -m two -r || return 1
+  [ -z "$($T "$sub" -p "$port" -t 'ret/#' --retain-handling 2 -W 1 2>/dev/null)" ] || return 1
+  [ "$($T "$sub" -p "$port" -t 'ret/#' -v --retained-only --remove-retained -C 2 | sort)" = $'ret/1 one\nret/2 two' ] || return 1
+  [ -z "$($T "$sub" -p "$port" -t 'ret/#' -W 1 2>/dev/null)" ]
+}
+check "--retain-handling 2, --retained-only and --remove-retained" retained_tools
+
+fake_v311() {
+  # A broker that speaks only 3.1.1: refuses protocol level 5 with return code 1.
+  /usr/bin/python3 - "$work/fake.port" "$work/fake.log" <<'PY' &
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+log = open(sys.argv[2], "w")
+for _ in range(2):
+    c, _ = s.accept(); data = c.recv(4096)
+    level = data[8]
+    log.write(f"CONNECT level {level}\n"); log.flush()
+    if level == 5:
+        c.sendall(b"\x20\x02\x00\x01"); c.close(); continue
+    c.sendall(b"\x20\x02\x00\x00")
+    rest = b""
+    while True:
+        chunk = c.recv(4096)
+        if not chunk: break
+        rest += chunk
+    log.write(f"then {rest.hex()}\n"); log.flush()
+PY
+  pids+=($!)
+  for _ in $(seq 200); do [ -s "$work/fake.port" ] && break; sleep 0.025; done
+  "$pub" -p "$(cat "$work/fake.port")" -t v -m hi -V auto 2>"$work/fake.err" || return 1
+  for _ in $(seq 200); do grep -q then "$work/fake.log" && break; sleep 0.025; done
+  grep -q "trying MQTT 3.1.1" "$work/fake.err" &&
+    [ "$(cat "$work/fake.log")" = $'CONNECT level 5\nCONNECT level 4\nthen 30050001766869e000' ] ||
+    { cat "$work/fake.log" "$work/fake.err" >&2; return 1; }
+}
+check "-V auto falls back to 3.1.1 when the broker refuses 5" fake_v311
+
+restart() {
+  local p=$port
+  sub_bg "$work/rs" -t 'rs/#' -C 2 -v
+  "$pub" -p "$p" -t rs/1 -m before || return 1
+  kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
+  "$broker" -p "$p" --sys-interval 0 2>>"$work/broker.log" &
+  broker_pid=$!
+  pids+=("$broker_pid")
+  # The subscriber reconnects with back-off and subscribes again (mqtk-broker keeps no sessions
+  # across a restart, so session_present is 0).
+  wait_for "reconnecting" "$work/rs.trace" || return 1
+  for _ in $(seq 400); do [ "$(grep -c '<- SUBACK' "$work/rs.trace")" -ge 2 ] && break; sleep 0.025; done
+  "$pub" -p "$p" -t rs/2 -m after && wait "$sub_pid" && [ "$(cat "$work/rs")" = $'rs/1 before\nrs/2 after' ]
+}
+check "mqtk-sub reconnects and resubscribes after the broker restarts" restart
+no_reconnect() {
+  sub_bg "$work/nr" -t nr --no-reconnect
+  kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
+  wait "$sub_pid"
+  [ $? -eq 7 ]
+}
+check "--no-reconnect exits 7 when the broker goes away" no_reconnect
+
+finish
