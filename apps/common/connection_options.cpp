@@ -150,6 +150,11 @@ bool apply_session(const connection_flags& f, const std::string& tool, connectio
     if (auto e = apply_property(s.props, d); !e.empty()) return why = e, false;
   if (!v5 && !f.properties.empty()) return why = "-D needs MQTT 5 (-V 5)", false;
   c.props = s.props.connect;
+  // A DISCONNECT may not set a Session Expiry when CONNECT had none [MQTT-3.14.2-2].
+  if (s.props.disconnect.session_expiry_interval &&
+      c.props.session_expiry_interval.value_or(f.session_expiry.value_or(0)) == 0 && !f.no_clean)
+    return why = "-D disconnect session-expiry-interval needs a session expiry on CONNECT (-x)",
+           false;
   if (f.session_expiry) {
     if (!v5) return why = "-x needs MQTT 5 (-V 5)", false;
     c.props.session_expiry_interval = *f.session_expiry;

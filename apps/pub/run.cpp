@@ -159,7 +159,7 @@ struct publisher {
         conn.session().unacknowledged() != 0)
       return;
     finishing = true;
-    conn.disconnect();
+    conn.disconnect(reason_code::success, s.conn.props.disconnect);
   }
 
   void on_done(const session::event::publish_done& d) {

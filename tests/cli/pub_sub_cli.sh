@@ -120,6 +120,14 @@ env_between() {
 }
 check "MQTK_PORT beats the options file; -p beats MQTK_PORT" env_between
 
+disconnect_props() {
+  "$pub" -p "$port" -t a -m x -x 10 -D disconnect user-property bye now -d 2>&1 |
+    grep -qF -- '-> DISCONNECT(code=0x00 Success, props={user_property="bye":"now"})' || return 1
+  "$pub" -p "$port" -t a -m x -D disconnect session-expiry-interval 5 2>/dev/null
+  [ $? -eq 2 ]
+}
+check "-D disconnect properties reach the DISCONNECT; an expiry without -x exits 2" disconnect_props
+
 unix_socket() {
   sub_bg "$work/ux" -t ux -C 1
   "$pub" --unix "$work/broker.sock" -t ux -m via-unix && wait "$sub_pid" && [ "$(cat "$work/ux")" = via-unix ]
