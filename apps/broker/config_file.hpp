@@ -2,6 +2,7 @@
 // The subset of mosquitto.conf that a local broker needs.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "broker/options.hpp"
@@ -21,6 +22,20 @@ struct file_settings {
   std::optional<unsigned> sys_interval;
   std::optional<std::uint16_t> max_keep_alive;
 };
+
+/// One key of the file: its syntax, what it does, and how it is read (an error message, or
+/// empty when the value was taken).
+struct config_key {
+  const char* key;
+  const char* value;
+  const char* description;
+  std::string (*apply)(const std::string& first, const std::string& second, file_settings& f);
+};
+std::span<const config_key> config_keys() noexcept;
+/// mosquitto keys refused by name because their features are not built yet.
+std::span<const char* const> unsupported_keys() noexcept;
+/// mqtk-broker.conf(5), generated from the table above.
+std::string config_manual();
 
 /// Reads `path`. Errors name the file, the line and the key: unknown keys, bad values, and keys
 /// that belong to features not built yet (TLS, WebSockets, password and ACL files, persistence).

@@ -158,8 +158,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
 
 std::optional<settings> parse(int argc, char** argv, int& exit_status) {
   return parse_tool<raw_options, settings>(
-      "mqtk-broker", "mqtk-broker: a small, strict and fast MQTT 3.1.1 and 5.0 broker",
-      std::string("mqtk-broker ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp, unix)",
+      "mqtk-broker", "mqtk-broker: a small, strict and fast MQTT 3.1.1 and 5.0 broker", manual,
       argc, argv, exit_status, define, to_settings);
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <optional>
+
+#include "common/docgen.hpp"
 #include <string>
 #include <vector>
 
@@ -25,6 +27,9 @@ struct settings {
 
 /// Parses argv (and the -c config file). On --help/--version prints and returns exit 0 in
 /// `exit_status`; on a usage or config error prints a message and returns exit 2.
+/// The man page text besides the options (manual.cpp).
+page_info manual();
+
 std::optional<settings> parse(int argc, char** argv, int& exit_status);
 
 } // namespace mqtk::app::broker

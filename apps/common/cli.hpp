@@ -8,7 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/docgen.hpp"
 #include "common/options_file.hpp"
+#include "common/version.hpp"
 
 namespace mqtk::app {
 
@@ -35,14 +37,18 @@ bool parse_file_arguments(CLI::App& app, std::vector<std::string> args, const st
 /// On --help/--version or any error returns nullopt with `exit_status` set (0 or 2).
 template <class Raw, class Settings>
 std::optional<Settings> parse_tool(const std::string& name, const std::string& description,
-                                   const std::string& version, int argc, char** argv,
-                                   int& exit_status, void (*define)(CLI::App&, Raw&),
+                                   page_info (*manual)(), int argc, char** argv, int& exit_status,
+                                   void (*define)(CLI::App&, Raw&),
                                    std::optional<Settings> (*validate)(const Raw&, std::string&)) {
   CLI::App app(description, name);
   app.set_help_flag("--help", "Print this help message and exit"); // -h is a host in mqtk
-  app.set_version_flag("--version", version);
+  app.set_version_flag("--version", version_line(name));
   Raw raw;
   define(app, raw);
+  if (generate_requested(app, manual(), std::string("mqtk ") + MQTK_VERSION, argc, argv)) {
+    exit_status = 0;
+    return std::nullopt;
+  }
   std::string why;
   if constexpr (requires { raw.conn.given; }) {
     std::string path;

@@ -15,45 +15,70 @@ namespace mqtk::app {
 
 void add_connection_flags(CLI::App& app, connection_flags& f) {
   const char* g = "Connection";
-  app.add_option("-h,--host", f.host, "Broker host (default localhost, or $MQTK_HOST)")->group(g);
+  app.add_option("-h,--host", f.host, "Broker host (default localhost, or $MQTK_HOST)")
+      ->type_name("HOST")
+      ->group(g);
   app.add_option("-p,--port", f.port, "Broker port (default 1883, or $MQTK_PORT)")
+      ->type_name("PORT")
       ->check(CLI::Range(1, 65535))
       ->group(g);
-  app.add_option("-L,--url", f.url, "mqtt://[USER[:PASS]@]HOST[:PORT][/TOPIC]")->group(g);
-  app.add_option("--unix", f.unix_path, "Connect to the broker's Unix socket at PATH")->group(g);
-  app.add_option("-A,--bind-address", f.bind_address, "Connect from this local address")->group(g);
+  app.add_option("-L,--url", f.url, "mqtt://[USER[:PASS]@]HOST[:PORT][/TOPIC]")
+      ->type_name("URL")
+      ->group(g);
+  app.add_option("--unix", f.unix_path, "Connect to the broker's Unix socket at PATH")
+      ->type_name("PATH")
+      ->group(g);
+  app.add_option("-A,--bind-address", f.bind_address, "Connect from this local address")
+      ->type_name("ADDRESS")
+      ->group(g);
   app.add_option("-V,--protocol-version", f.version,
                  "MQTT version: 5 (default), 311, or auto (5, else 3.1.1)")
+      ->type_name("5|311|auto")
       ->group(g);
-  app.add_option("-i,--id", f.id, "Client id (default: generated)")->group(g);
+  app.add_option("-i,--id", f.id, "Client id (default: generated)")->type_name("ID")->group(g);
   app.add_option("-I,--id-prefix", f.id_prefix, "Client id prefix; the process id is appended")
+      ->type_name("PREFIX")
       ->group(g);
-  app.add_option("-u,--username", f.username, "User name (or $MQTK_USERNAME)")->group(g);
-  app.add_option("-P,--pw", f.password, "Password (or $MQTK_PASSWORD, or --pw-file)")->group(g);
-  app.add_option("--pw-file", f.password_file, "Read the password from FILE")->group(g);
+  app.add_option("-u,--username", f.username, "User name (or $MQTK_USERNAME)")
+      ->type_name("USER")
+      ->group(g);
+  app.add_option("-P,--pw", f.password, "Password (or $MQTK_PASSWORD, or --pw-file)")
+      ->type_name("PASSWORD")
+      ->group(g);
+  app.add_option("--pw-file", f.password_file, "Read the password from FILE")
+      ->type_name("FILE")
+      ->group(g);
   app.add_option("-k,--keepalive", f.keep_alive, "Keep-alive in seconds (default 60; 0 off)")
+      ->type_name("SECONDS")
       ->check(CLI::Range(0, 65535))
       ->group(g);
   app.add_flag("-c,--disable-clean-session", f.no_clean, "Resume a persistent session")->group(g);
   app.add_option("-x,--session-expiry", f.session_expiry, "Session Expiry Interval in seconds (v5)")
+      ->type_name("SECONDS")
       ->group(g);
-  app.add_option("--will-topic", f.will_topic, "Will topic")->group(g);
-  app.add_option("--will-payload", f.will_payload, "Will payload")->group(g);
-  app.add_option("--will-qos", f.will_qos, "Will QoS")->check(CLI::Range(0, 2))->group(g);
+  app.add_option("--will-topic", f.will_topic, "Will topic")->type_name("TOPIC")->group(g);
+  app.add_option("--will-payload", f.will_payload, "Will payload")->type_name("TEXT")->group(g);
+  app.add_option("--will-qos", f.will_qos, "Will QoS")
+      ->type_name("0|1|2")
+      ->check(CLI::Range(0, 2))
+      ->group(g);
   app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(g);
   app.add_option("-D,--property", f.properties,
                  "v5 property: COMMAND NAME VALUE [VALUE], e.g. -D connect receive-maximum 10, "
                  "-D publish user-property KEY VALUE (repeatable)")
+      ->type_name("COMMAND NAME VALUE")
       ->expected(3, 4)
       ->group(g);
   app.add_option("--connect-timeout", f.connect_timeout,
                  "Seconds to wait for the connection (default 10)")
+      ->type_name("SECONDS")
       ->group(g);
   app.add_flag("--no-reconnect", f.no_reconnect,
                "Exit 7 when the connection is lost instead of reconnecting")
       ->group(g);
   app.add_option("-o,--options-file", f.options_file,
                  "Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)")
+      ->type_name("FILE")
       ->group(g);
   app.add_flag("-d,--debug", f.debug, "Trace every packet to stderr")->group(g);
   app.add_flag("--quiet", f.quiet, "No diagnostics on stderr; the exit status still tells")

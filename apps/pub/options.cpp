@@ -29,9 +29,11 @@ struct raw {
 
 void define_payload(CLI::App& app, raw& o) {
   const char* g = "Message";
-  app.add_option("-t,--topic", o.topic, "Topic to publish to")->group(g);
-  app.add_option("-m,--message", o.message, "Send this payload")->group(g);
-  app.add_option("-f,--file", o.file, "Send the contents of FILE as one message")->group(g);
+  app.add_option("-t,--topic", o.topic, "Topic to publish to")->type_name("TOPIC")->group(g);
+  app.add_option("-m,--message", o.message, "Send this payload")->type_name("MESSAGE")->group(g);
+  app.add_option("-f,--file", o.file, "Send the contents of FILE as one message")
+      ->type_name("FILE")
+      ->group(g);
   app.add_flag("-n,--null-message", o.null, "Send an empty payload")->group(g);
   app.add_flag("-s,--stdin-file", o.stdin_all, "Send all of standard input as one message")
       ->group(g);
@@ -42,20 +44,27 @@ void define_payload(CLI::App& app, raw& o) {
       ->group(g);
   app.add_option("--separator", o.separator,
                  "What separates topic and payload for --topic-per-line (default: a space)")
+      ->type_name("TEXT")
       ->group(g);
   app.add_flag("--jsonl", o.jsonl,
                "Each line of standard input is a JSON object as mqtk-sub -j writes it")
       ->group(g);
-  app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")->check(CLI::Range(0, 2))->group(g);
+  app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
+      ->type_name("0|1|2")
+      ->check(CLI::Range(0, 2))
+      ->group(g);
   app.add_flag("-r,--retain", o.retain, "Ask the broker to retain the message")->group(g);
   app.add_option("--repeat", o.repeat, "Send the message N times (default 1)")
+      ->type_name("N")
       ->check(CLI::Range(1u, 4000000000u))
       ->group(g);
   app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeats")
+      ->type_name("SECONDS")
       ->check(CLI::Range(0.0, 86400.0))
       ->group(g);
   app.add_option("-M,--max-inflight", o.max_inflight,
                  "QoS 1/2 messages in flight at once (default: the broker's Receive Maximum)")
+      ->type_name("N")
       ->check(CLI::Range(1, 65535))
       ->group(g);
 }
@@ -64,19 +73,32 @@ void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   define_payload(app, o);
   const char* g = "MQTT 5 publish properties";
-  app.add_option("--user-property", o.user_properties, "KEY=VALUE (repeatable)")->group(g);
-  app.add_option("--content-type", o.content_type, "Content Type, e.g. application/json")->group(g);
-  app.add_option("--response-topic", o.response_topic, "Response Topic")->group(g);
-  app.add_option("--correlation-data", o.correlation_data, "Correlation Data")->group(g);
+  app.add_option("--user-property", o.user_properties, "KEY=VALUE (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->group(g);
+  app.add_option("--content-type", o.content_type, "Content Type, e.g. application/json")
+      ->type_name("TYPE")
+      ->group(g);
+  app.add_option("--response-topic", o.response_topic, "Response Topic")
+      ->type_name("TOPIC")
+      ->group(g);
+  app.add_option("--correlation-data", o.correlation_data, "Correlation Data")
+      ->type_name("DATA")
+      ->group(g);
   app.add_option("--message-expiry", o.message_expiry, "Message Expiry Interval in seconds")
+      ->type_name("SECONDS")
       ->group(g);
   app.add_option("--payload-format", o.payload_format,
                  "Payload Format Indicator: 0 bytes, 1 UTF-8 text")
+      ->type_name("0|1")
       ->group(g);
-  app.add_option("--topic-alias", o.topic_alias, "Topic Alias to set for the topic")->group(g);
+  app.add_option("--topic-alias", o.topic_alias, "Topic Alias to set for the topic")
+      ->type_name("N")
+      ->group(g);
   app.add_option("--wait-response", o.wait_response,
                  "Request/response: set a Response Topic and fresh Correlation Data, print the "
                  "reply, exit 6 if none comes within SECONDS (default 10)")
+      ->type_name("SECONDS")
       ->expected(0, 1)
       ->group(g);
 }
@@ -177,10 +199,9 @@ std::optional<settings> validate(const raw& o, std::string& why) {
 } // namespace
 
 std::optional<settings> parse(int argc, char** argv, int& exit_status) {
-  return parse_tool<raw, settings>(
-      "mqtk-pub", "mqtk-pub: publish MQTT messages from the command line",
-      std::string("mqtk-pub ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp, unix)", argc,
-      argv, exit_status, define, validate);
+  return parse_tool<raw, settings>("mqtk-pub",
+                                   "mqtk-pub: publish MQTT messages from the command line", manual,
+                                   argc, argv, exit_status, define, validate);
 }
 
 } // namespace mqtk::app::pub

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <optional>
+
+#include "common/docgen.hpp"
 #include <string>
 
 #include "common/connection_options.hpp"
@@ -33,6 +35,9 @@ struct settings {
 
 /// Parses argv. On --help/--version prints and sets `exit_status` 0; on a usage error prints a
 /// message and sets 2.
+/// The man page text besides the options (manual.cpp).
+page_info manual();
+
 std::optional<settings> parse(int argc, char** argv, int& exit_status);
 
 } // namespace mqtk::app::pub

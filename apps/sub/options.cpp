@@ -23,14 +23,19 @@ struct raw {
 
 void define_subscription(CLI::App& app, raw& o) {
   const char* g = "Subscription";
-  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")->group(g);
+  app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")
+      ->type_name("FILTER")
+      ->group(g);
   app.add_option("-T,--filter-out", o.filter_out,
                  "Do not print messages whose topic matches (repeatable)")
+      ->type_name("FILTER")
       ->group(g);
   app.add_option("-U,--unsubscribe", o.unsubscribe,
                  "Unsubscribe from FILTER first (with -c: from a persistent session)")
+      ->type_name("FILTER")
       ->group(g);
   app.add_option("-q,--qos", o.qos, "Maximum QoS to subscribe with (default 0)")
+      ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
       ->group(g);
   app.add_flag("--no-local", o.no_local, "v5: do not receive our own client id's messages")
@@ -40,9 +45,11 @@ void define_subscription(CLI::App& app, raw& o) {
       ->group(g);
   app.add_option("--retain-handling", o.retain_handling,
                  "v5: 0 send retained messages (default), 1 only for a new subscription, 2 never")
+      ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
       ->group(g);
   app.add_option("--subscription-id", o.subscription_id, "v5: Subscription Identifier")
+      ->type_name("N")
       ->check(CLI::Range(1, 268435455))
       ->group(g);
   app.add_flag("-E,--exit-after-subscribe", o.exit_after_subscribe,
@@ -55,9 +62,11 @@ void define(CLI::App& app, raw& o) {
   define_subscription(app, o);
   const char* g = "Output";
   app.add_option("-C,--count", o.count, "Exit 0 after N messages")
+      ->type_name("N")
       ->check(CLI::Range(1u, 4000000000u))
       ->group(g);
   app.add_option("-W,--timeout", o.timeout, "Exit 6 if the count is not reached within SECONDS")
+      ->type_name("SECONDS")
       ->check(CLI::Range(1u, 3600000u))
       ->group(g);
   app.add_flag("-v,--verbose", o.verbose, "Print 'topic payload'")->group(g);
@@ -78,6 +87,7 @@ void define(CLI::App& app, raw& o) {
                  "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "
                  "%r retain, %m id, %I/%U time, %j JSON, v5 %A %C %D %E %F %P %R %S, @ "
                  "strftime codes, \\n escapes (see mqtk-sub(1))")
+      ->type_name("FORMAT")
       ->group(g);
 }
 
@@ -136,10 +146,9 @@ std::optional<settings> validate(const raw& o, std::string& why) {
 } // namespace
 
 std::optional<settings> parse(int argc, char** argv, int& exit_status) {
-  return parse_tool<raw, settings>(
-      "mqtk-sub", "mqtk-sub: subscribe to MQTT topics and print what arrives",
-      std::string("mqtk-sub ") + MQTK_VERSION + " (MQTT 3.1.1, 5.0; transports: tcp, unix)", argc,
-      argv, exit_status, define, validate);
+  return parse_tool<raw, settings>("mqtk-sub",
+                                   "mqtk-sub: subscribe to MQTT topics and print what arrives",
+                                   manual, argc, argv, exit_status, define, validate);
 }
 
 } // namespace mqtk::app::sub

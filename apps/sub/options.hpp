@@ -3,6 +3,8 @@
 #pragma once
 
 #include <optional>
+
+#include "common/docgen.hpp"
 #include <string>
 #include <vector>
 
@@ -29,6 +31,9 @@ struct settings {
   bool pretty = false;               ///< --pretty: indented JSON payloads
   std::string format;                ///< -F
 };
+
+/// The man page text besides the options (manual.cpp).
+page_info manual();
 
 std::optional<settings> parse(int argc, char** argv, int& exit_status);
 

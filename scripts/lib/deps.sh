@@ -4,8 +4,10 @@
 # The packages that building and testing mqtk needs (Debian 12 names).
 BUILD_PACKAGES=(cmake make g++ libcli11-dev libfmt-dev libasio-dev libssl-dev nlohmann-json3-dev
                 catch2)
-# Independent MQTT peers for the interop tests (the clients only: no broker daemon is started).
-TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt)
+# Test peers (mosquitto and its clients, paho-mqtt), shells and man tools for the generated
+# completions and pages, dpkg-dev for the package test. No broker daemon is started.
+TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt zsh fish groff-base man-db
+               dpkg-dev)
 
 # ensure_packages PKG...: installs the missing ones with apt-get as root; otherwise prints the
 # exact command and exits 2.

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// The shared man page sections.
+#include "common/manual_text.hpp"
+
+namespace mqtk::app {
+
+std::string exit_status_section() {
+  return R"roff(.TP
+.B 0
+Success: every message delivered as its QoS promises, or the requested count or condition reached.
+.TP
+.B 2
+Usage error: a bad flag, URL, topic or input line.
+.TP
+.B 3
+The broker could not be reached (DNS, connection refused, timeout).
+.TP
+.B 4
+The broker refused the connection (CONNACK failure; the reason is printed).
+.TP
+.B 5
+The broker rejected a publish or a subscription (PUBACK, PUBREC or SUBACK failure).
+.TP
+.B 6
+Timeout (\fB\-W\fR, \fB\-\-wait\-response\fR, or no acknowledgement in time).
+.TP
+.B 7
+The connection was lost and not recovered.
+.TP
+.B 130
+Interrupted by SIGINT.)roff";
+}
+
+std::string client_environment_section(const std::string& tool) {
+  return R"roff(.TP
+.B MQTK_HOST, MQTK_PORT
+The broker to connect to when neither \fB\-h\fR, \fB\-p\fR nor \fB\-L\fR says.
+.TP
+.B MQTK_USERNAME, MQTK_PASSWORD
+Credentials, so that a password need not appear on the command line.
+.TP
+.B XDG_CONFIG_HOME
+Where the options file is looked for (default \fI~/.config\fR).
+.PP
+Settings are taken from the command line first, then the environment, then the options file
+(see FILES), then the built-in defaults (localhost:1883). )roff" +
+         tool + R"roff( starts no TLS library unless a TLS option asks for it.)roff";
+}
+
+std::string client_files_section(const std::string& tool) {
+  return R"roff(.TP
+.I $XDG_CONFIG_HOME/mqtk/)roff" +
+         tool + R"roff(.conf
+Default options, read before the command line unless \fB\-o\fR names another file. One option
+per line as on the command line, e.g. \fB\-h broker.local\fR or \fB\-\-qos 1\fR; the rest of the
+line after the first space is the value, verbatim. Blank lines and lines starting with # are
+skipped.)roff";
+}
+
+} // namespace mqtk::app

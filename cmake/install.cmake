@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: MIT
+# Install layout and the Debian package: binaries, man pages (1, 5, 8) and the completions of
+# bash, zsh and fish, all generated from the tools' own definitions (scripts/gen-docs).
+include(GNUInstallDirs)
+install(TARGETS mqtk-pub mqtk-sub RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS mqtk-broker RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+install(FILES man/mqtk-pub.1 man/mqtk-sub.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES man/mqtk-broker.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+install(FILES man/mqtk-broker.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+foreach(tool mqtk-pub mqtk-sub mqtk-broker)
+  install(FILES completions/bash/${tool}
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+  install(FILES completions/zsh/_${tool} DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
+  install(FILES completions/fish/${tool}.fish
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+endforeach()
+
+set(CPACK_PACKAGE_NAME mqtk)
+set(CPACK_PACKAGE_VENDOR "mqtk developers")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "MQTT 3.1.1 and 5.0 toolkit: publish, subscribe, and a small fast broker")
+set(CPACK_PACKAGE_CONTACT "mqtk developers <mqtk@localhost>")
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # mqtk_VERSION_ARCH.deb
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends computed by dpkg-shlibdeps
+set(CPACK_STRIP_FILES ON)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+include(CPack)

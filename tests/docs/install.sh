@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `cmake --install` into a staging directory puts every file where it belongs and the installed
+# tools work (--version, a publish to the installed broker); cpack -G DEB builds a package with
+# computed dependencies and the same files.
+# usage: install.sh BUILD_DIR
+. "$(dirname "$0")/../interop/lib.sh"
+build=$(cd "$1" && pwd)
+stage="$work/stage"
+
+installed() {
+  cmake --install "$build" --prefix "$stage" >/dev/null || return 1
+  local f
+  for f in bin/mqtk-pub bin/mqtk-sub sbin/mqtk-broker share/man/man1/mqtk-pub.1 \
+    share/man/man1/mqtk-sub.1 share/man/man5/mqtk-broker.conf.5 share/man/man8/mqtk-broker.8 \
+    share/bash-completion/completions/mqtk-pub share/bash-completion/completions/mqtk-sub \
+    share/zsh/site-functions/_mqtk-pub share/fish/vendor_completions.d/mqtk-sub.fish; do
+    [ -e "$stage/$f" ] || { echo "missing $f" >&2; return 1; }
+  done
+}
+check "cmake --install places binaries, man pages (1, 5, 8) and completions" installed
+
+versions() {
+  local t
+  for t in bin/mqtk-pub bin/mqtk-sub sbin/mqtk-broker; do
+    "$stage/$t" --version | grep -Eq "^mqtk-[a-z]+ [0-9.]+ \(commit [0-9a-f]{7}.*; transports: tcp, unix\)$" ||
+      { "$stage/$t" --version >&2; return 1; }
+  done
+}
+check "installed tools print version, commit and transports" versions
+
+publish() {
+  start_broker "$stage/sbin/mqtk-broker"
+  "$stage/bin/mqtk-pub" -p "$port" -t kept -m installed -r -q 1 &&
+    [ "$("$stage/bin/mqtk-sub" -p "$port" -t kept -C 1 -W 5)" = installed ]
+}
+check "installed mqtk-pub publishes to the installed broker" publish
+
+package() {
+  (cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" >/dev/null) || return 1
+  local deb
+  deb=$(ls "$work"/mqtk_*.deb) || return 1
+  [[ "$(dpkg-deb -f "$deb" Depends)" == *libc6* ]] || { dpkg-deb -I "$deb" >&2; return 1; }
+  local files
+  files=$(dpkg-deb -c "$deb") &&
+    grep -q "./usr/share/bash-completion/completions/mqtk-pub$" <<<"$files" &&
+    grep -q "./usr/share/man/man1/mqtk-sub.1$" <<<"$files" &&
+    grep -q "./usr/sbin/mqtk-broker$" <<<"$files"
+}
+check "cpack -G DEB builds mqtk_*.deb with computed Depends and every file" package
+finish
