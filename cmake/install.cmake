@@ -2,12 +2,12 @@
 # Install layout and the Debian package: binaries, man pages (1, 5, 8) and the completions of
 # bash, zsh and fish, all generated from the tools' own definitions (scripts/gen-docs).
 include(GNUInstallDirs)
-install(TARGETS mqtk-pub mqtk-sub RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS mqtk-pub mqtk-sub mqtk-bench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mqtk-broker RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
-install(FILES man/mqtk-pub.1 man/mqtk-sub.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES man/mqtk-pub.1 man/mqtk-sub.1 man/mqtk-bench.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES man/mqtk-broker.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES man/mqtk-broker.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
-foreach(tool mqtk-pub mqtk-sub mqtk-broker)
+foreach(tool mqtk-pub mqtk-sub mqtk-bench mqtk-broker)
   install(FILES completions/bash/${tool}
           DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
   install(FILES completions/zsh/_${tool} DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)

@@ -75,6 +75,11 @@ std::string bash_completion(const CLI::App& app) {
   std::vector<std::string> all{"--help", "--version"};
   for (const auto* o : app.get_options()) {
     const auto n = names(*o);
+    if (n.empty() && kind_of(*o) == value_kind::choice) { // a positional with fixed values
+      const auto c = choices(*o);
+      all.insert(all.end(), c.begin(), c.end());
+      continue;
+    }
     if (n.empty() || o->get_lnames() == std::vector<std::string>{"help"} ||
         o->get_lnames() == std::vector<std::string>{"version"})
       continue;
@@ -160,7 +165,12 @@ std::string fish_completion(const CLI::App& app) {
                                 tool);
   for (const auto* o : app.get_options()) {
     std::string line = "complete -c " + tool;
-    if (o->get_snames().empty() && o->get_lnames().empty()) continue;
+    if (o->get_snames().empty() && o->get_lnames().empty()) {
+      if (kind_of(*o) == value_kind::choice)
+        out += line + " -a '" + join(choices(*o), " ") + "' -d '" +
+               fish_text(o->get_description()) + "'\n";
+      continue;
+    }
     for (const auto& s : o->get_snames())
       line += " -s " + s;
     for (const auto& l : o->get_lnames())

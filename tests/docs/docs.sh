@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../interop/lib.sh"
 apps=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
-tools=("mqtk-pub 1" "mqtk-sub 1" "mqtk-broker 8")
+tools=("mqtk-pub 1" "mqtk-sub 1" "mqtk-bench 1" "mqtk-broker 8")
 
 fresh() {
   local tool=$1 section=$2
@@ -93,6 +93,7 @@ check "bash: 'mqtk-pub --qo<TAB>' completes to --qos" offers "--qos " mqtk-pub -
 check "bash: 'mqtk-sub -V <TAB>' offers the versions" offers "5 311 auto " mqtk-sub -V ""
 check "bash: 'mqtk-pub -f REA<TAB>' offers files" offers "README.md " mqtk-pub -f REA
 check "bash: 'mqtk-sub -L <TAB>' offers URL schemes" offers "mqtt:// mqtts:// ws:// wss:// " mqtk-sub -L ""
+check "bash: 'mqtk-bench pub<TAB>' offers the modes" offers "pubsub pub " mqtk-bench pub
 
 # EXAMPLES: each command runs against a local broker (MQTK_HOST/MQTK_PORT point the clients at
 # it); subscribers get a retained message on sensors/1 first.
@@ -107,7 +108,7 @@ run_example() {
   (cd "$work" && timeout 10 bash -c "$1" >/dev/null 2>"$work/example.err") ||
     { echo "failed: $1" >&2; cat "$work/example.err" >&2; return 1; }
 }
-for page in "$src/man/mqtk-pub.1" "$src/man/mqtk-sub.1"; do
+for page in "$src/man/mqtk-pub.1" "$src/man/mqtk-sub.1" "$src/man/mqtk-bench.1"; do
   while IFS= read -r command; do
     check "example from $(basename "$page"): $command" run_example "$command"
   done < <(examples "$page")

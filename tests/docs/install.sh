@@ -11,7 +11,8 @@ stage="$work/stage"
 installed() {
   cmake --install "$build" --prefix "$stage" >/dev/null || return 1
   local f
-  for f in bin/mqtk-pub bin/mqtk-sub sbin/mqtk-broker share/man/man1/mqtk-pub.1 \
+  for f in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench sbin/mqtk-broker share/man/man1/mqtk-pub.1 \
+    share/man/man1/mqtk-bench.1 \
     share/man/man1/mqtk-sub.1 share/man/man5/mqtk-broker.conf.5 share/man/man8/mqtk-broker.8 \
     share/bash-completion/completions/mqtk-pub share/bash-completion/completions/mqtk-sub \
     share/zsh/site-functions/_mqtk-pub share/fish/vendor_completions.d/mqtk-sub.fish; do
@@ -22,7 +23,7 @@ check "cmake --install places binaries, man pages (1, 5, 8) and completions" ins
 
 versions() {
   local t
-  for t in bin/mqtk-pub bin/mqtk-sub sbin/mqtk-broker; do
+  for t in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench sbin/mqtk-broker; do
     "$stage/$t" --version | grep -Eq "^mqtk-[a-z]+ [0-9.]+ \(commit [0-9a-f]{7}.*; transports: tcp, unix\)$" ||
       { "$stage/$t" --version >&2; return 1; }
   done

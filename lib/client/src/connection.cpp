@@ -77,6 +77,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   std::optional<session::event::closed> pending_close;
   failure why = failure::none;
   std::function<void(const std::string&)> trace;
+  std::function<void()> drained;
   codec::stream_decoder trace_decoder;
   reconnect_policy policy;
   std::function<void(const std::string&)> notice;
@@ -247,6 +248,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
       if (self->closed) return;
       if (ec) return self->lost(ec);
       self->flush();
+      if (!self->write_pending && self->drained && !self->closed) self->drained();
     });
   }
 
@@ -405,6 +407,14 @@ void connection::set_reconnect(reconnect_policy policy,
                                std::function<void(const std::string&)> notice) {
   impl_->policy = policy;
   impl_->notice = std::move(notice);
+}
+void connection::set_drained_handler(std::function<void()> drained) {
+  impl_->drained = std::move(drained);
+}
+bool connection::backlogged() const noexcept {
+  // One write in flight plus up to 64 KiB queued behind it keeps the socket busy with large
+  // writes without letting a fast producer queue without bound.
+  return impl_->write_pending && impl_->s.output_size() >= 64 * 1024;
 }
 void connection::set_version_fallback(bool on) {
   impl_->version_fallback = on;

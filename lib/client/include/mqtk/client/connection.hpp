@@ -67,6 +67,11 @@ public:
   /// session resumes on the new connection: unacknowledged messages are resent, and event::
   /// connected comes again (its session_present says whether subscriptions survived).
   void set_reconnect(reconnect_policy policy, std::function<void(const std::string&)> notice);
+  /// Called when everything queued so far has been written (a producer that stopped because
+  /// output was piling up may go on).
+  void set_drained_handler(std::function<void()> drained);
+  /// True while 64 KiB or more wait behind a write in progress.
+  bool backlogged() const noexcept;
   /// -V auto: when the broker refuses MQTT 5 (or closes before CONNACK), try again with 3.1.1.
   void set_version_fallback(bool on);
 

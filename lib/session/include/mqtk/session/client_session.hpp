@@ -117,6 +117,7 @@ public:
   /// Moves the bytes to write into `out` (cleared first), so buffers can be swapped, not copied.
   void take_output(buffer& out);
   bool has_output() const noexcept { return !out_.empty(); }
+  std::size_t output_size() const noexcept { return out_.size(); }
   /// Events since the last call, in order.
   std::vector<client_event> take_events();
   /// When on_tick() has work next; nullopt when nothing is armed.

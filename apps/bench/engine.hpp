@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// The load engine: subscribers first, then publishers on an open-loop schedule, stamped
+// payloads measured on arrival. One io_context thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/options.hpp"
+#include "mqtk/bench/histogram.hpp"
+
+namespace mqtk::app::bench {
+
+/// What a run measured; rates are over one global window, never sums of per-client rates.
+struct results {
+  bool ran = false; ///< the load started (every client connected)
+  std::uint64_t sent = 0, received = 0, lost = 0, duplicates = 0, reordered = 0, late = 0;
+  std::uint64_t errors = 0, foreign = 0;
+  std::uint64_t acknowledged = 0;       ///< QoS 1/2 publishes the broker acknowledged
+  double send_seconds = 0;              ///< first intended send to the last send
+  double receive_seconds = 0;           ///< first intended send to the last arrival
+  mqtk::bench::histogram from_intended; ///< latency from the intended send time (ns)
+  mqtk::bench::histogram from_sent;     ///< latency from the actual send time (ns)
+};
+
+/// One second of the live line.
+struct progress {
+  double elapsed = 0;
+  std::uint64_t sent = 0, received = 0, in_flight = 0, errors = 0;
+  std::uint64_t p99_ns = 0;
+};
+
+/// Runs the load; calls `tick` once a second. Returns the exit status; fills `out`.
+int run_load(const settings& s, results& out, void (*tick)(const progress&, bool final));
+
+} // namespace mqtk::app::bench

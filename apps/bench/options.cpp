@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// mqtk-bench's command line.
+#include "bench/options.hpp"
+
+#include <charconv>
+
+#include "common/cli.hpp"
+#include "mqtk/bench/stamp.hpp"
+#include "mqtk/topic/validate.hpp"
+
+namespace mqtk::app::bench {
+namespace {
+
+struct raw {
+  connection_flags conn;
+  std::string mode = "pubsub", size = "32", topic = "mqtk-bench/%i", filter;
+  unsigned publishers = 1, subscribers = 1, qos = 0;
+  double rate = 0, duration = 10, warmup = 0, drain = 2;
+  std::uint64_t count = 0;
+  bool retain = false, json = false;
+  std::optional<std::uint64_t> skip_sequence;
+};
+
+void define(CLI::App& app, raw& o) {
+  add_connection_flags(app, o.conn);
+  const char* g = "Load";
+  app.add_option("mode", o.mode, "What to run: pubsub (default), pub or sub")
+      ->type_name("pubsub|pub|sub")
+      ->group(g);
+  app.add_option("--publishers", o.publishers, "Publishing clients (default 1)")
+      ->type_name("N")
+      ->check(CLI::Range(0u, 100000u))
+      ->group(g);
+  app.add_option("--subscribers", o.subscribers, "Subscribing clients (default 1)")
+      ->type_name("N")
+      ->check(CLI::Range(0u, 100000u))
+      ->group(g);
+  app.add_option("--rate", o.rate,
+                 "Messages per second per publisher, on an absolute schedule (default 0: as "
+                 "fast as the in-flight window allows)")
+      ->type_name("MSG/S")
+      ->check(CLI::Range(0.0, 1e9))
+      ->group(g);
+  app.add_option("--count", o.count, "Messages per publisher (default: run for --duration)")
+      ->type_name("N")
+      ->group(g);
+  app.add_option("--duration", o.duration, "Seconds to publish when no --count (default 10)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->group(g);
+  app.add_option("--warmup", o.warmup, "Seconds at the start whose latencies are not recorded")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->group(g);
+  app.add_option("--drain", o.drain, "Seconds to wait for the last messages (default 2)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->group(g);
+  app.add_option("-s,--size", o.size, "Payload size: 64, 1k, 16KiB, 1M (at least 32; default 32)")
+      ->type_name("BYTES")
+      ->group(g);
+  app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
+      ->type_name("0|1|2")
+      ->check(CLI::Range(0, 2))
+      ->group(g);
+  app.add_flag("-r,--retain", o.retain, "Publish retained")->group(g);
+  app.add_option("-t,--topic", o.topic,
+                 "Topic template: %i publisher index, %c client id, %s sequence (default "
+                 "mqtk-bench/%i)")
+      ->type_name("TEMPLATE")
+      ->group(g);
+  app.add_option("--filter", o.filter, "Subscribers' filter (default: the template, codes as +)")
+      ->type_name("FILTER")
+      ->group(g);
+  app.add_flag("--json", o.json, "Print the summary as one JSON object on stdout")->group(g);
+  app.add_option("--skip-sequence", o.skip_sequence,
+                 "Never send this sequence number, yet count it as sent (checks loss reporting)")
+      ->type_name("N")
+      ->group(g);
+}
+
+// The subscribers' default filter: every % code of the template matches one level.
+std::string filter_for(const std::string& tmpl) {
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '%' && i + 1 < tmpl.size()) {
+      const auto start = out.rfind('/') == std::string::npos ? 0 : out.rfind('/') + 1;
+      const auto end = tmpl.find('/', i);
+      out.resize(start);
+      out += '+';
+      i = (end == std::string::npos ? tmpl.size() : end) - 1;
+    } else {
+      out.push_back(tmpl[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<settings> validate(const raw& o, std::string& why) {
+  settings s;
+  auto conn = to_settings(o.conn, "mqtk-bench", why);
+  if (!conn) return std::nullopt;
+  s.conn = std::move(*conn);
+  if (o.mode == "pub")
+    s.what = mode::pub;
+  else if (o.mode == "sub")
+    s.what = mode::sub;
+  else if (o.mode == "pubsub")
+    s.what = mode::pubsub;
+  else
+    return why = "mode " + o.mode + ": use pubsub, pub or sub", std::nullopt;
+  s.publishers = s.what == mode::sub ? 0 : o.publishers;
+  s.subscribers = s.what == mode::pub ? 0 : o.subscribers;
+  if (s.what != mode::sub && s.publishers == 0)
+    return why = "--publishers must be at least 1", std::nullopt;
+  if (s.what != mode::pub && s.subscribers == 0)
+    return why = "--subscribers must be at least 1", std::nullopt;
+  const auto size = parse_size(o.size);
+  if (!size || *size > 256u * 1024 * 1024)
+    return why = "--size " + o.size + ": expected bytes like 64, 1k, 16KiB", std::nullopt;
+  if (*size < mqtk::bench::stamp_size)
+    return why = "--size must be at least 32 bytes (the stamp)", std::nullopt;
+  s.size = *size;
+  s.rate = o.rate;
+  s.count = o.count;
+  s.duration = o.duration;
+  s.warmup = o.warmup;
+  s.drain = o.drain;
+  s.qos = static_cast<std::uint8_t>(o.qos);
+  s.retain = o.retain;
+  s.topic = o.topic;
+  s.filter = o.filter.empty() ? filter_for(o.topic) : o.filter;
+  if (auto ec = topic::validate_filter(s.filter))
+    return why = "--filter " + s.filter + ": " + ec.message(), std::nullopt;
+  if (!o.conn.id_prefix.empty()) s.id_prefix = o.conn.id_prefix;
+  s.json = o.json;
+  s.skip_sequence = o.skip_sequence;
+  return s;
+}
+
+} // namespace
+
+std::optional<std::size_t> parse_size(const std::string& text) {
+  std::size_t n = 0;
+  const auto* end = text.data() + text.size();
+  const auto r = std::from_chars(text.data(), end, n);
+  if (r.ec != std::errc{} || r.ptr == text.data()) return std::nullopt;
+  const std::string unit(r.ptr, end);
+  const std::size_t scale = unit.empty() || unit == "B"                  ? 1
+                            : unit == "k" || unit == "K" || unit == "kB" ? 1000
+                            : unit == "KiB"                              ? 1024
+                            : unit == "M" || unit == "MB"                ? 1'000'000
+                            : unit == "MiB"                              ? 1024 * 1024
+                                                                         : 0;
+  if (scale == 0) return std::nullopt;
+  return n * scale;
+}
+
+std::optional<settings> parse(int argc, char** argv, int& exit_status) {
+  return parse_tool<raw, settings>("mqtk-bench",
+                                   "mqtk-bench: load-test an MQTT broker and measure it honestly",
+                                   manual, argc, argv, exit_status, define, validate);
+}
+
+} // namespace mqtk::app::bench

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// mqtk-bench's settings, validated from its flags.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/connection_options.hpp"
+#include "common/docgen.hpp"
+
+namespace mqtk::app::bench {
+
+enum class mode { pub, sub, pubsub };
+
+struct settings {
+  connection_settings conn;
+  mode what = mode::pubsub;
+  unsigned publishers = 1;
+  unsigned subscribers = 1;
+  double rate = 0;         ///< messages/s per publisher; 0: as fast as the window allows
+  std::uint64_t count = 0; ///< per publisher; 0: run for `duration`
+  double duration = 10;    ///< seconds, when count is 0
+  double warmup = 0;       ///< seconds whose latencies are not recorded
+  double drain = 2;        ///< seconds to wait for the last messages after sending stops
+  std::size_t size = 32;   ///< payload bytes (at least the 32-byte stamp)
+  std::uint8_t qos = 0;
+  bool retain = false;
+  std::string topic = "mqtk-bench/%i"; ///< %i publisher index, %c client id, %s sequence
+  std::string filter;                  ///< subscribers' filter (default: from the topic)
+  std::string id_prefix = "mqtk-bench";
+  bool json = false;
+  std::optional<std::uint64_t> skip_sequence; ///< never send this number (tests loss counting)
+};
+
+/// The man page text besides the options (manual.cpp).
+page_info manual();
+
+std::optional<settings> parse(int argc, char** argv, int& exit_status);
+
+/// Parses "64", "1k", "16KiB", "1M", "2MiB" into bytes (k/M are 1000s, KiB/MiB 1024s).
+std::optional<std::size_t> parse_size(const std::string& text);
+
+} // namespace mqtk::app::bench

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# mqtk-bench end to end against mqtk-broker: the JSON summary's fields and consistency, a
+# deliberately skipped message reported as lost, QoS 1 acknowledgements, exit codes.
+# usage: bench_cli.sh PATH/TO/mqtk-bench PATH/TO/mqtk-broker
+. "$(dirname "$0")/../interop/lib.sh"
+bench=$1
+start_broker "$2"
+T="timeout 60"
+
+check "--help exits 0" bash -c "'$bench' --help >/dev/null"
+check "a bad mode exits 2" bash -c "'$bench' fly 2>/dev/null; [ \$? -eq 2 ]"
+check "a bad size exits 2" bash -c "'$bench' -s 12 2>/dev/null; [ \$? -eq 2 ]"
+check "no broker exits 3" bash -c "'$bench' -p 1 --count 1 2>/dev/null; [ \$? -eq 3 ]"
+
+summary() {
+  $T "$bench" -p "$port" --publishers 2 --subscribers 2 --count 2000 -q 1 --json \
+    2>"$work/progress" >"$work/summary.json" || return 1
+  /usr/bin/python3 - "$work/summary.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+for k in ["mode", "publishers", "subscribers", "qos", "payload_bytes", "sent", "received",
+          "acknowledged", "lost", "duplicates", "reordered", "late", "errors", "send_rate",
+          "receive_rate", "latency_us"]:
+    assert k in j, k
+assert j["mode"] == "pubsub" and j["publishers"] == 2 and j["subscribers"] == 2, j
+assert j["sent"] == 4000 and j["acknowledged"] == 4000, j
+assert j["received"] == 8000 and j["lost"] == 0 and j["errors"] == 0, j   # fan-out to 2
+for h in ("from_intended", "from_sent"):
+    l = j["latency_us"][h]
+    assert l["count"] == 8000, l
+    assert 0 < l["p50"] <= l["p90"] <= l["p99"] <= l["p99_9"] <= l["p99_99"] <= l["max"], l
+assert j["send_rate"] > 0 and j["receive_rate"] > 0
+PY
+}
+check "--json summary: fields, fan-out counts, acknowledgements, ordered percentiles" summary
+
+loss() {
+  $T "$bench" -p "$port" --count 1000 --skip-sequence 500 --drain 0.5 --json 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["sent"]==1000 and j["received"]==999 and j["lost"]==1, j'
+}
+check "a deliberately skipped message is reported as lost" loss
+
+scheduled() {
+  $T "$bench" -p "$port" --rate 500 --duration 1 --json 2>"$work/live" |
+    /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert 495 <= j["sent"] <= 505 and j["lost"] == 0, j' &&
+    grep -Eq "^ +[0-9.]+ s  sent +[0-9]+/s  received" "$work/live"
+}
+check "--rate 500 for 1 s sends about 500 on schedule; a live line per second on stderr" scheduled
+
+sub_only() {
+  $T "$bench" sub -p "$port" --duration 1 --json 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["mode"]=="sub" and j["sent"]==0, j'
+}
+check "sub mode runs for its duration" sub_only
+finish
