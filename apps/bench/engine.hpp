@@ -34,5 +34,8 @@ struct progress {
 
 /// Runs the load; calls `tick` once a second. Returns the exit status; fills `out`.
 int run_load(const settings& s, results& out, void (*tick)(const progress&, bool final));
+/// The conn mode: `sent` counts connection attempts, `received` CONNACKs, the histograms hold
+/// CONNACK latency.
+int run_connections(const settings& s, results& out, void (*tick)(const progress&, bool final));
 
 } // namespace mqtk::app::bench

@@ -2,18 +2,38 @@
 // mqtk-bench: entry point.
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 
 #include "bench/engine.hpp"
 #include "bench/report.hpp"
 
+namespace {
+
+// Every client is a socket: go up to the hard limit of open files, and say so.
+void raise_file_limit(bool quiet) {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  const auto before = lim.rlim_cur;
+  lim.rlim_cur = lim.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &lim) == 0 && !quiet)
+    std::fprintf(stderr, "mqtk-bench: open-file limit raised from %llu to %llu\n",
+                 static_cast<unsigned long long>(before),
+                 static_cast<unsigned long long>(lim.rlim_max));
+}
+
+} // namespace
+
+using namespace mqtk::app::bench;
+
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
-  using namespace mqtk::app::bench;
   int status = 0;
   const auto s = parse(argc, argv, status);
   if (!s) return status;
+  raise_file_limit(s->conn.quiet);
   results r;
-  status = run_load(*s, r, s->conn.quiet ? [](const progress&, bool) {} : print_progress);
+  const auto tick = s->conn.quiet ? [](const progress&, bool) {} : print_progress;
+  status = s->what == mode::conn ? run_connections(*s, r, tick) : run_load(*s, r, tick);
   if (r.ran) std::fputs((s->json ? summary_json(*s, r) : summary_table(*s, r)).c_str(), stdout);
   return status;
 }

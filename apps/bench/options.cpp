@@ -14,8 +14,9 @@ namespace {
 struct raw {
   connection_flags conn;
   std::string mode = "pubsub", size = "32", topic = "mqtk-bench/%i", filter;
-  unsigned publishers = 1, subscribers = 1, qos = 0;
-  double rate = 0, duration = 10, warmup = 0, drain = 2;
+  unsigned publishers = 1, subscribers = 1, qos = 0, clients = 100, inflight = 0;
+  double rate = 0, duration = 10, warmup = 0, drain = 2, connect_rate = 0;
+  bool churn = false;
   std::uint64_t count = 0;
   bool retain = false, json = false;
   std::optional<std::uint64_t> skip_sequence;
@@ -24,8 +25,8 @@ struct raw {
 void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   const char* g = "Load";
-  app.add_option("mode", o.mode, "What to run: pubsub (default), pub or sub")
-      ->type_name("pubsub|pub|sub")
+  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub or conn")
+      ->type_name("pubsub|pub|sub|conn")
       ->group(g);
   app.add_option("--publishers", o.publishers, "Publishing clients (default 1)")
       ->type_name("N")
@@ -34,6 +35,20 @@ void define(CLI::App& app, raw& o) {
   app.add_option("--subscribers", o.subscribers, "Subscribing clients (default 1)")
       ->type_name("N")
       ->check(CLI::Range(0u, 100000u))
+      ->group(g);
+  app.add_option("--clients", o.clients,
+                 "conn: connections to open and hold (with --churn: open at once; default 100)")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 10000000u))
+      ->group(g);
+  app.add_option("--connect-rate", o.connect_rate,
+                 "conn: connections per second, on an absolute schedule (default: as fast as "
+                 "possible)")
+      ->type_name("CONN/S")
+      ->check(CLI::Range(0.0, 1e7))
+      ->group(g);
+  app.add_flag("--churn", o.churn,
+               "conn: connect, wait for CONNACK, disconnect, again, for --duration")
       ->group(g);
   app.add_option("--rate", o.rate,
                  "Messages per second per publisher, on an absolute schedule (default 0: as "
@@ -62,6 +77,12 @@ void define(CLI::App& app, raw& o) {
   app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
       ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
+      ->group(g);
+  app.add_option("--inflight", o.inflight,
+                 "QoS 1/2 messages in flight per publisher (default: the broker's Receive "
+                 "Maximum)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 65535))
       ->group(g);
   app.add_flag("-r,--retain", o.retain, "Publish retained")->group(g);
   app.add_option("-t,--topic", o.topic,
@@ -107,13 +128,20 @@ std::optional<settings> validate(const raw& o, std::string& why) {
     s.what = mode::sub;
   else if (o.mode == "pubsub")
     s.what = mode::pubsub;
+  else if (o.mode == "conn")
+    s.what = mode::conn;
   else
-    return why = "mode " + o.mode + ": use pubsub, pub or sub", std::nullopt;
-  s.publishers = s.what == mode::sub ? 0 : o.publishers;
-  s.subscribers = s.what == mode::pub ? 0 : o.subscribers;
-  if (s.what != mode::sub && s.publishers == 0)
+    return why = "mode " + o.mode + ": use pubsub, pub, sub or conn", std::nullopt;
+  s.publishers = s.what == mode::sub || s.what == mode::conn ? 0 : o.publishers;
+  s.subscribers = s.what == mode::pub || s.what == mode::conn ? 0 : o.subscribers;
+  s.conn.config.max_inflight = static_cast<std::uint16_t>(o.inflight);
+  s.clients = o.clients;
+  s.connect_rate = o.connect_rate;
+  s.churn = o.churn;
+  if (s.churn && s.what != mode::conn) return why = "--churn goes with conn mode", std::nullopt;
+  if ((s.what == mode::pub || s.what == mode::pubsub) && s.publishers == 0)
     return why = "--publishers must be at least 1", std::nullopt;
-  if (s.what != mode::pub && s.subscribers == 0)
+  if ((s.what == mode::sub || s.what == mode::pubsub) && s.subscribers == 0)
     return why = "--subscribers must be at least 1", std::nullopt;
   const auto size = parse_size(o.size);
   if (!size || *size > 256u * 1024 * 1024)

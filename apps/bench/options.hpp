@@ -10,13 +10,16 @@
 
 namespace mqtk::app::bench {
 
-enum class mode { pub, sub, pubsub };
+enum class mode { pub, sub, pubsub, conn };
 
 struct settings {
   connection_settings conn;
   mode what = mode::pubsub;
   unsigned publishers = 1;
   unsigned subscribers = 1;
+  unsigned clients = 100;  ///< conn mode: connections (held open, or at once when churning)
+  double connect_rate = 0; ///< conn mode: connections per second; 0: as fast as possible
+  bool churn = false;      ///< conn mode: connect, CONNACK, disconnect, again, for --duration
   double rate = 0;         ///< messages/s per publisher; 0: as fast as the window allows
   std::uint64_t count = 0; ///< per publisher; 0: run for `duration`
   double duration = 10;    ///< seconds, when count is 0

@@ -22,7 +22,7 @@ double rate(std::uint64_t n, double seconds) {
 }
 
 const char* mode_name(mode m) {
-  return m == mode::pub ? "pub" : m == mode::sub ? "sub" : "pubsub";
+  return m == mode::pub ? "pub" : m == mode::sub ? "sub" : m == mode::conn ? "conn" : "pubsub";
 }
 
 std::string latency_row(const char* name, const mqtk::bench::histogram& h) {
@@ -42,6 +42,21 @@ nlohmann::ordered_json latency_json(const mqtk::bench::histogram& h) {
   return j;
 }
 
+std::string connection_table(const settings& s, const results& r) {
+  std::string out = fmt::format("mqtk-bench conn: {} clients{}, connect rate {}\n", s.clients,
+                                s.churn ? " at once, churning" : " held open",
+                                s.connect_rate > 0 ? fmt::format("{:g}/s", s.connect_rate)
+                                                   : std::string("as fast as possible"));
+  out += fmt::format("attempted  {:>12}\nconnected  {:>12}  {:>12.0f} conn/s over {:.3f} s\n",
+                     r.sent, r.received, rate(r.received, r.receive_seconds), r.receive_seconds);
+  out += fmt::format("errors {}\n", r.errors);
+  out += fmt::format("{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+                     "CONNACK latency (µs)", "p50", "p90", "p99", "p99.9", "p99.99", "max", "mean");
+  out += latency_row("from intended connect", r.from_intended);
+  out += latency_row("from actual connect", r.from_sent);
+  return out;
+}
+
 } // namespace
 
 void print_progress(const progress& p, bool final) {
@@ -56,6 +71,7 @@ void print_progress(const progress& p, bool final) {
 }
 
 std::string summary_table(const settings& s, const results& r) {
+  if (s.what == mode::conn) return connection_table(s, r);
   std::string out = fmt::format(
       "mqtk-bench {}: {} publisher(s), {} subscriber(s), QoS {}, {} B payloads, rate {}\n",
       mode_name(s.what), s.publishers, s.subscribers, s.qos, s.size,

@@ -26,9 +26,12 @@ complete -c mqtk-bench -l no-reconnect -d 'Exit 7 when the connection is lost in
 complete -c mqtk-bench -s o -l options-file -d 'Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)' -r -F
 complete -c mqtk-bench -s d -l debug -d 'Trace every packet to stderr'
 complete -c mqtk-bench -l quiet -d 'No diagnostics on stderr; the exit status still tells'
-complete -c mqtk-bench -a 'pubsub pub sub' -d 'What to run: pubsub (default), pub or sub'
+complete -c mqtk-bench -a 'pubsub pub sub conn' -d 'What to run: pubsub (default), pub, sub or conn'
 complete -c mqtk-bench -l publishers -d 'Publishing clients (default 1)' -x
 complete -c mqtk-bench -l subscribers -d 'Subscribing clients (default 1)' -x
+complete -c mqtk-bench -l clients -d 'conn: connections to open and hold (with --churn: open at once; default 100)' -x
+complete -c mqtk-bench -l connect-rate -d 'conn: connections per second, on an absolute schedule (default: as fast as possible)' -x
+complete -c mqtk-bench -l churn -d 'conn: connect, wait for CONNACK, disconnect, again, for --duration'
 complete -c mqtk-bench -l rate -d 'Messages per second per publisher, on an absolute schedule (default 0: as fast as the in-flight window allows)' -x
 complete -c mqtk-bench -l count -d 'Messages per publisher (default: run for --duration)' -x
 complete -c mqtk-bench -l duration -d 'Seconds to publish when no --count (default 10)' -x
@@ -36,6 +39,7 @@ complete -c mqtk-bench -l warmup -d 'Seconds at the start whose latencies are no
 complete -c mqtk-bench -l drain -d 'Seconds to wait for the last messages (default 2)' -x
 complete -c mqtk-bench -s s -l size -d 'Payload size: 64, 1k, 16KiB, 1M (at least 32; default 32)' -x
 complete -c mqtk-bench -s q -l qos -d 'QoS 0, 1 or 2 (default 0)' -x -a '0 1 2'
+complete -c mqtk-bench -l inflight -d 'QoS 1/2 messages in flight per publisher (default: the broker\'s Receive Maximum)' -x
 complete -c mqtk-bench -s r -l retain -d 'Publish retained'
 complete -c mqtk-bench -s t -l topic -d 'Topic template: %i publisher index, %c client id, %s sequence (default mqtk-bench/%i)' -x
 complete -c mqtk-bench -l filter -d 'Subscribers\' filter (default: the template, codes as +)' -x

@@ -53,4 +53,11 @@ sub_only() {
     /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["mode"]=="sub" and j["sent"]==0, j'
 }
 check "sub mode runs for its duration" sub_only
+connections() {
+  $T "$bench" conn -p "$port" --clients 200 --connect-rate 1000 --duration 0.5 --json 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["mode"]=="conn" and j["sent"]==200 and j["received"]==200 and j["errors"]==0 and j["latency_us"]["from_intended"]["count"]==200, j' || return 1
+  $T "$bench" conn -p "$port" --churn --clients 10 --duration 0.5 --json 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["received"] > 50 and j["errors"]==0, j'
+}
+check "conn mode holds 200 connections opened at 1,000/s; --churn reconnects" connections
 finish
