@@ -84,6 +84,7 @@ private:
     p.errors = r.errors;
     p.p99_ns = r.from_intended.percentile(0.99);
     on_tick(p, final);
+    r.series.push_back(p);
     last_attempts = r.sent;
     last_up = r.received;
   }

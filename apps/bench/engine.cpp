@@ -227,6 +227,7 @@ private:
     p.errors = r.errors;
     p.p99_ns = r.from_intended.percentile(0.99);
     on_tick(p, final);
+    r.series.push_back(p);
     last.sent = r.sent;
     last.received = r.received;
   }

@@ -13,6 +13,13 @@
 
 namespace mqtk::app::bench {
 
+/// One second of the live line.
+struct progress {
+  double elapsed = 0;
+  std::uint64_t sent = 0, received = 0, in_flight = 0, errors = 0;
+  std::uint64_t p99_ns = 0;
+};
+
 /// What a run measured; rates are over one global window, never sums of per-client rates.
 struct results {
   bool ran = false; ///< the load started (every client connected)
@@ -23,13 +30,7 @@ struct results {
   double receive_seconds = 0;           ///< first intended send to the last arrival
   mqtk::bench::histogram from_intended; ///< latency from the intended send time (ns)
   mqtk::bench::histogram from_sent;     ///< latency from the actual send time (ns)
-};
-
-/// One second of the live line.
-struct progress {
-  double elapsed = 0;
-  std::uint64_t sent = 0, received = 0, in_flight = 0, errors = 0;
-  std::uint64_t p99_ns = 0;
+  std::vector<progress> series;         ///< one entry per second (the live lines)
 };
 
 /// Runs the load; calls `tick` once a second. Returns the exit status; fills `out`.

@@ -2,10 +2,13 @@
 // mqtk-bench: entry point.
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <sys/resource.h>
 
 #include "bench/engine.hpp"
+#include "bench/export.hpp"
 #include "bench/report.hpp"
+#include "common/exit_codes.hpp"
 
 namespace {
 
@@ -21,6 +24,15 @@ void raise_file_limit(bool quiet) {
                  static_cast<unsigned long long>(lim.rlim_max));
 }
 
+bool write_file(const std::string& path, const std::string& text) {
+  if (path.empty()) return true;
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (out.flush()) return true;
+  std::fprintf(stderr, "mqtk-bench: cannot write %s\n", path.c_str());
+  return false;
+}
+
 } // namespace
 
 using namespace mqtk::app::bench;
@@ -34,6 +46,8 @@ int main(int argc, char** argv) {
   results r;
   const auto tick = s->conn.quiet ? [](const progress&, bool) {} : print_progress;
   status = s->what == mode::conn ? run_connections(*s, r, tick) : run_load(*s, r, tick);
+  if (r.ran && !write_file(s->csv, csv_of(*s, r))) status = mqtk::app::exit_failure;
+  if (r.ran && !write_file(s->report, html_report(*s, r))) status = mqtk::app::exit_failure;
   if (r.ran) std::fputs((s->json ? summary_json(*s, r) : summary_table(*s, r)).c_str(), stdout);
   return status;
 }

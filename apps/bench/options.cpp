@@ -13,7 +13,7 @@ namespace {
 
 struct raw {
   connection_flags conn;
-  std::string mode = "pubsub", size = "32", topic = "mqtk-bench/%i", filter;
+  std::string csv, report, mode = "pubsub", size = "32", topic = "mqtk-bench/%i", filter;
   unsigned publishers = 1, subscribers = 1, qos = 0, clients = 100, inflight = 0;
   double rate = 0, duration = 10, warmup = 0, drain = 2, connect_rate = 0;
   bool churn = false;
@@ -94,6 +94,14 @@ void define(CLI::App& app, raw& o) {
       ->type_name("FILTER")
       ->group(g);
   app.add_flag("--json", o.json, "Print the summary as one JSON object on stdout")->group(g);
+  app.add_option("--csv", o.csv, "Write the per-second series and the summary as CSV to FILE")
+      ->type_name("FILE")
+      ->group(g);
+  app.add_option("--report", o.report,
+                 "Write one self-contained HTML page with SVG charts of throughput over time and "
+                 "the latency percentiles to FILE")
+      ->type_name("FILE")
+      ->group(g);
   app.add_option("--skip-sequence", o.skip_sequence,
                  "Never send this sequence number, yet count it as sent (checks loss reporting)")
       ->type_name("N")
@@ -162,6 +170,8 @@ std::optional<settings> validate(const raw& o, std::string& why) {
     return why = "--filter " + s.filter + ": " + ec.message(), std::nullopt;
   if (!o.conn.id_prefix.empty()) s.id_prefix = o.conn.id_prefix;
   s.json = o.json;
+  s.csv = o.csv;
+  s.report = o.report;
   s.skip_sequence = o.skip_sequence;
   return s;
 }

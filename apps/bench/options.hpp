@@ -32,6 +32,8 @@ struct settings {
   std::string filter;                  ///< subscribers' filter (default: from the topic)
   std::string id_prefix = "mqtk-bench";
   bool json = false;
+  std::string csv;                            ///< --csv FILE: the per-second series and the summary
+  std::string report;                         ///< --report FILE.html
   std::optional<std::uint64_t> skip_sequence; ///< never send this number (tests loss counting)
 };
 

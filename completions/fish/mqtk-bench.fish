@@ -44,4 +44,6 @@ complete -c mqtk-bench -s r -l retain -d 'Publish retained'
 complete -c mqtk-bench -s t -l topic -d 'Topic template: %i publisher index, %c client id, %s sequence (default mqtk-bench/%i)' -x
 complete -c mqtk-bench -l filter -d 'Subscribers\' filter (default: the template, codes as +)' -x
 complete -c mqtk-bench -l json -d 'Print the summary as one JSON object on stdout'
+complete -c mqtk-bench -l csv -d 'Write the per-second series and the summary as CSV to FILE' -r -F
+complete -c mqtk-bench -l report -d 'Write one self-contained HTML page with SVG charts of throughput over time and the latency percentiles to FILE' -r -F
 complete -c mqtk-bench -l skip-sequence -d 'Never send this sequence number, yet count it as sent (checks loss reporting)' -x

@@ -48,6 +48,20 @@ scheduled() {
 }
 check "--rate 500 for 1 s sends about 500 on schedule; a live line per second on stderr" scheduled
 
+files() {
+  $T "$bench" -p "$port" --rate 200 --duration 2 --csv "$work/run.csv" --report "$work/run.html" \
+    >/dev/null 2>&1 || return 1
+  head -1 "$work/run.csv" | grep -q "^second,elapsed_s,sent_per_s,received_per_s" &&
+    grep -Eq "^2,[12]\.[0-9]+,(19[0-9]|20[0-9]|21[0-9])," "$work/run.csv" &&
+    grep -q "^lost,0$" "$work/run.csv" &&
+    grep -q "<svg" "$work/run.html" && grep -q "<polyline" "$work/run.html" &&
+    ! grep -Eq "(src|href)=['\"]?https?:" "$work/run.html" ||
+    { cat "$work/run.csv" >&2; return 1; }
+  "$bench" -p "$port" --count 10 --csv /nonexistent/dir/x.csv >/dev/null 2>&1
+  [ $? -eq 1 ]
+}
+check "--csv writes the per-second series and summary; --report one self-contained HTML page" files
+
 sub_only() {
   $T "$bench" sub -p "$port" --duration 1 --json 2>/dev/null |
     /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["mode"]=="sub" and j["sent"]==0, j'
