@@ -22,6 +22,8 @@ struct raw {
   std::optional<std::uint64_t> skip_sequence;
 };
 
+void define_traffic(CLI::App& app, raw& o);
+
 void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   const char* g = "Load";
@@ -50,6 +52,11 @@ void define(CLI::App& app, raw& o) {
   app.add_flag("--churn", o.churn,
                "conn: connect, wait for CONNACK, disconnect, again, for --duration")
       ->group(g);
+  define_traffic(app, o);
+}
+
+void define_traffic(CLI::App& app, raw& o) {
+  const char* g = "Load";
   app.add_option("--rate", o.rate,
                  "Messages per second per publisher, on an absolute schedule (default 0: as "
                  "fast as the in-flight window allows)")

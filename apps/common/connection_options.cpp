@@ -13,6 +13,8 @@
 
 namespace mqtk::app {
 
+void add_session_flags(CLI::App& app, connection_flags& f);
+
 void add_connection_flags(CLI::App& app, connection_flags& f) {
   const char* g = "Connection";
   app.add_option("-h,--host", f.host, "Broker host (default localhost, or $MQTK_HOST)")
@@ -52,6 +54,12 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
       ->type_name("SECONDS")
       ->check(CLI::Range(0, 65535))
       ->group(g);
+  add_session_flags(app, f);
+}
+
+// The session and behaviour half of the connection flags (same "Connection" group).
+void add_session_flags(CLI::App& app, connection_flags& f) {
+  const char* g = "Connection";
   app.add_flag("-c,--disable-clean-session", f.no_clean, "Resume a persistent session")->group(g);
   app.add_option("-x,--session-expiry", f.session_expiry, "Session Expiry Interval in seconds (v5)")
       ->type_name("SECONDS")
