@@ -5,18 +5,13 @@
 #include <fmt/format.h>
 
 #include "bench/engine.hpp"
+#include "bench/timing.hpp"
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
 #include "mqtk/bench/schedule.hpp"
 
 namespace mqtk::app::bench {
 namespace {
-
-std::uint64_t now_ns() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
 
 struct slot {
   std::unique_ptr<client::connection> conn;
@@ -57,21 +52,15 @@ private:
   int status = exit_ok;
 
   void arm_end() {
-    end_timer.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(s.duration)));
+    end_timer.expires_after(seconds_of(s.duration));
     end_timer.async_wait([this](std::error_code ec) {
       if (!ec) finish();
     });
   }
 
   void arm_second() {
-    second_timer.expires_at(std::chrono::steady_clock::time_point(
-        std::chrono::nanoseconds(t0 + (seconds + 1) * 1'000'000'000)));
-    second_timer.async_wait([this](std::error_code ec) {
-      if (ec || finished) return;
-      ++seconds;
-      tick(false);
-      arm_second();
+    tick_every_second(second_timer, t0, seconds, [this] {
+      if (!finished) tick(false);
     });
   }
 
@@ -103,7 +92,7 @@ private:
     if (plan->done() && !s.churn) return; // all opened: hold them (see on_connected)
     const auto due = plan->next_due();
     if (!due || open >= s.clients) return; // a closing client calls pump() again
-    pump_timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::nanoseconds(*due)));
+    pump_timer.expires_at(at_ns(*due));
     pump_timer.async_wait([this](std::error_code ec) {
       if (!ec) pump();
     });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The load engine.
 #include "bench/engine.hpp"
+#include "bench/timing.hpp"
 
 #include <asio.hpp>
 #include <fmt/format.h>
@@ -14,16 +15,6 @@
 
 namespace mqtk::app::bench {
 namespace {
-
-std::uint64_t now_ns() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
-
-std::chrono::nanoseconds seconds_of(double s) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
-}
 
 std::string expand(const std::string& tmpl, unsigned index, const std::string& id,
                    std::uint64_t sequence) {
@@ -207,13 +198,8 @@ private:
   }
 
   void arm_second() {
-    second_timer.expires_at(std::chrono::steady_clock::time_point(
-        std::chrono::nanoseconds(t0 + (seconds + 1) * 1'000'000'000)));
-    second_timer.async_wait([this](std::error_code ec) {
-      if (ec || finished) return;
-      ++seconds;
-      report_second(false);
-      arm_second();
+    tick_every_second(second_timer, t0, seconds, [this] {
+      if (!finished) report_second(false);
     });
   }
 
@@ -256,7 +242,7 @@ private:
     }
     if (all_done) return stop_sending();
     if (!next) return; // blocked by a window or the socket: an event will call us again
-    pump_timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::nanoseconds(*next)));
+    pump_timer.expires_at(at_ns(*next));
     pump_timer.async_wait([this](std::error_code ec) {
       if (!ec) pump();
     });

@@ -201,11 +201,9 @@ int run(const settings& s) {
   const auto notice = [&s](const std::string& line) {
     if (!s.conn.quiet) fmt::print(stderr, "mqtk-pub: {}\n", line);
   };
-  if (line_source(s.from) && s.conn.reconnect) p.conn.set_reconnect({true}, notice);
-  if (s.conn.version_auto) {
-    p.conn.set_reconnect({line_source(s.from) && s.conn.reconnect}, notice);
-    p.conn.set_version_fallback(true);
-  }
+  // Only the streaming sources reconnect; a one-shot publish reports a loss as exit 7.
+  p.conn.set_reconnect({line_source(s.from) && s.conn.reconnect}, notice);
+  p.conn.set_version_fallback(s.conn.version_auto);
   asio::signal_set signals(*p.io, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code ec, int) {
     if (ec) return;

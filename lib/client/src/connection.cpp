@@ -425,7 +425,6 @@ bool connection::backlogged() const noexcept {
 }
 void connection::set_version_fallback(bool on) {
   impl_->version_fallback = on;
-  if (!impl_->notice) impl_->notice = [](const std::string&) {};
 }
 
 } // namespace mqtk::client
