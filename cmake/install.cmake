@@ -4,6 +4,8 @@
 include(GNUInstallDirs)
 install(TARGETS mqtk-pub mqtk-sub mqtk-bench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mqtk-broker RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+# OpenSSL's module, loaded on demand by every tool from ../lib/mqtk/ (docs/design.md, TLS).
+install(TARGETS mqtk_openssl LIBRARY DESTINATION lib/mqtk)
 install(FILES man/mqtk-pub.1 man/mqtk-sub.1 man/mqtk-bench.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES man/mqtk-broker.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES man/mqtk-broker.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)

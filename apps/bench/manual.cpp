@@ -27,12 +27,15 @@ payload_bytes, rate_per_publisher, sent, received, acknowledged, lost, duplicate
 late, errors, foreign (messages without our stamp), send_seconds, receive_seconds, send_rate,
 receive_rate, and latency_us with from_intended and from_sent, each holding count, p50, p90,
 p99, p99_9, p99_99, max and mean in microseconds.)roff"},
+                {"TRANSPORTS", client_transports_section()},
                 {"EXIT STATUS", exit_status_section()},
                 {"ENVIRONMENT", client_environment_section("mqtk-bench")}};
   p.examples = {
       {"One publisher and one subscriber, 1,000 QoS 1 messages:", "mqtk-bench --count 1000 -q 1"},
       {"Ten publishers at 100 messages/s each for 2 seconds, JSON summary:",
-       "mqtk-bench --publishers 10 --rate 100 --duration 2 --json"}};
+       "mqtk-bench --publishers 10 --rate 100 --duration 2 --json"},
+      {"The same load over TLS:",
+       "mqtk-bench -L mqtts://localhost:8883 --cafile ca.crt --count 1000"}};
   p.see_also = "\\fBmqtk-pub\\fR(1), \\fBmqtk-sub\\fR(1), \\fBmqtk-broker\\fR(8)";
   return p;
 }

@@ -26,25 +26,43 @@ bool boolean(const std::string& s, bool& out) {
 }
 
 // Keys mosquitto has that belong to work not done yet: refused by name rather than ignored.
-constexpr const char* const later[] = {"password_file",
-                                       "acl_file",
-                                       "persistence",
-                                       "persistence_location",
-                                       "persistence_file",
-                                       "certfile",
-                                       "keyfile",
-                                       "cafile",
-                                       "capath",
-                                       "require_certificate",
-                                       "use_identity_as_username",
-                                       "protocol",
-                                       "tls_version",
-                                       "ciphers"};
+constexpr const char* const later[] = {"password_file", "acl_file", "persistence",
+                                       "persistence_location", "persistence_file"};
 
 using field_error = std::string; // empty: the value was taken
 
 // Design: one table is both the parser and mqtk-broker.conf(5) (`mqtk-broker --generate
 // conf-man`), so the manual cannot describe a key the parser does not take.
+// The listener a per-listener key (certfile, protocol, ...) belongs to: the last one above it.
+listener* current(file_settings& f) {
+  return f.listeners.empty() ? nullptr : &f.listeners.back();
+}
+
+// A per-listener key taking one value into `member` of the current listener's TLS options.
+template <std::string transport::tls_options::*member>
+field_error tls_value(const std::string& a, const std::string& b, file_settings& f) {
+  auto* l = current(f);
+  if (!l) return "TLS keys belong to a listener: put 'listener PORT' above them";
+  if (a.empty() || !b.empty()) return "expected one value";
+  l->tls.*member = a;
+  return {};
+}
+
+field_error listener_flag(const std::string& a, const std::string& b, file_settings& f,
+                          bool listener::*member, bool tls_member) {
+  auto* l = current(f);
+  bool v = false;
+  if (!l) return "this key belongs to a listener: put 'listener PORT' above it";
+  if (!boolean(a, v) || !b.empty()) return "expected true or false";
+  if (tls_member) {
+    l->tls.verify_peer = v;
+    l->tls.require_peer_cert = v;
+  } else {
+    l->*member = v;
+  }
+  return {};
+}
+
 const config_key keys[] = {
     {"listener", "PORT [ADDRESS]",
      "Listen on ADDRESS:PORT (default address 127.0.0.1). Repeatable.",
@@ -54,6 +72,40 @@ const config_key keys[] = {
        l.address = b.empty() ? "127.0.0.1" : b;
        f.listeners.push_back(l);
        return {};
+     }},
+    {"protocol", "mqtt|websockets",
+     "What the listener above speaks: MQTT over TCP (default) or MQTT over WebSocket (with "
+     "certfile, secure WebSocket).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       auto* l = current(f);
+       if (!l) return "protocol belongs to a listener: put 'listener PORT' above it";
+       if ((a != "mqtt" && a != "websockets") || !b.empty())
+         return "protocol is mqtt or websockets";
+       l->websocket = a == "websockets";
+       return {};
+     }},
+    {"certfile", "FILE",
+     "The listener's certificate chain (PEM); with keyfile, the listener speaks TLS.",
+     tls_value<&transport::tls_options::certfile>},
+    {"keyfile", "FILE", "The private key (PEM) of certfile.",
+     tls_value<&transport::tls_options::keyfile>},
+    {"cafile", "FILE", "CA certificates (PEM) that client certificates are checked against.",
+     tls_value<&transport::tls_options::cafile>},
+    {"capath", "DIR", "A directory of hashed CA certificates, as cafile.",
+     tls_value<&transport::tls_options::capath>},
+    {"tls_version", "tlsv1.1|tlsv1.2|tlsv1.3", "The lowest TLS version accepted (default tlsv1.2).",
+     tls_value<&transport::tls_options::min_version>},
+    {"ciphers", "LIST", "OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites.",
+     tls_value<&transport::tls_options::ciphers>},
+    {"require_certificate", "true|false",
+     "Clients must present a certificate signed by cafile (mutual TLS; default false).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       return listener_flag(a, b, f, nullptr, true);
+     }},
+    {"use_identity_as_username", "true|false",
+     "The client certificate's Common Name is the user name; needs require_certificate.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       return listener_flag(a, b, f, &listener::identity_as_username, false);
      }},
     {"port", "PORT", "Listen on PORT at bind_address (mosquitto's older form).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
@@ -149,8 +201,8 @@ result<file_settings> read_config_file(const std::string& path, std::string& err
     if (!extra.empty()) return bad(fmt::format("too many values for '{}'", key));
     for (const char* k : later)
       if (key == k)
-        return bad(fmt::format("'{}' is not supported yet (TLS, WebSocket, authentication and "
-                               "persistence settings arrive with later work)",
+        return bad(fmt::format("'{}' is not supported yet (authentication and persistence "
+                               "settings arrive with later work)",
                                key));
     const auto* k = std::find_if(std::begin(keys), std::end(keys),
                                  [&](const config_key& c) { return key == c.key; });

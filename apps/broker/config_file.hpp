@@ -38,7 +38,7 @@ std::span<const char* const> unsupported_keys() noexcept;
 std::string config_manual();
 
 /// Reads `path`. Errors name the file, the line and the key: unknown keys, bad values, and keys
-/// that belong to features not built yet (TLS, WebSockets, password and ACL files, persistence).
+/// that belong to features not built yet (password and ACL files, persistence).
 result<file_settings> read_config_file(const std::string& path, std::string& error);
 
 } // namespace mqtk::app::broker

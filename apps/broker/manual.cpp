@@ -27,7 +27,10 @@ and SIGINT stop it cleanly, logging what went in and out.)roff";
                 "\\fB\\-c\\fR; see \\fBmqtk-broker.conf\\fR(5)."}};
   p.examples = {{"Listen on 127.0.0.1:1883 and log every connection:", "mqtk-broker -v"},
                 {"Listen on IPv6 loopback and a Unix socket:",
-                 "mqtk-broker -L '[::1]:1883' --unix /tmp/mqtk.sock"}};
+                 "mqtk-broker -L '[::1]:1883' --unix /tmp/mqtk.sock"},
+                {"MQTT over TLS and over WebSocket (for browsers), besides 127.0.0.1:1883:",
+                 "mqtk-broker -p 1883 -L mqtts://127.0.0.1:8883 -L ws://127.0.0.1:8080 "
+                 "--certfile server.crt --keyfile server.key"}};
   p.see_also = "\\fBmqtk-broker.conf\\fR(5), \\fBmqtk-pub\\fR(1), \\fBmqtk-sub\\fR(1), "
                "\\fBmosquitto\\fR(8)roff";
   return p;

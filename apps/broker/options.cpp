@@ -16,7 +16,15 @@ bool is_loopback(const std::string& address) {
   return address.rfind("127.", 0) == 0 || address == "::1";
 }
 
-std::optional<listener> parse_listen(const std::string& spec) {
+// [SCHEME://]ADDRESS:PORT, the scheme one of mqtt (default), mqtts, ws, wss.
+std::optional<listener> parse_listen(std::string spec, const transport::tls_options& tls) {
+  std::string scheme = "mqtt";
+  if (const auto sep = spec.find("://"); sep != std::string::npos) {
+    scheme = spec.substr(0, sep);
+    spec = spec.substr(sep + 3);
+    if (scheme != "mqtt" && scheme != "mqtts" && scheme != "ws" && scheme != "wss")
+      return std::nullopt;
+  }
   const auto colon = spec.rfind(':');
   if (colon == std::string::npos) return std::nullopt;
   std::string host = spec.substr(0, colon);
@@ -31,7 +39,37 @@ std::optional<listener> parse_listen(const std::string& spec) {
     return std::nullopt;
   }
   if (host == "localhost") host = "127.0.0.1";
-  return listener{host, static_cast<std::uint16_t>(port)};
+  listener l{host, static_cast<std::uint16_t>(port)};
+  l.websocket = scheme == "ws" || scheme == "wss";
+  if (scheme == "mqtts" || scheme == "wss") {
+    l.tls = tls;
+    // A listener without a certificate is caught by check_listener, naming the flag.
+    if (l.tls.certfile.empty()) l.tls.certfile = "-";
+  }
+  return l;
+}
+
+std::string where(const listener& l) {
+  const bool v6 = l.address.find(':') != std::string::npos;
+  return fmt::format("{}://{}{}{}:{}", l.scheme(), v6 ? "[" : "", l.address, v6 ? "]" : "", l.port);
+}
+
+// A TLS listener's settings must be whole: a certificate with its key, identities only from
+// required certificates.
+bool check_listener(const listener& l, std::string& error) {
+  if (l.tls.certfile == "-")
+    return error = fmt::format("{} needs --certfile and --keyfile", where(l)), false;
+  if (l.tls_on() && (l.tls.certfile.empty() || l.tls.keyfile.empty()))
+    return error = fmt::format("{}: a TLS listener needs both certfile and keyfile", where(l)),
+           false;
+  if (!l.tls_on() && (!l.tls.cafile.empty() || l.tls.require_peer_cert))
+    return error = fmt::format("{}: cafile and require_certificate need certfile and keyfile",
+                               where(l)),
+           false;
+  if (l.identity_as_username && !l.tls.require_peer_cert)
+    return error = fmt::format("{}: use_identity_as_username needs require_certificate", where(l)),
+           false;
+  return true;
 }
 
 struct raw_options {
@@ -50,7 +88,37 @@ struct raw_options {
   std::optional<std::size_t> max_connections;
   bool drop_when_full = false;
   bool verbose = false;
+  transport::tls_options tls = listener_tls(); // for -L mqtts:// and wss://
+  bool identity_as_username = false;
 };
+
+void define_tls(CLI::App& app, raw_options& o) {
+  const char* g = "TLS (for -L mqtts:// and wss://)";
+  app.add_option("--certfile", o.tls.certfile, "Certificate chain FILE (PEM) of TLS listeners")
+      ->type_name("FILE")
+      ->group(g);
+  app.add_option("--keyfile", o.tls.keyfile, "Private key FILE (PEM) of --certfile")
+      ->type_name("FILE")
+      ->group(g);
+  app.add_option("--cafile", o.tls.cafile, "CA certificates FILE (PEM) for client certificates")
+      ->type_name("FILE")
+      ->group(g);
+  app.add_option("--capath", o.tls.capath, "Directory DIR of hashed CA certificates")
+      ->type_name("DIR")
+      ->group(g);
+  app.add_flag("--require-certificate", o.tls.require_peer_cert,
+               "Clients must present a certificate signed by --cafile (mutual TLS)")
+      ->group(g);
+  app.add_flag("--use-identity-as-username", o.identity_as_username,
+               "The client certificate's Common Name is the user name")
+      ->group(g);
+  app.add_option("--tls-version", o.tls.min_version, "Lowest TLS version (default tlsv1.2)")
+      ->type_name("tlsv1.1|tlsv1.2|tlsv1.3")
+      ->group(g);
+  app.add_option("--ciphers", o.tls.ciphers, "OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites")
+      ->type_name("LIST")
+      ->group(g);
+}
 
 void define(CLI::App& app, raw_options& o) {
   app.add_option("-c,--config", o.config_file, "Read settings from FILE (a mosquitto.conf subset)")
@@ -58,11 +126,14 @@ void define(CLI::App& app, raw_options& o) {
   app.add_option("-p,--port", o.ports, "Listen on 127.0.0.1:PORT (repeatable; 0 picks a free port)")
       ->type_name("PORT")
       ->check(CLI::Range(0, 65535));
-  app.add_option("-L,--listen", o.listen, "Listen on ADDRESS:PORT, e.g. [::1]:1883 (repeatable)")
-      ->type_name("ADDRESS:PORT");
+  app.add_option("-L,--listen", o.listen,
+                 "Listen on [SCHEME://]ADDRESS:PORT, SCHEME mqtt (default), mqtts, ws or wss; "
+                 "e.g. [::1]:1883, ws://127.0.0.1:8080 (repeatable)")
+      ->type_name("URL");
   app.add_option("--unix", o.unix_paths, "Listen on a Unix-domain socket at PATH (repeatable)")
       ->type_name("PATH");
-  app.add_option("--port-file", o.port_file, "Write the first TCP port listened on to FILE")
+  app.add_option("--port-file", o.port_file,
+                 "Write the TCP ports listened on to FILE, one per line, in listener order")
       ->type_name("FILE");
   app.add_flag("--allow-anonymous", o.allow_anonymous,
                "Accept clients without credentials on non-loopback listeners too");
@@ -97,6 +168,7 @@ void define(CLI::App& app, raw_options& o) {
       "Drop messages for a full client queue (mosquitto's way) instead of pausing publishers");
   app.add_flag("-v,--verbose", o.verbose,
                "Log each connection and client to stderr (dropped messages are always logged)");
+  define_tls(app, o);
 }
 
 std::optional<settings> to_settings(const raw_options& o, std::string& error) {
@@ -129,14 +201,26 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (f.port) s.tcp.push_back({f.bind_address.value_or("127.0.0.1"), *f.port});
   for (const auto p : o.ports)
     s.tcp.push_back({"127.0.0.1", static_cast<std::uint16_t>(p)});
+  auto tls = o.tls;
+  tls.verify_peer = tls.require_peer_cert;
+  bool flag_tls = false;
   for (const auto& spec : o.listen) {
-    const auto l = parse_listen(spec);
+    auto l = parse_listen(spec, tls);
     if (!l) {
-      error = fmt::format("--listen {}: expected ADDRESS:PORT", spec);
+      error = fmt::format("--listen {}: expected [mqtt|mqtts|ws|wss://]ADDRESS:PORT", spec);
       return std::nullopt;
     }
+    l->identity_as_username = l->tls_on() && o.identity_as_username;
+    flag_tls = flag_tls || l->tls_on();
     s.tcp.push_back(*l);
   }
+  if (!flag_tls && (!o.tls.certfile.empty() || !o.tls.keyfile.empty() || !o.tls.cafile.empty() ||
+                    o.tls.require_peer_cert || o.identity_as_username)) {
+    error = "TLS flags apply to -L mqtts:// and wss:// listeners; none was given";
+    return std::nullopt;
+  }
+  for (const auto& l : s.tcp)
+    if (!check_listener(l, error)) return std::nullopt;
   s.unix_paths = o.unix_paths;
   if (s.tcp.empty() && s.unix_paths.empty()) s.tcp.push_back({"127.0.0.1", 1883});
   // mosquitto 2.0's rule: without authentication, only loopback unless the user says so.

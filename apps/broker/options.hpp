@@ -9,12 +9,28 @@
 #include <vector>
 
 #include "mqtk/broker/config.hpp"
+#include "mqtk/transport/tls.hpp"
 
 namespace mqtk::app::broker {
+
+/// A listener's TLS defaults: no client certificate asked for unless require_certificate.
+inline transport::tls_options listener_tls() {
+  transport::tls_options o;
+  o.verify_peer = false;
+  return o;
+}
 
 struct listener {
   std::string address; ///< IPv4 or IPv6 literal
   std::uint16_t port = 1883;
+  bool websocket = false;
+  /// TLS when certfile is set. For a listener, verify_peer asks for a client certificate.
+  transport::tls_options tls = listener_tls();
+  bool identity_as_username = false;
+  bool tls_on() const { return !tls.certfile.empty() || !tls.keyfile.empty(); }
+  std::string scheme() const {
+    return websocket ? (tls_on() ? "wss" : "ws") : (tls_on() ? "mqtts" : "mqtt");
+  }
 };
 
 struct settings {

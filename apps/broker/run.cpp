@@ -3,11 +3,13 @@
 #include "broker/run.hpp"
 
 #include <asio.hpp>
+#include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
 
 #include "common/exit_codes.hpp"
 #include "mqtk/broker/server.hpp"
+#include "mqtk/transport/tls.hpp"
 
 namespace mqtk::app::broker {
 
@@ -18,17 +20,30 @@ int run(const settings& s) {
   if (s.verbose)
     srv.set_logger([](const std::string& line) { fmt::print(stderr, "mqtk-broker: {}\n", line); });
 
-  std::optional<std::uint16_t> first_port;
+  std::vector<std::uint16_t> ports;
   for (const auto& l : s.tcp) {
-    auto port = srv.listen_tcp(l.address, l.port);
+    mqtk::broker::listener_options o;
+    o.websocket = l.websocket;
+    o.identity_as_username = l.identity_as_username;
+    o.max_frame = std::max<std::uint64_t>(2ull * s.core.lim.max_packet_size, 1u << 20);
+    if (l.tls_on()) {
+      std::string why;
+      o.tls = transport::tls_context::make(true, l.tls, why);
+      if (!o.tls) {
+        fmt::print(stderr, "mqtk-broker: {} listener on port {}: {}\n", l.scheme(), l.port, why);
+        return exit_usage;
+      }
+    }
+    auto port = srv.listen_tcp(l.address, l.port, std::move(o));
     if (!port) {
       fmt::print(stderr, "mqtk-broker: cannot listen on {}:{}: {}\n", l.address, l.port,
                  port.error().message());
       return exit_failure;
     }
-    if (!first_port) first_port = *port;
+    ports.push_back(*port);
     const bool v6 = l.address.find(':') != std::string::npos;
-    fmt::print(stderr, "mqtk-broker: listening on {}{}{}:{}\n", v6 ? "[" : "", l.address,
+    fmt::print(stderr, "mqtk-broker: listening on {}{}{}{}:{}\n",
+               l.scheme() == "mqtt" ? "" : l.scheme() + "://", v6 ? "[" : "", l.address,
                v6 ? "]" : "", *port);
   }
   for (const auto& path : s.unix_paths) {
@@ -38,9 +53,14 @@ int run(const settings& s) {
     }
     fmt::print(stderr, "mqtk-broker: listening on unix:{}\n", path);
   }
-  if (s.port_file && first_port) {
-    std::ofstream f(*s.port_file);
-    f << *first_port << '\n';
+  if (s.port_file && !ports.empty()) {
+    // Written aside and renamed: a script polling the file never reads half of it.
+    const auto temp = *s.port_file + ".tmp";
+    std::ofstream f(temp);
+    for (const auto p : ports)
+      f << p << '\n';
+    f.close();
+    if (f) f.clear(std::rename(temp.c_str(), s.port_file->c_str()) == 0 ? f.goodbit : f.failbit);
     if (!f) {
       fmt::print(stderr, "mqtk-broker: cannot write {}\n", *s.port_file);
       return exit_failure;

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <unistd.h>
@@ -24,7 +25,8 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
       ->type_name("PORT")
       ->check(CLI::Range(1, 65535))
       ->group(g);
-  app.add_option("-L,--url", f.url, "mqtt://[USER[:PASS]@]HOST[:PORT][/TOPIC]")
+  app.add_option("-L,--url", f.url,
+                 "mqtt[s]://[USER[:PASS]@]HOST[:PORT][/TOPIC] or ws[s]://HOST[:PORT][/PATH]")
       ->type_name("URL")
       ->group(g);
   app.add_option("--unix", f.unix_path, "Connect to the broker's Unix socket at PATH")
@@ -55,6 +57,7 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
       ->check(CLI::Range(0, 65535))
       ->group(g);
   add_session_flags(app, f);
+  add_transport_flags(app, f.transport);
 }
 
 // The session and behaviour half of the connection flags (same "Connection" group).
@@ -103,6 +106,16 @@ void note_given(const CLI::App& app, connection_flags& f) {
 
 namespace {
 
+// Whether the authority part of a URL names a port ("mqtts://h:8884/t" does, "wss://[::1]/" not).
+bool url_has_port(std::string_view url) {
+  auto rest = url.substr(url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3);
+  rest = rest.substr(0, rest.find('/'));
+  rest = rest.substr(rest.rfind('@') == std::string_view::npos ? 0 : rest.rfind('@') + 1);
+  const auto bracket = rest.rfind(']');
+  const auto colon = rest.rfind(':');
+  return colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
+}
+
 const char* env(const char* name) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? v : nullptr;
@@ -126,18 +139,21 @@ bool apply_layer(const connection_flags& f, bool given, connection_settings& s, 
   if (!f.url.empty() && f.given.url == given) {
     auto u = client::parse_url(f.url, why);
     if (!u) return why = "--url " + f.url + ": " + why, false;
-    if (u->scheme != "mqtt")
-      return why =
-                 "--url: " + u->scheme + ":// is not supported yet (TLS and WebSockets come later)",
-             false;
+    s.scheme = u->scheme;
     s.where.host = u->host;
     s.where.port = u->port;
+    s.port_given = url_has_port(f.url);
     if (u->username) c.username = u->username;
     if (u->password) c.password = u->password;
-    if (!u->path.empty()) s.url_topic = u->path;
+    // The path is a topic for mqtt[s] and the HTTP path for ws[s].
+    if (!u->path.empty() && s.scheme.starts_with("ws")) s.where.ws_path = "/" + u->path;
+    if (!u->path.empty() && !s.scheme.starts_with("ws")) s.url_topic = u->path;
   }
   if (!f.host.empty() && f.given.host == given) s.where.host = f.host;
-  if (f.port && f.given.port == given) s.where.port = static_cast<std::uint16_t>(*f.port);
+  if (f.port && f.given.port == given) {
+    s.where.port = static_cast<std::uint16_t>(*f.port);
+    s.port_given = true;
+  }
   if (!f.username.empty() && f.given.username == given) c.username = f.username;
   if (f.given.password == given) {
     if (!f.password.empty()) c.password = f.password;
@@ -162,6 +178,7 @@ bool apply_environment(connection_settings& s, std::string& why) {
     if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || port == 0 || port > 65535)
       return why = "MQTK_PORT=" + std::string(v) + ": expected a port from 1 to 65535", false;
     s.where.port = static_cast<std::uint16_t>(port);
+    s.port_given = true;
   }
   if (const char* u = env("MQTK_USERNAME")) c.username = u;
   if (const char* p = env("MQTK_PASSWORD")) c.password = p;
@@ -225,6 +242,10 @@ std::optional<connection_settings> to_settings(const connection_flags& f, const 
     s.where.bind_address = f.bind_address;
   }
   s.where.unix_path = f.unix_path;
+  std::string warning;
+  if (!apply_transport(f.transport, s.scheme, s.port_given, s.where, why, warning))
+    return std::nullopt;
+  if (!warning.empty() && !f.quiet) std::fprintf(stderr, "%s\n", warning.c_str());
   s.where.connect_timeout = std::chrono::seconds(f.connect_timeout);
   s.config.connack_timeout = std::chrono::seconds(f.connect_timeout);
   s.reconnect = !f.no_reconnect;

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/property_flags.hpp"
+#include "common/transport_options.hpp"
 #include "mqtk/client/connection.hpp"
 
 namespace mqtk::app {
@@ -38,6 +39,7 @@ struct connection_flags {
   std::string options_file; ///< read before parsing (options_file.hpp); kept for --help
   std::vector<std::vector<std::string>> properties; ///< -D COMMAND NAME VALUE [VALUE]
   bool no_reconnect = false;
+  transport_flags transport;
   /// Which of the layered settings the command line gave (the rest came from the options file,
   /// which ranks below the MQTK_* environment).
   struct {
@@ -57,6 +59,8 @@ struct connection_settings {
   bool version_auto = false;
   bool reconnect = true; ///< unless --no-reconnect; each tool decides where it applies
   std::optional<std::string> url_topic; ///< the topic a URL's path names, if any
+  std::string scheme = "mqtt";          ///< from the URL: mqtt, mqtts, ws or wss
+  bool port_given = false;              ///< by -p, the URL or $MQTK_PORT
   bool debug = false;
   bool quiet = false;
 };

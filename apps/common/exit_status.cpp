@@ -17,7 +17,9 @@ int exit_status_for(const session::event::closed& e, client::failure f, bool con
     return r;
   };
   if (f == client::failure::unreachable || f == client::failure::timed_out) {
-    message = fmt::format("could not reach {}:{}: {}", where.host, where.port, e.error.message());
+    // A TLS or WebSocket handshake failure carries its own words (which check failed).
+    message = fmt::format("could not reach {}:{}: {}", where.host, where.port,
+                          e.reason_string ? *e.reason_string : e.error.message());
     return exit_unreachable;
   }
   if (!connected) {

@@ -58,3 +58,27 @@ skipped.)roff";
 }
 
 } // namespace mqtk::app
+
+namespace mqtk::app {
+
+std::string client_transports_section() {
+  return R"roff(The URL's scheme picks the transport: \fBmqtt://\fR (TCP, port 1883), \fBmqtts://\fR
+(TLS, 8883), \fBws://\fR (WebSocket, 80) and \fBwss://\fR (WebSocket over TLS, 443); \fB\-\-unix\fR
+connects to a Unix socket. As with mosquitto_pub, \fB\-\-cafile\fR, \fB\-\-capath\fR, \fB\-\-cert\fR
+or \fB\-\-tls\-use\-os\-certs\fR turn TLS on for a plain URL or \fB\-h\fR/\fB\-p\fR.
+.PP
+TLS checks the server's certificate chain (against \fB\-\-cafile\fR/\fB\-\-capath\fR, or the
+system's CA store when neither is given) and that the certificate names the host given with
+\fB\-h\fR or in the URL (an IP address or a DNS name; the name is also sent as SNI).
+\fB\-\-insecure\fR skips the name check only, and says so on stderr. A failed check exits with
+status 3 and says which check failed (no trusted CA, or a certificate for another host).
+\fB\-\-cert\fR and \fB\-\-key\fR present a client certificate (mutual TLS).
+.PP
+WebSocket connections upgrade \fB\-\-ws\-path\fR (default \fI/mqtt\fR, or the URL's path) with
+the subprotocol \fBmqtt\fR; \fB\-\-ws\-header\fR adds request headers (tokens, proxies).
+.PP
+OpenSSL is loaded only when a TLS or WebSocket connection is made (from
+\fI/usr/lib/mqtk/libmqtk-openssl.so\fR), so plain MQTT starts faster.)roff";
+}
+
+} // namespace mqtk::app

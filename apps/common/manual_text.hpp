@@ -12,5 +12,7 @@ std::string exit_status_section();
 std::string client_environment_section(const std::string& tool);
 /// FILES: the options file.
 std::string client_files_section(const std::string& tool);
+/// TRANSPORTS of the client pages: URL schemes, TLS checks, WebSocket options.
+std::string client_transports_section();
 
 } // namespace mqtk::app

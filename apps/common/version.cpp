@@ -8,7 +8,7 @@ namespace mqtk::app {
 
 std::string version_line(const std::string& tool) {
   return tool + " " + MQTK_VERSION + " (commit " + MQTK_REVISION +
-         "; MQTT 3.1.1 and 5.0; transports: tcp, unix)";
+         "; MQTT 3.1.1 and 5.0; transports: tcp, tls, ws, wss, unix)";
 }
 
 } // namespace mqtk::app

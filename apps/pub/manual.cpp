@@ -23,7 +23,8 @@ With \fB\-\-jsonl\fR each line is a JSON object as \fBmqtk-sub \-j\fR writes it 
 payload_encoding, qos, retain, properties), so a capture replays byte for byte. With
 \fB\-\-wait\-response\fR it publishes a request with a Response Topic and fresh Correlation Data,
 prints the matching reply and exits.)roff";
-  p.sections = {{"EXIT STATUS", exit_status_section()},
+  p.sections = {{"TRANSPORTS", client_transports_section()},
+                {"EXIT STATUS", exit_status_section()},
                 {"ENVIRONMENT", client_environment_section("mqtk-pub")},
                 {"FILES", client_files_section("mqtk-pub")}};
   p.examples = {
@@ -35,6 +36,8 @@ prints the matching reply and exits.)roff";
        "printf 'lights/1 on\\nlights/2 off\\n' | mqtk-pub --topic-per-line"},
       {"MQTT 5 properties:",
        "mqtk-pub -t greetings -m hello --content-type text/plain --user-property source=cli"},
+      {"Over TLS, trusting a private CA:",
+       "mqtk-pub -L mqtts://localhost:8883/sensors/1 --cafile ca.crt -m 21.5"},
       {"Record one message and publish it again:",
        "mqtk-sub -t 'sensors/#' -j -C 1 > capture.jsonl && mqtk-pub --jsonl < capture.jsonl"}};
   p.see_also = "\\fBmqtk-sub\\fR(1), \\fBmqtk-broker\\fR(8), \\fBmosquitto_pub\\fR(1)roff";

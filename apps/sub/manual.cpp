@@ -96,6 +96,7 @@ binary-safe. Its short options are mosquitto_sub's.
 It reconnects after a lost connection with exponential back-off; a resumed persistent session
 (\fB\-c\fR) keeps its subscriptions, otherwise it subscribes again.)roff";
   p.sections = {{"OUTPUT FORMAT", output_format},
+                {"TRANSPORTS", client_transports_section()},
                 {"EXIT STATUS", exit_status_section()},
                 {"ENVIRONMENT", client_environment_section("mqtk-sub")},
                 {"FILES", client_files_section("mqtk-sub")}};
@@ -104,6 +105,8 @@ It reconnects after a lost connection with exponential back-off; a resumed persi
       {"Record as JSON lines:", "mqtk-sub -t 'sensors/#' -j -C 1 > capture.jsonl"},
       {"A format of your own:", "mqtk-sub -t 'sensors/#' -F '@H:@M:@S %t %l bytes: %p' -C 1"},
       {"JSON payloads indented for reading:", "mqtk-sub -t 'sensors/#' --pretty -C 1"},
+      {"Over WebSocket, as a browser connects:",
+       "mqtk-sub -L ws://localhost:8080/mqtt -t 'sensors/#' -C 1"},
       {"Create a persistent session that queues QoS 1 messages while away, then exit:",
        "mqtk-sub -i logger -c -q 1 -t 'logs/#' -E"}};
   p.see_also = "\\fBmqtk-pub\\fR(1), \\fBmqtk-broker\\fR(8), \\fBmosquitto_sub\\fR(1)";

@@ -4,9 +4,9 @@ complete -c mqtk-broker -l help -d 'Print this help message and exit'
 complete -c mqtk-broker -l version -d 'Display program version information and exit'
 complete -c mqtk-broker -s c -l config -d 'Read settings from FILE (a mosquitto.conf subset)' -r -F
 complete -c mqtk-broker -s p -l port -d 'Listen on 127.0.0.1:PORT (repeatable; 0 picks a free port)' -x
-complete -c mqtk-broker -s L -l listen -d 'Listen on ADDRESS:PORT, e.g. [::1]:1883 (repeatable)' -x
+complete -c mqtk-broker -s L -l listen -d 'Listen on [SCHEME://]ADDRESS:PORT, SCHEME mqtt (default), mqtts, ws or wss; e.g. [::1]:1883, ws://127.0.0.1:8080 (repeatable)' -x -a 'mqtt:// mqtts:// ws:// wss://'
 complete -c mqtk-broker -l unix -d 'Listen on a Unix-domain socket at PATH (repeatable)' -r -F
-complete -c mqtk-broker -l port-file -d 'Write the first TCP port listened on to FILE' -r -F
+complete -c mqtk-broker -l port-file -d 'Write the TCP ports listened on to FILE, one per line, in listener order' -r -F
 complete -c mqtk-broker -l allow-anonymous -d 'Accept clients without credentials on non-loopback listeners too'
 complete -c mqtk-broker -l max-packet-size -d 'Largest packet accepted (default 1048576)' -x
 complete -c mqtk-broker -l max-inflight -d 'QoS 1/2 messages in flight per client (default 100)' -x
@@ -17,3 +17,11 @@ complete -c mqtk-broker -l max-keep-alive -d 'Largest keep-alive accepted; MQTT 
 complete -c mqtk-broker -l max-connections -d 'Simultaneous connections; more are closed at once (default 100000)' -x
 complete -c mqtk-broker -l drop-when-full -d 'Drop messages for a full client queue (mosquitto\'s way) instead of pausing publishers'
 complete -c mqtk-broker -s v -l verbose -d 'Log each connection and client to stderr (dropped messages are always logged)'
+complete -c mqtk-broker -l certfile -d 'Certificate chain FILE (PEM) of TLS listeners' -r -F
+complete -c mqtk-broker -l keyfile -d 'Private key FILE (PEM) of --certfile' -r -F
+complete -c mqtk-broker -l cafile -d 'CA certificates FILE (PEM) for client certificates' -r -F
+complete -c mqtk-broker -l capath -d 'Directory DIR of hashed CA certificates' -r -F
+complete -c mqtk-broker -l require-certificate -d 'Clients must present a certificate signed by --cafile (mutual TLS)'
+complete -c mqtk-broker -l use-identity-as-username -d 'The client certificate\'s Common Name is the user name'
+complete -c mqtk-broker -l tls-version -d 'Lowest TLS version (default tlsv1.2)' -x -a 'tlsv1.1 tlsv1.2 tlsv1.3'
+complete -c mqtk-broker -l ciphers -d 'OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites' -x

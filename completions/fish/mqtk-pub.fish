@@ -4,7 +4,7 @@ complete -c mqtk-pub -l help -d 'Print this help message and exit'
 complete -c mqtk-pub -l version -d 'Display program version information and exit'
 complete -c mqtk-pub -s h -l host -d 'Broker host (default localhost, or $MQTK_HOST)' -x
 complete -c mqtk-pub -s p -l port -d 'Broker port (default 1883, or $MQTK_PORT)' -x
-complete -c mqtk-pub -s L -l url -d 'mqtt://[USER[:PASS]@]HOST[:PORT][/TOPIC]' -x -a 'mqtt:// mqtts:// ws:// wss://'
+complete -c mqtk-pub -s L -l url -d 'mqtt[s]://[USER[:PASS]@]HOST[:PORT][/TOPIC] or ws[s]://HOST[:PORT][/PATH]' -x -a 'mqtt:// mqtts:// ws:// wss://'
 complete -c mqtk-pub -l unix -d 'Connect to the broker\'s Unix socket at PATH' -r -F
 complete -c mqtk-pub -s A -l bind-address -d 'Connect from this local address' -x
 complete -c mqtk-pub -s V -l protocol-version -d 'MQTT version: 5 (default), 311, or auto (5, else 3.1.1)' -x -a '5 311 auto'
@@ -26,6 +26,17 @@ complete -c mqtk-pub -l no-reconnect -d 'Exit 7 when the connection is lost inst
 complete -c mqtk-pub -s o -l options-file -d 'Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)' -r -F
 complete -c mqtk-pub -s d -l debug -d 'Trace every packet to stderr'
 complete -c mqtk-pub -l quiet -d 'No diagnostics on stderr; the exit status still tells'
+complete -c mqtk-pub -l cafile -d 'Trust the CA certificates in FILE (PEM); turns TLS on' -r -F
+complete -c mqtk-pub -l capath -d 'Trust the CA certificates in DIR (hashed); turns TLS on' -r -F
+complete -c mqtk-pub -l cert -d 'Client certificate FILE (PEM) for mutual TLS; needs --key' -r -F
+complete -c mqtk-pub -l key -d 'Private key FILE (PEM) of --cert' -r -F
+complete -c mqtk-pub -l insecure -d 'Do not check the server certificate\'s host name (the chain still is)'
+complete -c mqtk-pub -l tls-version -d 'Lowest TLS version (default tlsv1.2)' -x -a 'tlsv1.1 tlsv1.2 tlsv1.3'
+complete -c mqtk-pub -l ciphers -d 'OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites' -x
+complete -c mqtk-pub -l tls-alpn -d 'ALPN protocol names, comma-separated' -x
+complete -c mqtk-pub -l tls-use-os-certs -d 'Trust the system\'s CA store too (the default for mqtts:// without --cafile)'
+complete -c mqtk-pub -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -r -F
+complete -c mqtk-pub -l ws-header -d 'Add \'Name: value\' to the WebSocket upgrade request (repeatable)' -x
 complete -c mqtk-pub -s t -l topic -d 'Topic to publish to' -x
 complete -c mqtk-pub -s m -l message -d 'Send this payload' -x
 complete -c mqtk-pub -s f -l file -d 'Send the contents of FILE as one message' -r -F

@@ -6,7 +6,7 @@ BUILD_PACKAGES=(cmake make g++ libcli11-dev libfmt-dev libasio-dev libssl-dev nl
                 catch2)
 # Test peers (mosquitto and its clients, paho-mqtt), shells and man tools for the generated
 # completions and pages, dpkg-dev for the package test. No broker daemon is started.
-TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt zsh fish groff-base man-db
+TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt openssl zsh fish groff-base man-db
                dpkg-dev)
 
 # ensure_packages PKG...: installs the missing ones with apt-get as root; otherwise prints the

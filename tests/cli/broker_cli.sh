@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 
 help=$("$broker" --help)
 check "--help exits 0" '"$broker" --help >/dev/null'
-check "--version names the version and transports" '"$broker" --version | grep -q "mqtk-broker [0-9].*tcp, unix"'
+check "--version names the version and transports" '"$broker" --version | grep -q "mqtk-broker [0-9].*tcp, tls, ws, wss, unix"'
 check "-h is not help (it is a host elsewhere in mqtk)" '! "$broker" -h >/dev/null 2>&1'
 # Every --flag in the README's broker section is a real option.
 for flag in $(awk '/^## /{on=($0=="## mqtk-broker")} on' "$readme" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
@@ -25,8 +25,14 @@ check "an unknown flag exits 2" '"$broker" --no-such-flag 2>/dev/null; [ $? -eq 
 printf 'listener 0\nfrobnicate yes\n' >"$work/bad.conf"
 check "an unknown config key exits 2 naming file, line and key" \
   'out=$("$broker" -c "$work/bad.conf" 2>&1); [ $? -eq 2 ] && grep -q "bad.conf:2: unknown key .frobnicate." <<<"$out"'
-printf 'listener 0\ncertfile /x\n' >"$work/later.conf"
-check "a key of later work is refused by name" 'out=$("$broker" -c "$work/later.conf" 2>&1); [ $? -eq 2 ] && grep -q "certfile. is not supported yet" <<<"$out"'
+printf 'listener 0\npassword_file /x\n' >"$work/later.conf"
+check "a key of later work is refused by name" 'out=$("$broker" -c "$work/later.conf" 2>&1); [ $? -eq 2 ] && grep -q "password_file. is not supported yet" <<<"$out"'
+printf 'certfile /x\n' >"$work/orphan.conf"
+check "a TLS key above any listener is refused" 'out=$("$broker" -c "$work/orphan.conf" 2>&1); [ $? -eq 2 ] && grep -q "orphan.conf:1: TLS keys belong to a listener" <<<"$out"'
+printf 'listener 0\ncertfile /nonexistent.crt\nkeyfile /nonexistent.key\n' >"$work/nofile.conf"
+check "an unreadable certificate stops the broker naming the file" 'out=$("$broker" -c "$work/nofile.conf" 2>&1); [ $? -eq 2 ] && grep -q "cannot read /nonexistent.crt" <<<"$out"'
+check "-L mqtts:// without --certfile is refused" 'out=$("$broker" -L mqtts://127.0.0.1:0 2>&1); [ $? -eq 2 ] && grep -q "needs --certfile and --keyfile" <<<"$out"'
+check "TLS flags without a TLS listener are refused" 'out=$("$broker" --certfile x.crt 2>&1); [ $? -eq 2 ] && grep -q "none was given" <<<"$out"'
 check "a non-loopback listener without --allow-anonymous exits 2" \
   'out=$("$broker" -L 0.0.0.0:0 2>&1); [ $? -eq 2 ] && grep -q "refusing to listen on 0.0.0.0" <<<"$out"'
 echo "$passed passed, $failed failed"

@@ -97,7 +97,11 @@ check "bash: 'mqtk-bench pub<TAB>' offers the modes" offers "pubsub pub " mqtk-b
 
 # EXAMPLES: each command runs against a local broker (MQTK_HOST/MQTK_PORT point the clients at
 # it); subscribers get a retained message on sensors/1 first.
-start_broker "$apps/mqtk-broker"
+# TLS and WebSocket examples use the test PKI (ca.crt, server.crt in $work) and the extra
+# listeners' ports in place of 8883 and 8080.
+bash "$src/tests/support/make_certs.sh" "$work/pki" && cp "$work"/pki/{ca,server}.{crt,key} "$work"
+start_broker "$apps/mqtk-broker" -L mqtts://127.0.0.1:0 -L ws://127.0.0.1:0 \
+  --certfile "$work/server.crt" --keyfile "$work/server.key"
 export PATH="$apps:$PATH" MQTK_HOST=127.0.0.1 MQTK_PORT=$port
 mqtk-pub -t sensors/1 -m '{"t":21.5}' -r -q 1
 examples() { # PAGE: prints each example command, one per line
@@ -105,7 +109,9 @@ examples() { # PAGE: prints each example command, one per line
     sed 's/\\e/\\/g'
 }
 run_example() {
-  (cd "$work" && timeout 10 bash -c "$1" >/dev/null 2>"$work/example.err") ||
+  local command=${1//:8883/:${ports[1]}}
+  command=${command//:8080/:${ports[2]}}
+  (cd "$work" && timeout 10 bash -c "$command" >/dev/null 2>"$work/example.err") ||
     { echo "failed: $1" >&2; cat "$work/example.err" >&2; return 1; }
 }
 for page in "$src/man/mqtk-pub.1" "$src/man/mqtk-sub.1" "$src/man/mqtk-bench.1"; do
@@ -115,6 +121,8 @@ for page in "$src/man/mqtk-pub.1" "$src/man/mqtk-sub.1" "$src/man/mqtk-bench.1";
 done
 broker_example() { # runs a broker example on free ports; it must start listening
   local command=${1//1883/0}
+  command=${command//8883/0}
+  command=${command//8080/0}
   command=${command//\/tmp\/mqtk.sock/$work/example.sock}
   (cd "$work" && timeout 2 bash -c "$command" 2>"$work/broker-example.err"; true)
   grep -q "listening on" "$work/broker-example.err"

@@ -11,7 +11,8 @@ stage="$work/stage"
 installed() {
   cmake --install "$build" --prefix "$stage" >/dev/null || return 1
   local f
-  for f in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench sbin/mqtk-broker share/man/man1/mqtk-pub.1 \
+  for f in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench sbin/mqtk-broker lib/mqtk/libmqtk-openssl.so \
+    share/man/man1/mqtk-pub.1 \
     share/man/man1/mqtk-bench.1 \
     share/man/man1/mqtk-sub.1 share/man/man5/mqtk-broker.conf.5 share/man/man8/mqtk-broker.8 \
     share/bash-completion/completions/mqtk-pub share/bash-completion/completions/mqtk-sub \
@@ -24,7 +25,7 @@ check "cmake --install places binaries, man pages (1, 5, 8) and completions" ins
 versions() {
   local t
   for t in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench sbin/mqtk-broker; do
-    "$stage/$t" --version | grep -Eq "^mqtk-[a-z]+ [0-9.]+ \(commit [0-9a-f]{7}.*; transports: tcp, unix\)$" ||
+    "$stage/$t" --version | grep -Eq "^mqtk-[a-z]+ [0-9.]+ \(commit [0-9a-f]{7}.*; transports: tcp, tls, ws, wss, unix\)$" ||
       { "$stage/$t" --version >&2; return 1; }
   done
 }
@@ -36,6 +37,17 @@ publish() {
     [ "$("$stage/bin/mqtk-sub" -p "$port" -t kept -C 1 -W 5)" = installed ]
 }
 check "installed mqtk-pub publishes to the installed broker" publish
+
+tls_publish() {
+  bash "$(dirname "$0")/../support/make_certs.sh" "$work/certs" || return 1
+  local c="$work/certs"
+  start_broker "$stage/sbin/mqtk-broker" -L "mqtts://127.0.0.1:0" --certfile "$c/server.crt" \
+    --keyfile "$c/server.key"
+  local url="mqtts://127.0.0.1:${ports[1]}/kept"
+  "$stage/bin/mqtk-pub" -L "$url" --cafile "$c/ca.crt" -m secret -r -q 1 &&
+    [ "$("$stage/bin/mqtk-sub" -L "$url" --cafile "$c/ca.crt" -C 1 -W 5)" = secret ]
+}
+check "installed tools load the installed OpenSSL module (mqtts)" tls_publish
 
 package() {
   (cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" >/dev/null) || return 1

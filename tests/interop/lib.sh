@@ -12,11 +12,13 @@ trap cleanup EXIT
 
 # start_broker BINARY [ARGS...]: sets $port.
 start_broker() {
+  rm -f "$work/port"
   "$@" -p 0 --port-file "$work/port" --sys-interval 0 2>"$work/broker.log" &
   broker_pid=$!
   pids+=("$broker_pid")
   for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.025; done
-  port=$(cat "$work/port")
+  ports=($(cat "$work/port")) # one line per TCP listener: -p 0 first, then each -L
+  port=${ports[0]}
 }
 
 passed=0

@@ -160,6 +160,11 @@ void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
   }
 }
 
+void broker_core::set_identity(connection_id id, std::string name) {
+  if (const auto it = s_->conns.find(id); it != s_->conns.end())
+    it->second->identity = std::make_unique<std::string>(std::move(name));
+}
+
 void broker_core::on_closed(connection_id id, time_point now) {
   const auto it = s_->conns.find(id);
   if (it == s_->conns.end()) return;

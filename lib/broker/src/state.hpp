@@ -83,6 +83,7 @@ struct connection {
   std::uint32_t client_max_packet = codec::max_packet_size_limit;
   bool paused = false;
   buffer first_bytes; // the start of the CONNECT, to learn its version when it fails to decode
+  std::unique_ptr<std::string> identity; // set_identity(); on the heap: most have none
   codec::protocol_version version() const { return decoder.version(); }
 };
 

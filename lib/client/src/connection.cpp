@@ -10,6 +10,8 @@
 #include "mqtk/codec/decoder.hpp"
 #include "mqtk/codec/format.hpp"
 #include "mqtk/core/errc.hpp"
+#include "mqtk/transport/tls.hpp"
+#include "mqtk/transport/websocket.hpp"
 
 namespace mqtk::client {
 
@@ -83,12 +85,17 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   unsigned attempt = 0;
   bool version_fallback = false;
   std::optional<std::minstd_rand> jitter; // seeded on first use: random_device costs start-up
+  // TLS and/or WebSocket between the socket and the session; null for plain TCP.
+  std::unique_ptr<transport::layer> layer;
+  buffer plain; // the layer's plain side: bytes read, or the session's output to wrap
+  bool session_started = false;
 
   void attempt_connect() {
     const auto gen = ++generation;
     transport_up = false;
     closing = false;
     pending_close.reset();
+    layer.reset();
     socket = stream::socket(io);
     trace_decoder = codec::stream_decoder(s.version());
     auto self = shared_from_this();
@@ -157,9 +164,73 @@ struct connection::impl : std::enable_shared_from_this<impl> {
       std::error_code ignored;
       socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     }
-    s.start(clock::now());
+    session_started = false;
+    std::string problem;
+    layer = make_layer(problem);
+    if (!layer && !problem.empty()) return handshake_failed(problem);
+    // With a layer, CONNECT waits until the TLS and WebSocket handshakes are done.
+    if (!layer) start_session();
     after();
     read();
+  }
+
+  std::unique_ptr<transport::layer> make_layer(std::string& problem) const {
+    std::unique_ptr<transport::layer> tls;
+    if (where.tls) {
+      tls = where.tls->connection(where.tls_verify_host, problem);
+      if (!tls) return nullptr;
+    }
+    if (!where.websocket) return tls;
+    const auto host =
+        where.host.find(':') != std::string::npos ? "[" + where.host + "]" : where.host;
+    auto ws = transport::websocket_client(
+        {host + ":" + std::to_string(where.port), where.ws_path, where.ws_headers}, problem);
+    if (!ws) return nullptr;
+    return tls ? transport::stack(std::move(tls), std::move(ws)) : std::move(ws);
+  }
+
+  void start_session() {
+    session_started = true;
+    if (trace && layer) trace("transport: " + layer->describe());
+    s.start(clock::now());
+  }
+
+  // A TLS or WebSocket handshake failed: like a refused TCP connection, the broker was not
+  // reached (exit 3), and the layer's words say why.
+  void handshake_failed(const std::string& problem) {
+    auto c = session::event::closed{std::make_error_code(std::errc::protocol_error), false, problem,
+                                    std::nullopt};
+    std::error_code ignored;
+    socket.close(ignored);
+    if (!user_closing && ever_connected && policy.enabled) return retry(c);
+    finish(std::move(c), failure::unreachable);
+  }
+
+  // Bytes read: through the layer (if any) to the session.
+  void on_read(byte_view bytes) {
+    if (!layer) return deliver(bytes);
+    plain.clear();
+    const bool ok = layer->from_wire(bytes, plain);
+    if (!session_started && layer->open()) start_session();
+    if (!plain.empty()) deliver(plain);
+    if (closed) return;
+    if (!ok) {
+      if (!session_started) return handshake_failed(layer->error());
+      s.on_connection_lost();
+      if (!closing)
+        pending_close = session::event::closed{std::make_error_code(std::errc::protocol_error),
+                                               true, layer->error(), std::nullopt};
+      closing = true;
+      return shut();
+    }
+    if (layer->ended()) return lost(asio::error::eof);
+    after();
+  }
+
+  void deliver(byte_view bytes) {
+    if (trace) trace_in(bytes);
+    s.on_bytes(bytes, clock::now());
+    after();
   }
 
   // Before the socket was up: a first failure is final (exit 3); after a session was up it is
@@ -185,9 +256,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
       const auto n = self->socket.read_some(asio::buffer(scratch), ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again) return self->read();
       if (ec) return self->lost(ec);
-      if (self->trace) self->trace_in(byte_view(scratch.data(), n));
-      self->s.on_bytes(byte_view(scratch.data(), n), clock::now());
-      self->after();
+      self->on_read(byte_view(scratch.data(), n));
       if (gen == self->generation && !self->closed && self->transport_up) self->read();
     });
   }
@@ -240,12 +309,12 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   }
 
   void flush() {
-    if (write_pending || closed || !transport_up || !s.has_output()) {
-      if (closing && !write_pending && !s.has_output()) shut();
+    if (write_pending || closed) return;
+    if (transport_up) collect(writing);
+    if (!transport_up || writing.empty()) {
+      if (closing) shut();
       return;
     }
-    s.take_output(writing);
-    trace_out(writing, "->");
     write_pending = true;
     auto self = shared_from_this();
     const auto gen = generation;
@@ -259,11 +328,41 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     });
   }
 
+  // What goes out next: the session's output, wrapped by the layer if there is one.
+  void collect(buffer& out) {
+    out.clear();
+    if (!layer) {
+      if (s.has_output()) {
+        s.take_output(out);
+        trace_out(out, "->");
+      }
+      return;
+    }
+    if (s.has_output()) {
+      s.take_output(plain);
+      trace_out(plain, "->");
+      layer->to_wire(plain);
+    }
+    layer->take_wire(out);
+  }
+
+  // A layer's goodbye (WebSocket close frame, TLS close_notify), best effort: the socket is
+  // about to close whether or not the peer reads it.
+  void say_goodbye() {
+    if (!layer || !layer->open() || !transport_up) return;
+    layer->end();
+    buffer tail;
+    layer->take_wire(tail);
+    std::error_code ignored;
+    socket.write_some(asio::buffer(tail), ignored);
+  }
+
   // The attempt is over: close the socket, then reconnect, fall back, or tell the tool.
   void shut() {
     if (closed || !pending_close) return;
     auto c = std::move(*pending_close);
     pending_close.reset();
+    say_goodbye();
     closing = false;
     transport_up = false;
     write_pending = false;

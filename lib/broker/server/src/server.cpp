@@ -10,6 +10,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mqtk/transport/tls.hpp"
+#include "mqtk/transport/websocket.hpp"
+
 namespace mqtk::broker {
 
 using stream = asio::generic::stream_protocol;
@@ -21,12 +24,22 @@ session::time_point now() {
 }
 } // namespace
 
+struct listening {
+  acceptor_t acceptor;
+  listener_options options;
+};
+
 struct connection_io {
   explicit connection_io(stream::socket s) : socket(std::move(s)) {}
   stream::socket socket;
   connection_id id = 0;
   output writing;
   std::vector<asio::const_buffer> gather; // reused: writing's pieces in order
+  // TLS and/or WebSocket; null for plain MQTT (which keeps the zero-copy gather write).
+  std::unique_ptr<transport::layer> layer;
+  const listener_options* options = nullptr;
+  buffer wire; // the layer's output being written
+  bool layer_open = false;
   bool write_pending = false;
   bool read_pending = false;
   bool close_after_write = false;
@@ -40,28 +53,50 @@ struct server::impl {
   broker_core& core;
   asio::steady_timer tick;
   // Design: generic stream acceptors serve TCP and Unix-domain listeners with one connection type.
-  std::vector<std::unique_ptr<acceptor_t>> acceptors;
+  std::vector<std::unique_ptr<listening>> acceptors;
   std::unordered_map<connection_id, std::shared_ptr<connection_io>> conns;
   // Design: one scratch buffer for every read. A connection waits for readability and then reads
   // into it without blocking, so an idle connection holds no read buffer (DESIGN.md §2).
   std::vector<std::uint8_t> scratch = std::vector<std::uint8_t>(256 * 1024);
+  buffer plain; // what a layer unwrapped from scratch
   std::function<void(const std::string&)> log;
   bool log_sockets = false;
   std::function<void()> on_drained;
   bool stopping = false;
 
-  void adopt(stream::socket s) {
+  void adopt(stream::socket s, const listener_options& o) {
+    std::unique_ptr<transport::layer> layer;
+    if (o.tls || o.websocket) {
+      std::string why;
+      layer = make_layer(o, why);
+      if (!layer) {
+        if (log) log("cannot start a TLS or WebSocket connection: " + why);
+        return;
+      }
+    }
     const auto id = core.on_accept(now());
     if (!id) return; // over max_connections: the socket closes as it goes out of scope
     auto c = std::make_shared<connection_io>(std::move(s));
     c->id = *id;
+    c->layer = std::move(layer);
+    c->options = &o;
     conns.emplace(*id, c);
     if (log_sockets) log("connection " + std::to_string(*id) + " opened");
     wait_read(c);
   }
 
-  void accept_loop(acceptor_t& a) {
-    a.async_accept([this, &a](std::error_code ec, stream::socket s) {
+  static std::unique_ptr<transport::layer> make_layer(const listener_options& o, std::string& why) {
+    std::unique_ptr<transport::layer> tls;
+    if (o.tls && !(tls = o.tls->connection("", why))) return nullptr;
+    if (!o.websocket) return tls;
+    auto ws = transport::websocket_server(o.max_frame, why);
+    if (!ws) return nullptr;
+    return tls ? transport::stack(std::move(tls), std::move(ws)) : std::move(ws);
+  }
+
+  void accept_loop(listening& l) {
+    auto& a = l.acceptor;
+    a.async_accept([this, &l](std::error_code ec, stream::socket s) {
       if (ec == asio::error::operation_aborted || stopping) return;
       if (!ec) {
         if (s.local_endpoint(ec).protocol().family() != AF_UNIX) {
@@ -69,22 +104,23 @@ struct server::impl {
           const int one = 1;
           ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
-        adopt(std::move(s));
+        adopt(std::move(s), l.options);
         pump();
       }
-      accept_loop(a);
+      accept_loop(l);
     });
   }
 
-  result<void> listen(const stream::endpoint& ep, bool reuse) {
+  result<void> listen(const stream::endpoint& ep, bool reuse, listener_options o = {}) {
     std::error_code ec;
-    auto a = std::make_unique<acceptor_t>(io);
+    auto l = std::make_unique<listening>(listening{acceptor_t(io), std::move(o)});
+    auto* a = &l->acceptor;
     a->open(ep.protocol(), ec);
     if (!ec && reuse) a->set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) a->bind(ep, ec);
     if (!ec) a->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return unexpected(ec);
-    acceptors.push_back(std::move(a));
+    acceptors.push_back(std::move(l));
     return {};
   }
 
@@ -105,9 +141,35 @@ struct server::impl {
     const auto n = c->socket.read_some(asio::buffer(scratch), ec);
     if (ec == asio::error::would_block) return wait_read(c);
     if (ec || n == 0) return gone(c);
-    core.on_bytes(c->id, byte_view(scratch.data(), n), now());
+    if (c->layer) {
+      if (!unwrap(c, byte_view(scratch.data(), n))) return;
+    } else {
+      core.on_bytes(c->id, byte_view(scratch.data(), n), now());
+    }
     pump();
     wait_read(c);
+  }
+
+  // Bytes through the connection's layer to the core. False when the connection is closing: the
+  // layer broke (its last word, an HTTP refusal or a close frame, is written first) or ended.
+  bool unwrap(const std::shared_ptr<connection_io>& c, byte_view bytes) {
+    plain.clear();
+    const bool ok = c->layer->from_wire(bytes, plain);
+    if (!c->layer_open && c->layer->open()) {
+      c->layer_open = true;
+      // Before CONNECT is read: the identity must be known when the core decides on it.
+      if (c->options->identity_as_username) core.set_identity(c->id, c->layer->peer_name());
+    }
+    if (!plain.empty()) core.on_bytes(c->id, plain, now());
+    if (ok && !c->layer->ended()) {
+      if (c->layer->has_wire()) write(c); // the layer's own words: handshake, pong
+      return true;
+    }
+    if (!ok && log_sockets) log("connection " + std::to_string(c->id) + ": " + c->layer->error());
+    c->close_after_write = true;
+    write(c);
+    pump();
+    return false;
   }
 
   void gone(const std::shared_ptr<connection_io>& c) {
@@ -122,8 +184,34 @@ struct server::impl {
     if (stopping && conns.empty() && on_drained) std::exchange(on_drained, nullptr)();
   }
 
+  // A layered connection's output: the core's bytes wrapped (copied: TLS encrypts anyway).
+  void write_layered(const std::shared_ptr<connection_io>& c) {
+    core.take_output(c->id, c->writing);
+    if (!c->writing.empty()) {
+      const auto flat = c->writing.flatten();
+      c->layer->to_wire(flat);
+    }
+    if (c->close_after_write && c->layer->open() && !c->layer->ended() && c->writing.empty())
+      c->layer->end();
+    c->wire.clear();
+    c->layer->take_wire(c->wire);
+    if (c->wire.empty()) {
+      if (c->close_after_write) gone(c);
+      return;
+    }
+    c->write_pending = true;
+    asio::async_write(c->socket, asio::buffer(c->wire), [this, c](std::error_code ec, std::size_t) {
+      c->write_pending = false;
+      if (c->closed) return;
+      if (ec) return gone(c);
+      write(c);
+      pump();
+    });
+  }
+
   void write(const std::shared_ptr<connection_io>& c) {
     if (c->write_pending || c->closed) return;
+    if (c->layer) return write_layered(c);
     core.take_output(c->id, c->writing);
     if (c->writing.empty()) {
       if (c->close_after_write) gone(c);
@@ -183,13 +271,16 @@ struct server::impl {
 server::server(asio::io_context& io, broker_core& core) : impl_(std::make_unique<impl>(io, core)) {}
 server::~server() = default;
 
-result<std::uint16_t> server::listen_tcp(const std::string& address, std::uint16_t port) {
+result<std::uint16_t> server::listen_tcp(const std::string& address, std::uint16_t port,
+                                         listener_options options) {
   std::error_code ec;
   const auto addr = asio::ip::make_address(address, ec);
   if (ec) return unexpected(ec);
-  if (auto r = impl_->listen(stream::endpoint(asio::ip::tcp::endpoint(addr, port)), true); !r)
+  if (auto r = impl_->listen(stream::endpoint(asio::ip::tcp::endpoint(addr, port)), true,
+                             std::move(options));
+      !r)
     return unexpected(r.error());
-  const stream::endpoint bound = impl_->acceptors.back()->local_endpoint(ec);
+  const stream::endpoint bound = impl_->acceptors.back()->acceptor.local_endpoint(ec);
   const auto* sa = reinterpret_cast<const sockaddr_in*>(bound.data());
   return ntohs(sa->sin_port); // sin_port sits at the same offset in sockaddr_in6
 }
@@ -201,16 +292,16 @@ result<void> server::listen_unix(const std::string& path) {
 }
 
 void server::start() {
-  for (auto& a : impl_->acceptors)
-    impl_->accept_loop(*a);
+  for (auto& l : impl_->acceptors)
+    impl_->accept_loop(*l);
   impl_->arm_tick();
 }
 
 void server::shutdown(std::function<void()> done) {
   impl_->stopping = true;
   std::error_code ignored;
-  for (auto& a : impl_->acceptors)
-    a->close(ignored);
+  for (auto& l : impl_->acceptors)
+    l->acceptor.close(ignored);
   impl_->core.shutdown(now());
   if (impl_->conns.empty()) {
     impl_->tick.cancel();

@@ -65,6 +65,10 @@ public:
   std::optional<connection_id> on_accept(time_point now);
   /// Bytes read from `c`.
   void on_bytes(connection_id c, byte_view bytes, time_point now);
+  /// Who `c` is by the transport's account (a TLS client certificate's Common Name, for
+  /// use_identity_as_username), before its CONNECT: the CONNECT's user name is replaced by it and
+  /// its password ignored; an empty name refuses the CONNECT with Not authorized.
+  void set_identity(connection_id c, std::string name);
   /// The transport saw `c` end. Publishes its will unless it disconnected normally.
   void on_closed(connection_id c, time_point now);
   /// Timers: CONNECT deadline, keep-alive, will delay, session expiry, $SYS statistics.

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: MIT
-// One MQTT client connection over TCP: Asio moves the bytes, session::client_session decides.
+// One MQTT client connection over TCP, TLS, WebSocket or a Unix socket: Asio moves the bytes,
+// transport layers wrap them, session::client_session decides.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mqtk/session/client_session.hpp"
 
 namespace asio {
 class io_context;
+}
+
+namespace mqtk::transport {
+class tls_context;
 }
 
 namespace mqtk::client {
@@ -20,6 +26,14 @@ struct endpoint {
   std::string unix_path;    ///< when set, connect to this Unix socket instead of host:port
   std::string bind_address; ///< local address to connect from (-A); empty: the kernel's choice
   session::duration connect_timeout = std::chrono::seconds(10);
+  /// mqtts and wss: the TLS settings, and the name or address the server certificate must
+  /// carry (also sent as SNI); empty skips the name check (--insecure).
+  std::shared_ptr<transport::tls_context> tls;
+  std::string tls_verify_host;
+  /// ws and wss: MQTT in WebSocket binary frames after an HTTP upgrade of `ws_path`.
+  bool websocket = false;
+  std::string ws_path = "/mqtt";
+  std::vector<std::string> ws_headers; ///< "Name: value" lines added to the upgrade request
 };
 
 /// Reconnecting after a connection that was up is lost: exponential back-off from `first_delay`

@@ -14,7 +14,24 @@ namespace asio {
 class io_context;
 }
 
+namespace mqtk::transport {
+class tls_context;
+}
+
 namespace mqtk::broker {
+
+/// What a TCP listener speaks besides plain MQTT.
+struct listener_options {
+  /// TLS (mqtts, or wss with `websocket`); the context holds certificates and client checks.
+  std::shared_ptr<transport::tls_context> tls;
+  /// MQTT over WebSocket (ws, or wss with `tls`).
+  bool websocket = false;
+  /// The client certificate's Common Name becomes the user name; clients without one are
+  /// refused (mosquitto's use_identity_as_username).
+  bool identity_as_username = false;
+  /// The largest WebSocket data frame accepted.
+  std::uint64_t max_frame = 2u << 20;
+};
 
 /// Listeners and connections on one io_context, feeding one broker_core.
 /// Thread safety: all calls on the io_context's thread.
@@ -25,8 +42,10 @@ public:
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Listens on TCP `address`:`port` (0 picks a free port); returns the bound port.
-  result<std::uint16_t> listen_tcp(const std::string& address, std::uint16_t port);
+  /// Listens on TCP `address`:`port` (0 picks a free port); returns the bound port. TLS and
+  /// WebSocket handshakes must complete within the core's CONNECT deadline, as CONNECT must.
+  result<std::uint16_t> listen_tcp(const std::string& address, std::uint16_t port,
+                                   listener_options options = {});
   /// Listens on a Unix-domain socket at `path` (an existing socket file is replaced).
   result<void> listen_unix(const std::string& path);
   /// Starts accepting and the periodic checks.
