@@ -4,10 +4,11 @@
 # The packages that building and testing mqtk needs (Debian 12 names).
 BUILD_PACKAGES=(cmake make g++ libcli11-dev libfmt-dev libasio-dev libssl-dev nlohmann-json3-dev
                 catch2)
-# Test peers (mosquitto and its clients, paho-mqtt), shells and man tools for the generated
-# completions and pages, dpkg-dev for the package test. No broker daemon is started.
-TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt openssl zsh fish groff-base man-db
-               dpkg-dev)
+# Test peers (mosquitto and its clients, paho-mqtt, headless Chromium), openssl for the test
+# PKI, shells and man tools for the generated completions and pages, dpkg-dev for the package
+# test. No broker daemon is started. Node.js comes from ensure_node.
+TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt openssl chromium zsh fish groff-base
+               man-db dpkg-dev)
 
 # ensure_packages PKG...: installs the missing ones with apt-get as root; otherwise prints the
 # exact command and exits 2.
@@ -26,4 +27,12 @@ ensure_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# ensure_node: node and npm for the MQTT.js and aedes tests (whose npm packages the tests install
+# into the build tree). A node already on PATH (e.g. from NodeSource) is used as it is: Debian's
+# npm package would conflict with it.
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  ensure_packages nodejs npm
 }

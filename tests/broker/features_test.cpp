@@ -122,3 +122,36 @@ TEST_CASE("$SYS publishes the drop count, and # does not match it [MQTT-4.7.2-1]
   for (const auto& p : h.received(sub)) // "#" never sees $SYS
     if (const auto* m = std::get_if<publish>(&p)) CHECK(m->topic.rfind("$SYS", 0) != 0);
 }
+
+TEST_CASE("use_identity_as_username: the transport's identity stands in for the user name",
+          "[identity]") {
+  auto cfg = quiet();
+  cfg.allow_anonymous = false;
+  harness h(cfg);
+  codec::connect p;
+  p.client_id = "tls";
+
+  const auto known = h.core.on_accept(h.now).value();
+  h.core.set_identity(known, "mqtk-client"); // no user name in CONNECT: the CN is it
+  h.send(known, p);
+  auto got = h.received(known);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).code == reason_code::success);
+
+  const auto none = h.core.on_accept(h.now).value();
+  h.core.set_identity(none, ""); // no certificate: a user name in CONNECT does not help
+  p.client_id = "mallory";
+  p.username = "admin";
+  p.password = "guess";
+  h.send(none, p);
+  got = h.received(none);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).code == reason_code::not_authorized);
+
+  const auto plain = h.core.on_accept(h.now).value(); // no identity: the CONNECT's word counts
+  p.client_id = "plain";
+  h.send(plain, p);
+  got = h.received(plain);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).code == reason_code::success);
+}

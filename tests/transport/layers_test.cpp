@@ -14,18 +14,25 @@ using namespace mqtk::transport;
 
 namespace {
 
-// A fresh PKI per test process, made by the same script the shell tests use.
-const std::string& certs() {
-  static const std::string dir = [] {
+// A fresh PKI per test process, made by the same script the shell tests use, removed at exit.
+struct pki {
+  std::string dir;
+  pki() {
     set_module_path(MQTK_OPENSSL_MODULE_PATH);
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mqtk-certs-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    const auto cmd = std::string("bash " MQTK_MAKE_CERTS " ") + tmpl;
+    dir = (std::filesystem::temp_directory_path() / "mqtk-certs-XXXXXX").string();
+    REQUIRE(::mkdtemp(dir.data()) != nullptr);
+    const auto cmd = std::string("bash " MQTK_MAKE_CERTS " ") + dir;
     REQUIRE(std::system(cmd.c_str()) == 0);
-    std::atexit([] { std::filesystem::remove_all(certs()); });
-    return tmpl;
-  }();
-  return dir;
+  }
+  ~pki() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+};
+
+const std::string& certs() {
+  static const pki made;
+  return made.dir;
 }
 
 std::string file(const char* name) {

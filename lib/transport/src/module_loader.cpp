@@ -47,7 +47,7 @@ const mqtk_openssl_api* openssl(std::string& why) {
   std::call_once(once, [] {
     std::string tried;
     for (const auto& path : candidates()) {
-      void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      void* h = ::dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
       if (!h) {
         tried += (tried.empty() ? "" : "; ") + std::string(::dlerror());
         continue;

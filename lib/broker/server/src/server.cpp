@@ -44,6 +44,7 @@ struct connection_io {
   bool read_pending = false;
   bool close_after_write = false;
   bool closed = false;
+  session::time_point linger_until{}; // set while waiting for the peer's side of a close
 };
 
 struct server::impl {
@@ -196,7 +197,7 @@ struct server::impl {
     c->wire.clear();
     c->layer->take_wire(c->wire);
     if (c->wire.empty()) {
-      if (c->close_after_write) gone(c);
+      if (c->close_after_write) linger(c);
       return;
     }
     c->write_pending = true;
@@ -206,6 +207,29 @@ struct server::impl {
       if (ec) return gone(c);
       write(c);
       pump();
+    });
+  }
+
+  // Design: a WebSocket or TLS peer answers our close frame or close_notify with its own. Closing
+  // the socket at once would make its answer fail (MQTT.js reports EPIPE after every DISCONNECT),
+  // so a cleanly closing layered connection half-closes and reads until the peer is done, for at
+  // most linger_time (checked on the tick).
+  static constexpr session::duration linger_time = std::chrono::seconds(2);
+  void linger(const std::shared_ptr<connection_io>& c) {
+    if (!c->layer->error().empty() || c->linger_until != session::time_point{}) return gone(c);
+    c->linger_until = now() + linger_time;
+    std::error_code ignored;
+    c->socket.shutdown(stream::socket::shutdown_send, ignored);
+    drain(c);
+  }
+  void drain(const std::shared_ptr<connection_io>& c) {
+    c->socket.async_wait(stream::socket::wait_read, [this, c](std::error_code ec) {
+      if (c->closed) return;
+      std::size_t n = 0;
+      if (!ec) n = c->socket.read_some(asio::buffer(scratch), ec);
+      if (ec == asio::error::would_block) return drain(c);
+      if (ec || n == 0) return gone(c);
+      drain(c);
     });
   }
 
@@ -261,6 +285,12 @@ struct server::impl {
     tick.expires_after(broker_core::tick_interval);
     tick.async_wait([this](std::error_code ec) {
       if (ec) return;
+      const auto t = now();
+      std::vector<std::shared_ptr<connection_io>> overdue;
+      for (const auto& [id, c] : conns)
+        if (c->linger_until != session::time_point{} && t >= c->linger_until) overdue.push_back(c);
+      for (const auto& c : overdue)
+        gone(c);
       core.on_tick(now());
       pump();
       arm_tick();
