@@ -66,6 +66,16 @@ check "a host name mismatch exits 3 and says the certificate is for another host
   "IP address mismatch (the certificate is for another host" -h 127.0.0.1 -p "$m_other" --cafile "$pki/ca.crt"
 check "mutual TLS without a client certificate exits 3" exits_3_saying "TLS" \
   -L "mqtts://127.0.0.1:$m_mutual" --cafile "$pki/ca.crt"
+check "without --cafile, mqtts:// trusts the system store, which does not hold the test CA" \
+  exits_3_saying "no trusted CA signed the peer's certificate" -L "mqtts://127.0.0.1:$m_tls"
+capath() {
+  mkdir -p "$work/capath" && cp "$pki/ca.crt" "$work/capath/" && openssl rehash "$work/capath" &&
+    $T "$pub" -L "mqtts://localhost:$m_tls/t" --capath "$work/capath" -m x
+}
+check "--capath with a hashed CA directory, and a DNS name checked against the SAN" capath
+check "--tls-alpn and --tls-version tlsv1.3 are accepted by mosquitto" \
+  $T "$pub" -L "mqtts://127.0.0.1:$m_tls/t" --cafile "$pki/ca.crt" --tls-alpn mqtt \
+  --tls-version tlsv1.3 -m x
 insecure() {
   local out
   out=$($T "$pub" -h 127.0.0.1 -p "$m_other" --cafile "$pki/ca.crt" --insecure -t x -m y 2>&1) &&
@@ -107,6 +117,10 @@ no_cert_refused() {
   ! $T mosquitto_pub -h 127.0.0.1 -p "$b_mutual" --cafile "$pki/ca.crt" -t x -m y 2>/dev/null
 }
 check "mqtk-broker refuses a client without a certificate on a mutual TLS listener" no_cert_refused
+check "ws:// to a plain MQTT port exits 3 naming the WebSocket handshake" exits_3_saying \
+  "during the WebSocket handshake" -L "ws://127.0.0.1:${ports[1]}/mqtt"
+check "mqtts:// to a plain MQTT port exits 3 naming the TLS handshake" exits_3_saying \
+  "during the TLS handshake" -L "mqtts://127.0.0.1:${ports[1]}" --cafile "$pki/ca.crt"
 mosquitto_wrong_ca() {
   ! $T mosquitto_pub -h 127.0.0.1 -p "$b_tls" --cafile "$pki/wrong-ca.crt" -t x -m y 2>/dev/null
 }

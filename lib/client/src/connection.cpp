@@ -264,6 +264,10 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // The socket failed under a live session. The session reports why if it knows (CONNACK
   // refusal, DISCONNECT); otherwise it is a lost connection.
   void lost(std::error_code ec) {
+    if (layer && !session_started)
+      return handshake_failed(fmt::format(
+          "the server closed the connection during the {} handshake ({})",
+          where.websocket ? (where.tls ? "TLS and WebSocket" : "WebSocket") : "TLS", ec.message()));
     s.on_connection_lost();
     if (!closing) pending_close = session::event::closed{ec, true, std::nullopt, std::nullopt};
     closing = true;
