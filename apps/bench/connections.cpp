@@ -21,7 +21,7 @@ struct slot {
 
 class connector {
 public:
-  connector(const settings& settings_, results& out, void (*each_second)(const progress&, bool))
+  connector(const settings& settings_, results& out, const tick_fn& each_second)
       : s(settings_), r(out), on_tick(each_second) {}
 
   int run() {
@@ -42,7 +42,7 @@ public:
 private:
   const settings& s;
   results& r;
-  void (*on_tick)(const progress&, bool);
+  tick_fn on_tick;
   asio::io_context io{1};
   asio::steady_timer pump_timer{io}, second_timer{io}, end_timer{io};
   std::optional<mqtk::bench::schedule> plan;
@@ -101,8 +101,9 @@ private:
   void start(std::uint64_t i, std::uint64_t intended) {
     auto config = s.conn.config;
     config.connect.client_id = fmt::format("{}-conn-{}", s.id_prefix, i);
-    slots.push_back({std::make_unique<client::connection>(io, config, s.conn.where), intended,
-                     now_ns(), false});
+    slots.push_back(
+        {std::make_unique<client::connection>(io, config, endpoint_for(s, s.first_index + i)),
+         intended, now_ns(), false});
     const auto index = slots.size() - 1;
     ++open;
     ++r.sent;
@@ -168,7 +169,7 @@ private:
 
 } // namespace
 
-int run_connections(const settings& s, results& out, void (*tick)(const progress&, bool)) {
+int run_connections(const settings& s, results& out, const tick_fn& tick) {
   connector c(s, out, tick);
   return c.run();
 }

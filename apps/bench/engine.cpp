@@ -54,7 +54,7 @@ struct subscriber : client_slot {
 
 class engine {
 public:
-  engine(const settings& settings_, results& out, void (*tick)(const progress&, bool))
+  engine(const settings& settings_, results& out, const tick_fn& tick)
       : s(settings_), r(out), on_tick(tick) {}
 
   int run() {
@@ -73,7 +73,7 @@ public:
 private:
   const settings& s;
   results& r;
-  void (*on_tick)(const progress&, bool);
+  tick_fn on_tick;
   asio::io_context io{1};
   asio::steady_timer pump_timer{io}, second_timer{io}, end_timer{io};
   std::vector<publisher> pubs;
@@ -106,9 +106,10 @@ private:
     subs.resize(s.subscribers);
     for (unsigned i = 0; i < s.subscribers; ++i) {
       auto& sub = subs[i];
-      sub.id = fmt::format("{}-sub-{}", s.id_prefix, i);
+      sub.id = fmt::format("{}-sub-{}", s.id_prefix, s.first_index + i);
       sub.from.resize(std::max(1u, s.publishers));
-      sub.conn = std::make_unique<client::connection>(io, config_for(sub.id), s.conn.where);
+      sub.conn = std::make_unique<client::connection>(io, config_for(sub.id),
+                                                      endpoint_for(s, s.first_index + i));
       sub.conn->start([this, i](const session::client_event& e) { on_subscriber_event(i, e); });
     }
   }
@@ -134,6 +135,9 @@ private:
   void on_message(subscriber& sub, const codec::publish& m) {
     const auto now = now_ns();
     const auto st = mqtk::bench::read_stamp(m.payload);
+    // sub mode hears publishers it does not run (another mqtk-bench): it learns them as they come.
+    if (st && s.publishers == 0 && st->publisher >= sub.from.size() && st->publisher < 65536)
+      sub.from.resize(st->publisher + 1);
     if (!st || st->publisher >= sub.from.size()) {
       ++r.foreign;
       return;
@@ -153,9 +157,11 @@ private:
     pubs.resize(s.publishers);
     for (unsigned i = 0; i < s.publishers; ++i) {
       auto& p = pubs[i];
-      p.id = fmt::format("{}-pub-{}", s.id_prefix, i);
-      if (s.topic.find("%s") == std::string::npos) p.fixed_topic = expand(s.topic, i, p.id, 0);
-      p.conn = std::make_unique<client::connection>(io, config_for(p.id), s.conn.where);
+      p.id = fmt::format("{}-pub-{}", s.id_prefix, s.first_index + i);
+      if (s.topic.find("%s") == std::string::npos)
+        p.fixed_topic = expand(s.topic, static_cast<unsigned>(s.first_index + i), p.id, 0);
+      p.conn = std::make_unique<client::connection>(
+          io, config_for(p.id), endpoint_for(s, s.first_index + s.subscribers + i));
       p.conn->set_drained_handler([this] { schedule_pump(); });
       p.conn->start([this, i](const session::client_event& e) { on_publisher_event(i, e); });
     }
@@ -260,7 +266,8 @@ private:
       const auto seq = *p.plan->take(now);
       ++r.sent;
       if (s.skip_sequence && seq == *s.skip_sequence) continue;
-      const auto index = static_cast<std::uint32_t>(&p - pubs.data());
+      const auto index =
+          static_cast<std::uint32_t>(s.first_index + static_cast<std::size_t>(&p - pubs.data()));
       const auto sent_at = now_ns();
       // Without a rate there is no schedule to fall behind: the intended time is the send time.
       const auto intended = s.rate > 0 ? p.plan->intended(seq) : sent_at;
@@ -336,7 +343,7 @@ private:
 
 } // namespace
 
-int run_load(const settings& s, results& out, void (*tick)(const progress&, bool)) {
+int run_load(const settings& s, results& out, const tick_fn& tick) {
   engine e(s, out, tick);
   return e.run();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,10 +34,17 @@ struct results {
   std::vector<progress> series;         ///< one entry per second (the live lines)
 };
 
-/// Runs the load; calls `tick` once a second. Returns the exit status; fills `out`.
-int run_load(const settings& s, results& out, void (*tick)(const progress&, bool final));
+/// Called once a second with that second's progress, and once at the end with `final` set.
+using tick_fn = std::function<void(const progress&, bool final)>;
+
+/// Runs the load on this thread; calls `tick` once a second. Returns the exit status; fills
+/// `out`.
+int run_load(const settings& s, results& out, const tick_fn& tick);
 /// The conn mode: `sent` counts connection attempts, `received` CONNACKs, the histograms hold
 /// CONNACK latency.
-int run_connections(const settings& s, results& out, void (*tick)(const progress&, bool final));
+int run_connections(const settings& s, results& out, const tick_fn& tick);
+/// --threads: the clients split over threads, each running its share with run_load or
+/// run_connections on its own io_context; counts and histograms merge into `out`.
+int run_threads(const settings& s, results& out, const tick_fn& tick);
 
 } // namespace mqtk::app::bench

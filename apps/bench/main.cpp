@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   if (!s) return status;
   raise_file_limit(s->conn.quiet);
   results r;
-  const auto tick = s->conn.quiet ? [](const progress&, bool) {} : print_progress;
-  status = s->what == mode::conn ? run_connections(*s, r, tick) : run_load(*s, r, tick);
+  const tick_fn tick = s->conn.quiet ? tick_fn([](const progress&, bool) {}) : print_progress;
+  status = run_threads(*s, r, tick);
   if (r.ran && !write_file(s->csv, csv_of(*s, r))) status = mqtk::app::exit_failure;
   if (r.ran && !write_file(s->report, html_report(*s, r))) status = mqtk::app::exit_failure;
   if (r.ran) std::fputs((s->json ? summary_json(*s, r) : summary_table(*s, r)).c_str(), stdout);

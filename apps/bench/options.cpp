@@ -2,6 +2,7 @@
 // mqtk-bench's command line.
 #include "bench/options.hpp"
 
+#include <arpa/inet.h>
 #include <charconv>
 
 #include "common/cli.hpp"
@@ -20,6 +21,8 @@ struct raw {
   std::uint64_t count = 0;
   bool retain = false, json = false;
   std::optional<std::uint64_t> skip_sequence;
+  std::vector<std::string> sources;
+  unsigned threads = 1;
 };
 
 void define_traffic(CLI::App& app, raw& o);
@@ -100,6 +103,16 @@ void define_traffic(CLI::App& app, raw& o) {
   app.add_option("--filter", o.filter, "Subscribers' filter (default: the template, codes as +)")
       ->type_name("FILTER")
       ->group(g);
+  app.add_option("--source-addresses", o.sources,
+                 "Connect from these local addresses in turn, past the ~28k ports of one: "
+                 "127.0.0.1-127.0.0.8 or a comma list")
+      ->type_name("LIST")
+      ->group(g);
+  app.add_option("--threads", o.threads,
+                 "Split the clients over N threads (conn, pub and sub modes; default 1)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 256))
+      ->group(g);
   app.add_flag("--json", o.json, "Print the summary as one JSON object on stdout")->group(g);
   app.add_option("--csv", o.csv, "Write the per-second series and the summary as CSV to FILE")
       ->type_name("FILE")
@@ -130,6 +143,37 @@ std::string filter_for(const std::string& tmpl) {
     }
   }
   return out;
+}
+
+// "127.0.0.1-127.0.0.8" or "127.0.0.1,::1": every address, in order (at most 256).
+bool parse_sources(const std::string& text, std::vector<std::string>& out, std::string& why) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+    const auto dash = item.find('-');
+    in_addr first{}, last{};
+    in6_addr any6{};
+    if (dash == std::string::npos) {
+      if (::inet_pton(AF_INET, item.c_str(), &first) != 1 &&
+          ::inet_pton(AF_INET6, item.c_str(), &any6) != 1)
+        return why = "--source-addresses: " + item + " is not an IP address", false;
+      out.push_back(item);
+      continue;
+    }
+    if (::inet_pton(AF_INET, item.substr(0, dash).c_str(), &first) != 1 ||
+        ::inet_pton(AF_INET, item.substr(dash + 1).c_str(), &last) != 1 ||
+        ntohl(last.s_addr) < ntohl(first.s_addr) || ntohl(last.s_addr) - ntohl(first.s_addr) > 255)
+      return why = "--source-addresses: " + item + " is not an IPv4 range of at most 256", false;
+    for (auto a = ntohl(first.s_addr); a <= ntohl(last.s_addr); ++a) {
+      in_addr one{htonl(a)};
+      char buf[INET_ADDRSTRLEN];
+      out.emplace_back(::inet_ntop(AF_INET, &one, buf, sizeof buf));
+    }
+  }
+  if (out.size() > 256) return why = "--source-addresses: at most 256 addresses", false;
+  return true;
 }
 
 std::optional<settings> validate(const raw& o, std::string& why) {
@@ -180,10 +224,27 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.csv = o.csv;
   s.report = o.report;
   s.skip_sequence = o.skip_sequence;
+  s.threads = o.threads;
+  if (s.threads > 1 && s.what == mode::pubsub)
+    return why = "--threads goes with conn, pub or sub mode; pubsub runs on one thread (it "
+                 "needs every subscriber and publisher on one clock and one loss count)",
+           std::nullopt;
+  for (const auto& list : o.sources)
+    if (!parse_sources(list, s.sources, why)) return std::nullopt;
+  if (!s.sources.empty() && !s.conn.where.bind_address.empty())
+    return why = "-A and --source-addresses exclude each other", std::nullopt;
+  if (!s.sources.empty() && !s.conn.where.unix_path.empty())
+    return why = "--source-addresses needs TCP, not --unix", std::nullopt;
   return s;
 }
 
 } // namespace
+
+client::endpoint endpoint_for(const settings& s, std::size_t index) {
+  auto where = s.conn.where;
+  if (!s.sources.empty()) where.bind_address = s.sources[index % s.sources.size()];
+  return where;
+}
 
 std::optional<std::size_t> parse_size(const std::string& text) {
   std::size_t n = 0;

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/connection_options.hpp"
 #include "common/docgen.hpp"
@@ -35,7 +36,15 @@ struct settings {
   std::string csv;                            ///< --csv FILE: the per-second series and the summary
   std::string report;                         ///< --report FILE.html
   std::optional<std::uint64_t> skip_sequence; ///< never send this number (tests loss counting)
+  /// Local addresses the clients connect from, in turn (--source-addresses): one address has
+  /// about 28,000 ephemeral ports towards one broker port.
+  std::vector<std::string> sources;
+  unsigned threads = 1;        ///< --threads: clients split over this many threads (not pubsub)
+  std::size_t first_index = 0; ///< a thread's first client (its share's offset)
 };
+
+/// Where client number `index` connects from and to.
+client::endpoint endpoint_for(const settings& s, std::size_t index);
 
 /// The man page text besides the options (manual.cpp).
 page_info manual();

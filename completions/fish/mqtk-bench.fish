@@ -54,6 +54,8 @@ complete -c mqtk-bench -l inflight -d 'QoS 1/2 messages in flight per publisher 
 complete -c mqtk-bench -s r -l retain -d 'Publish retained'
 complete -c mqtk-bench -s t -l topic -d 'Topic template: %i publisher index, %c client id, %s sequence (default mqtk-bench/%i)' -x
 complete -c mqtk-bench -l filter -d 'Subscribers\' filter (default: the template, codes as +)' -x
+complete -c mqtk-bench -l source-addresses -d 'Connect from these local addresses in turn, past the ~28k ports of one: 127.0.0.1-127.0.0.8 or a comma list' -x
+complete -c mqtk-bench -l threads -d 'Split the clients over N threads (conn, pub and sub modes; default 1)' -x
 complete -c mqtk-bench -l json -d 'Print the summary as one JSON object on stdout'
 complete -c mqtk-bench -l csv -d 'Write the per-second series and the summary as CSV to FILE' -r -F
 complete -c mqtk-bench -l report -d 'Write one self-contained HTML page with SVG charts of throughput over time and the latency percentiles to FILE' -r -F

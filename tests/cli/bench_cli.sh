@@ -74,4 +74,34 @@ connections() {
     /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["received"] > 50 and j["errors"]==0, j'
 }
 check "conn mode holds 200 connections opened at 1,000/s; --churn reconnects" connections
+sources() {
+  $T "$bench" conn -p "$port" --clients 6 --duration 2 --source-addresses 127.0.0.2-127.0.0.3,127.0.0.5 \
+    --quiet >/dev/null &
+  local b=$! seen=""
+  for _ in $(seq 80); do
+    seen=$(ss -Htn state established "( dport = :$port )" | awk '{print $3}' | cut -d: -f1 | sort | uniq -c | tr -s ' ')
+    [ "$(wc -l <<<"$seen")" -eq 3 ] && [ "$(awk '{s+=$1} END {print s}' <<<"$seen")" -eq 6 ] && break
+    sleep 0.05
+  done
+  wait "$b"
+  [ "$seen" = "$(printf ' 2 127.0.0.2\n 2 127.0.0.3\n 2 127.0.0.5')" ] || { echo "$seen" >&2; return 1; }
+  ! "$bench" conn -p "$port" --source-addresses 127.0.0.9-127.0.0.1 2>/dev/null
+}
+check "--source-addresses spreads clients over the given local addresses in turn" sources
+threads() {
+  $T "$bench" conn -p "$port" --threads 2 --clients 101 --duration 0.3 --json 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["sent"]==101 and j["received"]==101 and j["latency_us"]["from_intended"]["count"]==101, j' || return 1
+  # Three publishers on two threads, QoS 1, with an outside subscriber counting what arrives.
+  "$bench" sub -p "$port" --filter 'mqtk-bench/+' --publishers 3 --duration 3 -q 1 --json \
+    >"$work/threads-sub.json" 2>/dev/null &
+  local s=$!
+  sleep 0.5
+  $T "$bench" pub -p "$port" --threads 2 --publishers 3 --count 1000 -q 1 --json 2>/dev/null |
+    /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["sent"]==3000 and j["acknowledged"]==3000 and j["errors"]==0, j' || return 1
+  wait "$s"
+  /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["received"]==3000 and j["lost"]==0 and j["duplicates"]==0 and j["foreign"]==0, j' "$work/threads-sub.json" || return 1
+  "$bench" pubsub -p "$port" --threads 2 2>/dev/null
+  [ $? -eq 2 ]
+}
+check "--threads splits conn and pub clients over threads; counts merge; pubsub refuses it" threads
 finish

@@ -4,9 +4,9 @@ set -euo pipefail
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill -- "$p" 2>/dev/null || true; done # "-PGID" ends a group
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
+  rm -rf "$work" 2>/dev/null || { sleep 0.5; rm -rf "$work"; } # a helper may still be exiting
 }
 trap cleanup EXIT
 

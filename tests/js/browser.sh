@@ -15,10 +15,21 @@ sed -e "s|MQTT_JS|file://$4/node_modules/mqtt/dist/mqtt.min.js|" \
   -e "s|WS_URL|ws://127.0.0.1:${ports[1]}/mqtt|" "$(dirname "$0")/browser_page.html" >"$work/page.html"
 
 sub_bg "$work/seen" -t browser/out -t browser/echo -v -C 2 -q 1
-# --no-sandbox: the test may run as root, where Chromium's sandbox refuses to start.
-chromium --headless=new --no-sandbox --disable-gpu --no-first-run --user-data-dir="$work/profile" \
-  "file://$work/page.html" >"$work/chromium.log" 2>&1 &
-pids+=($!)
+# --no-sandbox: the test may run as root, where Chromium's sandbox refuses to start. setsid
+# gives Chromium and the helpers it forks a process group of their own, so that all of them
+# (and only they) can be ended together before the profile directory is removed.
+setsid chromium --headless=new --no-sandbox --disable-gpu --no-first-run \
+  --user-data-dir="$work/profile" "file://$work/page.html" >"$work/chromium.log" 2>&1 &
+chromium_pid=$!
+pids+=("-$chromium_pid") # if a check fails early, the cleanup ends the whole group
+stop_chromium() {
+  kill -- "-$chromium_pid" 2>/dev/null || true
+  for _ in $(seq 200); do
+    pgrep -g "$chromium_pid" >/dev/null || return 0
+    sleep 0.025
+  done
+  kill -KILL -- "-$chromium_pid" 2>/dev/null || true
+}
 
 from_page() { wait_for "browser/out hello from Chrome/" "$work/seen"; }
 check "a message from the page reaches mqtk-sub" from_page
@@ -28,4 +39,5 @@ into_page() {
     { cat "$work/seen" >&2; return 1; }
 }
 check "a message from mqtk-pub appears in the page" into_page
+stop_chromium
 finish

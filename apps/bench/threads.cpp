@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// --threads: each thread runs a share of the clients on its own io_context; the per-second lines
+// and the final results are merged, so rates stay over one global window.
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "bench/engine.hpp"
+
+namespace mqtk::app::bench {
+namespace {
+
+// Thread k's share of `total` clients: sizes differ by at most one; offsets are contiguous.
+settings share_of(const settings& s, unsigned k, unsigned n) {
+  auto t = s;
+  t.threads = 1;
+  // A prefix per thread: conn --churn numbers its clients without end, so plain offsets would
+  // collide (and take each other's sessions over).
+  t.id_prefix = fmt::format("{}-t{}", s.id_prefix, k);
+  auto& count = s.what == mode::conn  ? t.clients
+                : s.what == mode::pub ? t.publishers
+                                      : t.subscribers;
+  const unsigned total = count;
+  count = total / n + (k < total % n ? 1 : 0);
+  t.first_index = k * (total / n) + std::min(k, total % n);
+  t.connect_rate = s.connect_rate / n;
+  return t;
+}
+
+// Adds up each second's lines from every thread and passes the sum on once all have reported.
+class tick_merger {
+public:
+  tick_merger(unsigned threads, const tick_fn& out) : n_(threads), out_(out) {}
+
+  tick_fn for_thread() {
+    return [this, second = std::uint64_t{0}](const progress& p, bool final) mutable {
+      add(final ? UINT64_MAX : second++, p, final);
+    };
+  }
+
+private:
+  void add(std::uint64_t second, const progress& p, bool final) {
+    std::lock_guard lock(m_);
+    auto& [count, sum] = pending_[second];
+    sum.elapsed = std::max(sum.elapsed, p.elapsed);
+    sum.sent += p.sent;
+    sum.received += p.received;
+    sum.in_flight += p.in_flight;
+    sum.errors += p.errors;
+    sum.p99_ns = std::max(sum.p99_ns, p.p99_ns); // the worst thread's: an upper bound
+    if (++count < n_) return;
+    out_(sum, final);
+    pending_.erase(second);
+  }
+
+  unsigned n_;
+  const tick_fn& out_;
+  std::mutex m_;
+  std::map<std::uint64_t, std::pair<unsigned, progress>> pending_;
+};
+
+void merge(results& into, const results& r) {
+  into.ran = into.ran || r.ran;
+  into.sent += r.sent;
+  into.received += r.received;
+  into.lost += r.lost;
+  into.duplicates += r.duplicates;
+  into.reordered += r.reordered;
+  into.late += r.late;
+  into.errors += r.errors;
+  into.foreign += r.foreign;
+  into.acknowledged += r.acknowledged;
+  into.send_seconds = std::max(into.send_seconds, r.send_seconds);
+  into.receive_seconds = std::max(into.receive_seconds, r.receive_seconds);
+  into.from_intended.merge(r.from_intended);
+  into.from_sent.merge(r.from_sent);
+  for (std::size_t i = 0; i < r.series.size(); ++i) {
+    if (i == into.series.size()) into.series.push_back({});
+    auto& a = into.series[i];
+    const auto& b = r.series[i];
+    a.elapsed = std::max(a.elapsed, b.elapsed);
+    a.sent += b.sent;
+    a.received += b.received;
+    a.in_flight += b.in_flight;
+    a.errors += b.errors;
+    a.p99_ns = std::max(a.p99_ns, b.p99_ns);
+  }
+}
+
+} // namespace
+
+int run_threads(const settings& s, results& out, const tick_fn& tick) {
+  const auto body = s.what == mode::conn ? run_connections : run_load;
+  const unsigned clients = s.what == mode::conn  ? s.clients
+                           : s.what == mode::pub ? s.publishers
+                                                 : s.subscribers;
+  const unsigned n = std::min(s.threads, std::max(clients, 1u));
+  if (n <= 1) return body(s, out, tick);
+  tick_merger merger(n, tick);
+  std::vector<results> parts(n);
+  std::vector<int> status(n, 0);
+  std::vector<std::thread> threads;
+  for (unsigned k = 0; k < n; ++k)
+    threads.emplace_back([&, k, share = share_of(s, k, n)] {
+      status[k] = body(share, parts[k], merger.for_thread());
+    });
+  for (auto& t : threads)
+    t.join();
+  for (const auto& part : parts)
+    merge(out, part);
+  const auto failed = std::find_if(status.begin(), status.end(), [](int c) { return c != 0; });
+  return failed == status.end() ? 0 : *failed;
+}
+
+} // namespace mqtk::app::bench
