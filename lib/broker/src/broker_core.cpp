@@ -2,6 +2,8 @@
 // broker_core: connection lifecycle, output hand-off, closing and the periodic checks.
 #include "mqtk/broker/broker_core.hpp"
 
+#include <algorithm>
+
 #include "mqtk/codec/encoder.hpp"
 #include "mqtk/core/errc.hpp"
 #include "mqtk/topic/validate.hpp"
@@ -140,10 +142,10 @@ void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
   if (c == nullptr || c->phase == connection::phase::closing) return;
   s_->st.bytes_received += bytes.size();
   c->last_receive = now;
-  if (c->phase == connection::phase::awaiting_connect && c->first_bytes.size() < 16) {
-    const auto n = std::min<std::size_t>(16 - c->first_bytes.size(), bytes.size());
-    c->first_bytes.insert(c->first_bytes.end(), bytes.begin(),
-                          bytes.begin() + static_cast<std::ptrdiff_t>(n));
+  if (c->phase == connection::phase::awaiting_connect && c->first_len < c->first_bytes.size()) {
+    const auto n = std::min<std::size_t>(c->first_bytes.size() - c->first_len, bytes.size());
+    std::copy_n(bytes.begin(), n, c->first_bytes.begin() + c->first_len);
+    c->first_len = static_cast<std::uint8_t>(c->first_len + n);
   }
   c->decoder.feed(bytes);
   while (c->phase != connection::phase::closing) {
@@ -212,6 +214,9 @@ void broker_core::take_output(connection_id id, output& out) {
   if (c == nullptr) return;
   s_->st.bytes_sent += c->out.size();
   std::swap(out, c->out);
+  // Nothing was pending: the connection is idle, and the buffer it got back is freed rather than
+  // kept (an idle connection holds no output buffer).
+  if (out.empty()) c->out = output();
   if (c->sess && s_->congested.count(c->sess)) s_->relieve(*c->sess);
 }
 

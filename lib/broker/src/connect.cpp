@@ -80,7 +80,7 @@ void state::refuse(connection& c, protocol_version v, reason_code rc, std::strin
 namespace {
 
 // The protocol level of a CONNECT that failed to decode, if its first bytes say "MQTT" + level.
-std::optional<std::uint8_t> connect_level(const buffer& b) {
+std::optional<std::uint8_t> connect_level(byte_view b) {
   std::size_t i = 1;
   while (i < b.size() && i < 5 && (b[i] & 0x80))
     ++i; // skip the Remaining Length
@@ -99,7 +99,7 @@ std::optional<std::uint8_t> connect_level(const buffer& b) {
 void state::bad_connect(connection& c, std::error_code ec) {
   if (ec == errc::protocol_version_unsupported || ec == errc::protocol_name_invalid)
     return refuse(c, protocol_version::v311, reason_code::unsupported_protocol_version);
-  if (connect_level(c.first_bytes) == 5)
+  if (connect_level(byte_view(c.first_bytes.data(), c.first_len)) == 5)
     return refuse(c, protocol_version::v5, reason_for(ec), ec.message());
   ++st.protocol_errors;
   close(c, std::nullopt);
@@ -133,7 +133,6 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   bool present = false;
   session_state& s = attach_session(c, p, present, now);
   c.phase = connection::phase::connected;
-  buffer().swap(c.first_bytes);
   std::uint16_t keep_alive = p.keep_alive;
   if (const auto max = cfg.lim.max_keep_alive; max != 0 && (keep_alive == 0 || keep_alive > max)) {
     keep_alive = max;
@@ -145,7 +144,8 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   c.decoder.set_max_packet_size(cfg.lim.max_packet_size);
   c.client_receive_maximum = p.props.receive_maximum.value_or(65'535);
   c.client_max_packet = p.props.maximum_packet_size.value_or(codec::max_packet_size_limit);
-  c.aliases = topic::inbound_aliases(v == protocol_version::v5 ? cfg.lim.topic_alias_maximum : 0);
+  c.alias_max = v == protocol_version::v5 ? cfg.lim.topic_alias_maximum : 0;
+  c.aliases.reset();
   ack.session_present = present;
   if (v == protocol_version::v5) {
     ack.props.receive_maximum = cfg.lim.receive_maximum;
@@ -184,7 +184,8 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
     s->client_id = p.client_id;
     s->key = next_key++;
     by_key[s->key] = s.get();
-    it = sessions.emplace(p.client_id, std::move(s)).first;
+    const std::string_view key = s->client_id; // points into *s, which stays put on the heap
+    it = sessions.emplace(key, std::move(s)).first;
     present = false;
   } else {
     present = true;                   // [MQTT-3.2.2-2]
@@ -199,18 +200,19 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
     s.expiry = std::min(p.props.session_expiry_interval.value_or(0), cfg.lim.max_session_expiry);
   else
     s.expiry = p.clean_start ? 0 : 0xFFFFFFFF;
-  if (!present) s.inbound_qos2.clear();
+  if (!present) s.flow.reset();
   c.sess = &s;
   return s;
 }
 
 void state::end_session(session_state& s) {
-  for (const auto& [filter, rec] : s.subscriptions)
-    trie.erase(filter, s.key);
-  st.publish_dropped += s.queue.size();
+  if (const auto* subs = s.subscriptions.peek())
+    for (const auto& [filter, rec] : *subs)
+      trie.erase(filter, s.key);
+  if (const auto* f = s.flow.peek()) st.publish_dropped += f->queue.size();
   congested.erase(&s);
   by_key.erase(s.key);
-  sessions.erase(s.client_id); // destroys s
+  sessions.erase(sessions.find(s.client_id)); // destroys s (and the key that viewed it)
 }
 
 void state::publish_will(codec::will_message w, time_point now) {

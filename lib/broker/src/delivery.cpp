@@ -9,6 +9,17 @@
 namespace mqtk::broker::detail {
 
 namespace {
+
+// The next free packet id after the last one handed out; the ids in use are the keys of
+// inflight_by_id. Nullopt when all 65,535 are in use.
+std::optional<std::uint16_t> next_packet_id(traffic& f) {
+  const auto& used = f.inflight_by_id;
+  if (used.size() >= 65535) return std::nullopt;
+  do
+    f.last_id = static_cast<std::uint16_t>(f.last_id == 65535 ? 1 : f.last_id + 1);
+  while (used.count(f.last_id) != 0);
+  return f.last_id;
+}
 // Bytes waiting in a connection's output before it counts as congested.
 constexpr std::size_t out_limit = 1024 * 1024;
 // Payloads from this size on are shared between subscribers instead of copied (DESIGN.md §2);
@@ -119,26 +130,25 @@ void state::deliver(session_state& s, outgoing o, time_point now) {
     transmit(s, o, false, now);
     return;
   }
-  if (c != nullptr && s.queue.empty() && s.inflight.size() < window(*c)) {
-    if (const auto id = s.ids.allocate()) {
+  auto& f = s.flow.get();
+  if (c != nullptr && f.queue.empty() && f.inflight.size() < window(*c)) {
+    if (const auto id = next_packet_id(f)) {
       o.packet_id = *id;
       if (transmit(s, o, false, now)) {
-        s.inflight.push_back(std::move(o));
-        s.inflight_by_id[*id] = std::prev(s.inflight.end());
-      } else {
-        s.ids.release(*id);
+        f.inflight.push_back(std::move(o));
+        f.inflight_by_id[*id] = std::prev(f.inflight.end());
       }
       return;
     }
   }
-  const bool full = s.queue.size() >= cfg.lim.max_queued_messages ||
-                    s.queued_bytes + o.msg->payload.size() > cfg.lim.max_queued_bytes;
+  const bool full = f.queue.size() >= cfg.lim.max_queued_messages ||
+                    f.queued_bytes + o.msg->payload.size() > cfg.lim.max_queued_bytes;
   if (full) {
     if (c == nullptr || cfg.lim.drop_when_full) return drop("queue full");
     note_congestion(s, publisher); // keep it, and stop reading the publisher instead
   }
-  s.queued_bytes += o.msg->payload.size();
-  s.queue.push_back(std::move(o));
+  f.queued_bytes += o.msg->payload.size();
+  f.queue.push_back(std::move(o));
 }
 
 bool state::transmit(session_state& s, outgoing& o, bool dup, time_point now) {
@@ -173,40 +183,42 @@ bool state::transmit(session_state& s, outgoing& o, bool dup, time_point now) {
 void state::drain(session_state& s, time_point now) {
   connection* c = s.conn;
   if (c == nullptr || c->phase != connection::phase::connected) return;
-  while (!s.queue.empty() && (s.queue.front().qos == 0 || s.inflight.size() < window(*c))) {
-    outgoing o = std::move(s.queue.front());
-    s.queue.pop_front();
-    s.queued_bytes -= o.msg->payload.size();
+  if (auto* f = s.flow.made()) drain_queue(s, *f, *c, now);
+  if (congested.count(&s)) relieve(s);
+}
+
+void state::drain_queue(session_state& s, traffic& f, connection& c, time_point now) {
+  while (!f.queue.empty() && (f.queue.front().qos == 0 || f.inflight.size() < window(c))) {
+    outgoing o = std::move(f.queue.front());
+    f.queue.pop_front();
+    f.queued_bytes -= o.msg->payload.size();
     if (o.qos == 0) {
       transmit(s, o, false, now);
       continue;
     }
-    const auto id = s.ids.allocate();
+    const auto id = next_packet_id(f);
     if (!id) break;
     o.packet_id = *id;
-    if (!transmit(s, o, false, now)) {
-      s.ids.release(*id);
-      continue;
-    }
-    s.inflight.push_back(std::move(o));
-    s.inflight_by_id[*id] = std::prev(s.inflight.end());
+    if (!transmit(s, o, false, now)) continue;
+    f.inflight.push_back(std::move(o));
+    f.inflight_by_id[*id] = std::prev(f.inflight.end());
   }
-  if (congested.count(&s)) relieve(s);
 }
 
 // Unacknowledged messages go again in their original order with their ids: PUBLISH with DUP,
 // or PUBREL once PUBREC was received [MQTT-4.4.0-1] [MQTT-3.3.1-1].
 void state::resend(session_state& s, time_point now) {
-  for (auto it = s.inflight.begin(); it != s.inflight.end();) {
+  auto* f = s.flow.made();
+  if (f == nullptr) return;
+  for (auto it = f->inflight.begin(); it != f->inflight.end();) {
     if (it->released) {
       send(*s.conn, codec::pubrel{it->packet_id, reason_code::success, {}});
       ++it;
     } else if (transmit(s, *it, true, now)) {
       ++it;
     } else {
-      s.ids.release(it->packet_id);
-      s.inflight_by_id.erase(it->packet_id);
-      it = s.inflight.erase(it);
+      f->inflight_by_id.erase(it->packet_id);
+      it = f->inflight.erase(it);
     }
   }
 }
@@ -214,8 +226,9 @@ void state::resend(session_state& s, time_point now) {
 void state::on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packet_type type,
                    time_point now) {
   session_state& s = *c.sess;
-  const auto found = s.inflight_by_id.find(id);
-  if (found == s.inflight_by_id.end()) {
+  auto& by_id = s.flow.get().inflight_by_id;
+  const auto found = by_id.find(id);
+  if (found == by_id.end()) {
     if (type == codec::packet_type::pubrec) // let the client free its state
       send(c, codec::pubrel{id,
                             c.version() == codec::protocol_version::v5
@@ -234,9 +247,8 @@ void state::on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packe
     return;
   }
   if (!done) return; // an acknowledgement of the wrong kind is ignored
-  s.inflight.erase(found->second);
-  s.inflight_by_id.erase(found);
-  s.ids.release(id);
+  s.flow.get().inflight.erase(found->second);
+  by_id.erase(found);
   drain(s, now);
 }
 
@@ -256,7 +268,8 @@ void state::note_congestion(session_state& s, connection* pub) {
 }
 
 void state::relieve(session_state& s) {
-  const bool still = s.queue.size() > cfg.lim.max_queued_messages / 2 ||
+  const auto* f = s.flow.peek();
+  const bool still = (f && f->queue.size() > cfg.lim.max_queued_messages / 2) ||
                      (s.conn && s.conn->out.size() > out_limit);
   if (still) return;
   congested.erase(&s);

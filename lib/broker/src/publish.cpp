@@ -13,7 +13,8 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   session_state& s = *c.sess;
   const bool v5 = c.version() == protocol_version::v5;
   if (p.props.topic_alias) { // inbound alias [MQTT-3.3.2-9]
-    auto topic = c.aliases.resolve(*p.props.topic_alias, p.topic);
+    if (!c.aliases.made()) c.aliases.get() = topic::inbound_aliases(c.alias_max);
+    auto topic = c.aliases.get().resolve(*p.props.topic_alias, p.topic);
     if (!topic) return protocol_error(c, make_error_code(reason_code::topic_alias_invalid));
     if (p.topic.empty()) p.topic = *topic;
     p.props.topic_alias.reset();
@@ -23,12 +24,12 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   if (!p.props.subscription_identifiers.empty()) // [MQTT-3.3.4-6]
     return protocol_error(c, make_error_code(reason_code::protocol_error));
   if (p.qos == 2) {
-    if (s.inbound_qos2.count(
+    if (s.flow.get().inbound_qos2.count(
             p.packet_id)) { // a resend: acknowledge again, route once [MQTT-4.3.3-10]
       send(c, codec::pubrec{p.packet_id, reason_code::success, {}});
       return;
     }
-    if (v5 && s.inbound_qos2.size() >= cfg.lim.receive_maximum) // [MQTT-3.3.4-9]
+    if (v5 && s.flow.get().inbound_qos2.size() >= cfg.lim.receive_maximum) // [MQTT-3.3.4-9]
       return protocol_error(c, make_error_code(reason_code::receive_maximum_exceeded));
   }
   const auto id = p.packet_id;
@@ -42,13 +43,13 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   if (qos == 1) {
     send(c, codec::puback{id, reason_code::success, {}});
   } else if (qos == 2) {
-    s.inbound_qos2.insert(id);
+    s.flow.get().inbound_qos2.insert(id);
     send(c, codec::pubrec{id, reason_code::success, {}});
   }
 }
 
 void state::on_pubrel(connection& c, const codec::pubrel& p) {
-  const bool known = c.sess->inbound_qos2.erase(p.packet_id) != 0;
+  const bool known = c.sess->flow.get().inbound_qos2.erase(p.packet_id) != 0;
   const auto rc = known || c.version() == protocol_version::v311
                       ? reason_code::success
                       : reason_code::packet_identifier_not_found;

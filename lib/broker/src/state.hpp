@@ -2,12 +2,14 @@
 // Internal: the broker's connections, sessions and the operations on them.
 #pragma once
 
+#include <array>
 #include <list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -15,7 +17,6 @@
 #include "mqtk/broker/broker_core.hpp"
 #include "mqtk/codec/decoder.hpp"
 #include "mqtk/codec/packets.hpp"
-#include "mqtk/session/packet_id_pool.hpp"
 #include "mqtk/topic/retained_store.hpp"
 #include "mqtk/topic/subscription_trie.hpp"
 #include "mqtk/topic/topic_alias.hpp"
@@ -43,47 +44,81 @@ struct subscription_record {
 
 struct connection;
 
-/// State that may outlive a connection (section 4.1).
+/// A container made on first use. Empty, it costs one pointer instead of the container itself
+/// (56 bytes for an unordered one): most sessions never hold QoS 1/2 state, and the broker holds
+/// many idle sessions.
+template <class T>
+class lazy {
+public:
+  T& get() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+  void reset() noexcept { p_.reset(); }
+  /// The container if it was ever made; nullptr otherwise (reading need not make it).
+  const T* peek() const noexcept { return p_.get(); }
+  T* made() noexcept { return p_.get(); }
+
+private:
+  std::unique_ptr<T> p_;
+};
+
+/// A session's QoS 1/2 traffic: made on first use, so an idle session holds one pointer.
+struct traffic {
+  std::list<outgoing> inflight; // in send order, for in-order resend [MQTT-4.6.0-1]
+  // The ids in use are this map's keys: the packet ids of inflight, for acknowledgements.
+  std::unordered_map<std::uint16_t, std::list<outgoing>::iterator> inflight_by_id;
+  // Waiting for window room or for the client to return. A list, not a deque: libstdc++'s deque
+  // allocates about 600 bytes even when empty.
+  std::list<outgoing> queue;
+  std::size_t queued_bytes = 0;
+  std::unordered_set<std::uint16_t> inbound_qos2; // PUBREC sent, PUBREL awaited
+  std::uint16_t last_id = 0;                      // the last packet id handed out
+};
+
+/// State that may outlive a connection (section 4.1). Fields are ordered to pack: an idle
+/// session's size is part of what the S7 benchmark measures.
 struct session_state {
   std::string client_id;
   std::uint64_t key = 0;
   connection* conn = nullptr;
-  codec::protocol_version version = codec::protocol_version::v5;
-  std::map<std::string, subscription_record, std::less<>> subscriptions;
-  std::list<outgoing> inflight; // in send order, for in-order resend [MQTT-4.6.0-1]
-  std::unordered_map<std::uint16_t, std::list<outgoing>::iterator> inflight_by_id;
-  // Waiting for window room or for the client to return. A list, not a deque: libstdc++'s deque
-  // allocates about 600 bytes even when empty, and most sessions never queue.
-  std::list<outgoing> queue;
-  std::size_t queued_bytes = 0;
-  session::packet_id_pool ids;
-  std::unordered_set<std::uint16_t> inbound_qos2; // PUBREC sent, PUBREL awaited
-  std::uint32_t expiry = 0;                       // seconds after disconnect; 0xFFFFFFFF: never
+  lazy<std::map<std::string, subscription_record, std::less<>>> subscriptions;
+  lazy<traffic> flow;
   std::optional<time_point> expires_at;
   // Design: wills live on the heap. A will_message with its properties is ~700 bytes, and an
   // inline optional would cost every idle connection and session that much.
   std::unique_ptr<codec::will_message> delayed_will;
   std::optional<time_point> will_at;
+  std::uint32_t expiry = 0; // seconds after disconnect; 0xFFFFFFFF: never
+  codec::protocol_version version = codec::protocol_version::v5;
 };
 
 struct connection {
   connection_id id = 0;
-  enum class phase { awaiting_connect, connected, closing } phase = phase::awaiting_connect;
   codec::stream_decoder decoder;
   output out;
-  bool listed_ready = false;
   time_point last_receive{};
   duration keep_alive{};
   time_point connect_deadline{};
   session_state* sess = nullptr;
   std::unique_ptr<codec::will_message> will;
-  bool send_will = true; // cleared by a normal DISCONNECT [MQTT-3.14.4-3]
-  topic::inbound_aliases aliases;
-  std::uint16_t client_receive_maximum = 65'535;
-  std::uint32_t client_max_packet = codec::max_packet_size_limit;
-  bool paused = false;
-  buffer first_bytes; // the start of the CONNECT, to learn its version when it fails to decode
+  lazy<topic::inbound_aliases> aliases; // made on the first aliased PUBLISH
+  // The start of the CONNECT, to learn its version when it fails to decode.
+  std::array<std::uint8_t, 16> first_bytes{};
   std::unique_ptr<std::string> identity; // set_identity(); on the heap: most have none
+  std::uint32_t client_max_packet = codec::max_packet_size_limit;
+  std::uint16_t client_receive_maximum = 65'535;
+  std::uint16_t alias_max = 0; // Topic Alias Maximum we announced (v5)
+  std::uint8_t first_len = 0;  // bytes in first_bytes
+  // The small fields together: an idle connection's size is what S7 measures.
+  enum class phase : std::uint8_t {
+    awaiting_connect,
+    connected,
+    closing
+  } phase = phase::awaiting_connect;
+  bool listed_ready = false;
+  bool send_will = true; // cleared by a normal DISCONNECT [MQTT-3.14.4-3]
+  bool paused = false;
   codec::protocol_version version() const { return decoder.version(); }
 };
 
@@ -93,7 +128,8 @@ struct state {
   config cfg;
   stats st;
   std::unordered_map<connection_id, std::unique_ptr<connection>> conns;
-  std::unordered_map<std::string, std::unique_ptr<session_state>> sessions;
+  // Keyed by a view of the session's own client_id: one copy of each id, not two.
+  std::unordered_map<std::string_view, std::unique_ptr<session_state>> sessions;
   std::unordered_map<std::uint64_t, session_state*> by_key;
   topic::subscription_trie trie;
   topic::retained_store retained;
@@ -141,6 +177,7 @@ struct state {
   void deliver(session_state& s, outgoing o, time_point now);
   bool transmit(session_state& s, outgoing& o, bool dup, time_point now);
   void drain(session_state& s, time_point now);
+  void drain_queue(session_state& s, traffic& f, connection& c, time_point now);
   void resend(session_state& s, time_point now);
   void on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packet_type type,
               time_point now);

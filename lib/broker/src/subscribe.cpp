@@ -28,7 +28,7 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
       continue;
     }
     const bool added = trie.insert(t.filter, {s.key, t.options, sub_id});
-    s.subscriptions[t.filter] = {t.options, sub_id};
+    s.subscriptions.get()[t.filter] = {t.options, sub_id};
     ack.codes.push_back(static_cast<reason_code>(t.options.qos)); // granted QoS [MQTT-3.9.3-1]
     // Retained messages: never to shared subscriptions; Retain Handling 0 always, 1 only for a
     // new subscription, 2 never [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11].
@@ -66,11 +66,12 @@ void state::on_unsubscribe(connection& c, const codec::unsubscribe& p) {
   session_state& s = *c.sess;
   codec::unsuback ack{p.packet_id, {}, {}};
   for (const auto& f : p.filters) {
-    const auto it = s.subscriptions.find(f);
-    const bool existed = it != s.subscriptions.end();
+    auto& subs = s.subscriptions.get();
+    const auto it = subs.find(f);
+    const bool existed = it != subs.end();
     if (existed) {
       trie.erase(f, s.key);
-      s.subscriptions.erase(it);
+      subs.erase(it);
     }
     if (c.version() == protocol_version::v5)
       ack.codes.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);

@@ -16,7 +16,11 @@
 namespace mqtk::broker {
 
 using stream = asio::generic::stream_protocol;
-using acceptor_t = asio::basic_socket_acceptor<stream>;
+// Design: sockets bound to io_context's own executor rather than asio::any_io_executor, which
+// is several words larger; every idle connection holds one (the S7 benchmark counts them).
+using executor_t = asio::io_context::executor_type;
+using acceptor_t = asio::basic_socket_acceptor<stream, executor_t>;
+using socket_t = asio::basic_stream_socket<stream, executor_t>;
 
 namespace {
 session::time_point now() {
@@ -29,22 +33,33 @@ struct listening {
   listener_options options;
 };
 
-struct connection_io {
-  explicit connection_io(stream::socket s) : socket(std::move(s)) {}
-  stream::socket socket;
-  connection_id id = 0;
-  output writing;
-  std::vector<asio::const_buffer> gather; // reused: writing's pieces in order
-  // TLS and/or WebSocket; null for plain MQTT (which keeps the zero-copy gather write).
+// What only TLS and WebSocket connections need, on the heap: plain ones hold one null pointer.
+struct layered_io {
   std::unique_ptr<transport::layer> layer;
   const listener_options* options = nullptr;
   buffer wire; // the layer's output being written
-  bool layer_open = false;
+  bool open = false;
+  session::time_point linger_until{}; // set while waiting for the peer's side of a close
+};
+
+// A write in progress: the core's output and its pieces for one gather write. Allocated while a
+// connection writes and freed when it falls idle, so an idle connection holds none of it.
+struct pending_write {
+  output writing;
+  std::vector<asio::const_buffer> gather; // writing's pieces in order
+};
+
+struct connection_io {
+  explicit connection_io(socket_t s) : socket(std::move(s)) {}
+  socket_t socket;
+  connection_id id = 0;
+  std::unique_ptr<pending_write> out;
+  // TLS and/or WebSocket; null for plain MQTT (which keeps the zero-copy gather write).
+  std::unique_ptr<layered_io> tls_ws;
   bool write_pending = false;
   bool read_pending = false;
   bool close_after_write = false;
   bool closed = false;
-  session::time_point linger_until{}; // set while waiting for the peer's side of a close
 };
 
 struct server::impl {
@@ -65,7 +80,7 @@ struct server::impl {
   std::function<void()> on_drained;
   bool stopping = false;
 
-  void adopt(stream::socket s, const listener_options& o) {
+  void adopt(socket_t s, const listener_options& o) {
     std::unique_ptr<transport::layer> layer;
     if (o.tls || o.websocket) {
       std::string why;
@@ -79,8 +94,7 @@ struct server::impl {
     if (!id) return; // over max_connections: the socket closes as it goes out of scope
     auto c = std::make_shared<connection_io>(std::move(s));
     c->id = *id;
-    c->layer = std::move(layer);
-    c->options = &o;
+    if (layer) c->tls_ws.reset(new layered_io{std::move(layer), &o, {}, false, {}});
     conns.emplace(*id, c);
     if (log_sockets) log("connection " + std::to_string(*id) + " opened");
     wait_read(c);
@@ -97,7 +111,7 @@ struct server::impl {
 
   void accept_loop(listening& l) {
     auto& a = l.acceptor;
-    a.async_accept([this, &l](std::error_code ec, stream::socket s) {
+    a.async_accept([this, &l](std::error_code ec, socket_t s) {
       if (ec == asio::error::operation_aborted || stopping) return;
       if (!ec) {
         if (s.local_endpoint(ec).protocol().family() != AF_UNIX) {
@@ -128,7 +142,7 @@ struct server::impl {
   void wait_read(const std::shared_ptr<connection_io>& c) {
     if (c->read_pending || c->closed || c->close_after_write || !core.wants_read(c->id)) return;
     c->read_pending = true;
-    c->socket.async_wait(stream::socket::wait_read, [this, c](std::error_code ec) {
+    c->socket.async_wait(socket_t::wait_read, [this, c](std::error_code ec) {
       c->read_pending = false;
       if (c->closed) return;
       if (ec) return gone(c);
@@ -142,7 +156,7 @@ struct server::impl {
     const auto n = c->socket.read_some(asio::buffer(scratch), ec);
     if (ec == asio::error::would_block) return wait_read(c);
     if (ec || n == 0) return gone(c);
-    if (c->layer) {
+    if (c->tls_ws) {
       if (!unwrap(c, byte_view(scratch.data(), n))) return;
     } else {
       core.on_bytes(c->id, byte_view(scratch.data(), n), now());
@@ -155,18 +169,19 @@ struct server::impl {
   // layer broke (its last word, an HTTP refusal or a close frame, is written first) or ended.
   bool unwrap(const std::shared_ptr<connection_io>& c, byte_view bytes) {
     plain.clear();
-    const bool ok = c->layer->from_wire(bytes, plain);
-    if (!c->layer_open && c->layer->open()) {
-      c->layer_open = true;
+    auto& t = *c->tls_ws;
+    const bool ok = t.layer->from_wire(bytes, plain);
+    if (!t.open && t.layer->open()) {
+      t.open = true;
       // Before CONNECT is read: the identity must be known when the core decides on it.
-      if (c->options->identity_as_username) core.set_identity(c->id, c->layer->peer_name());
+      if (t.options->identity_as_username) core.set_identity(c->id, t.layer->peer_name());
     }
     if (!plain.empty()) core.on_bytes(c->id, plain, now());
-    if (ok && !c->layer->ended()) {
-      if (c->layer->has_wire()) write(c); // the layer's own words: handshake, pong
+    if (ok && !t.layer->ended()) {
+      if (t.layer->has_wire()) write(c); // the layer's own words: handshake, pong
       return true;
     }
-    if (!ok && log_sockets) log("connection " + std::to_string(c->id) + ": " + c->layer->error());
+    if (!ok && log_sockets) log("connection " + std::to_string(c->id) + ": " + t.layer->error());
     c->close_after_write = true;
     write(c);
     pump();
@@ -187,21 +202,24 @@ struct server::impl {
 
   // A layered connection's output: the core's bytes wrapped (copied: TLS encrypts anyway).
   void write_layered(const std::shared_ptr<connection_io>& c) {
-    core.take_output(c->id, c->writing);
-    if (!c->writing.empty()) {
-      const auto flat = c->writing.flatten();
-      c->layer->to_wire(flat);
+    auto& t = *c->tls_ws;
+    if (!c->out) c->out = std::make_unique<pending_write>();
+    auto& writing = c->out->writing;
+    core.take_output(c->id, writing);
+    if (!writing.empty()) {
+      const auto flat = writing.flatten();
+      t.layer->to_wire(flat);
     }
-    if (c->close_after_write && c->layer->open() && !c->layer->ended() && c->writing.empty())
-      c->layer->end();
-    c->wire.clear();
-    c->layer->take_wire(c->wire);
-    if (c->wire.empty()) {
+    if (c->close_after_write && t.layer->open() && !t.layer->ended() && writing.empty())
+      t.layer->end();
+    t.wire.clear();
+    t.layer->take_wire(t.wire);
+    if (t.wire.empty()) {
       if (c->close_after_write) linger(c);
       return;
     }
     c->write_pending = true;
-    asio::async_write(c->socket, asio::buffer(c->wire), [this, c](std::error_code ec, std::size_t) {
+    asio::async_write(c->socket, asio::buffer(t.wire), [this, c](std::error_code ec, std::size_t) {
       c->write_pending = false;
       if (c->closed) return;
       if (ec) return gone(c);
@@ -216,14 +234,15 @@ struct server::impl {
   // most linger_time (checked on the tick).
   static constexpr session::duration linger_time = std::chrono::seconds(2);
   void linger(const std::shared_ptr<connection_io>& c) {
-    if (!c->layer->error().empty() || c->linger_until != session::time_point{}) return gone(c);
-    c->linger_until = now() + linger_time;
+    auto& t = *c->tls_ws;
+    if (!t.layer->error().empty() || t.linger_until != session::time_point{}) return gone(c);
+    t.linger_until = now() + linger_time;
     std::error_code ignored;
-    c->socket.shutdown(stream::socket::shutdown_send, ignored);
+    c->socket.shutdown(socket_t::shutdown_send, ignored);
     drain(c);
   }
   void drain(const std::shared_ptr<connection_io>& c) {
-    c->socket.async_wait(stream::socket::wait_read, [this, c](std::error_code ec) {
+    c->socket.async_wait(socket_t::wait_read, [this, c](std::error_code ec) {
       if (c->closed) return;
       std::size_t n = 0;
       if (!ec) n = c->socket.read_some(asio::buffer(scratch), ec);
@@ -235,15 +254,17 @@ struct server::impl {
 
   void write(const std::shared_ptr<connection_io>& c) {
     if (c->write_pending || c->closed) return;
-    if (c->layer) return write_layered(c);
-    core.take_output(c->id, c->writing);
-    if (c->writing.empty()) {
-      if (c->close_after_write) gone(c);
+    if (c->tls_ws) return write_layered(c);
+    if (!c->out) c->out = std::make_unique<pending_write>();
+    core.take_output(c->id, c->out->writing);
+    if (c->out->writing.empty()) {
+      if (c->close_after_write) return gone(c);
+      c->out.reset(); // idle now: give the buffers back (most connections are idle)
       return;
     }
     c->write_pending = true;
-    gather_of(c->writing, c->gather);
-    asio::async_write(c->socket, c->gather, [this, c](std::error_code ec, std::size_t) {
+    gather_of(c->out->writing, c->out->gather);
+    asio::async_write(c->socket, c->out->gather, [this, c](std::error_code ec, std::size_t) {
       c->write_pending = false;
       if (c->closed) return;
       if (ec) return gone(c);
@@ -288,7 +309,9 @@ struct server::impl {
       const auto t = now();
       std::vector<std::shared_ptr<connection_io>> overdue;
       for (const auto& [id, c] : conns)
-        if (c->linger_until != session::time_point{} && t >= c->linger_until) overdue.push_back(c);
+        if (c->tls_ws && c->tls_ws->linger_until != session::time_point{} &&
+            t >= c->tls_ws->linger_until)
+          overdue.push_back(c);
       for (const auto& c : overdue)
         gone(c);
       core.on_tick(now());
