@@ -142,14 +142,23 @@ private:
       ++r.foreign;
       return;
     }
-    if (st->intended_ns >= record_from && now >= st->sent_ns) {
-      r.from_intended.record(now - std::min(now, st->intended_ns));
+    // A compact stamp has no intended time: ours come from the publisher's schedule.
+    const auto intended = st->intended_ns != 0 ? st->intended_ns : intended_of(*st);
+    if (intended >= record_from && now >= st->sent_ns) {
+      r.from_intended.record(now - std::min(now, intended));
       r.from_sent.record(now - st->sent_ns);
     }
     sub.from[st->publisher].receive(st->sequence);
     ++r.received;
     last_receive = now;
     if (sending_over) check_drained();
+  }
+
+  std::uint64_t intended_of(const mqtk::bench::stamp& st) const {
+    const auto i = st.publisher - s.first_index;
+    if (s.rate <= 0 || st.publisher < s.first_index || i >= pubs.size() || !pubs[i].plan)
+      return st.sent_ns;
+    return pubs[i].plan->intended(st.sequence);
   }
 
   void start_publishers() {

@@ -13,7 +13,10 @@ loads an MQTT broker (any broker, MQTT 3.1.1 or 5.0) and measures it: subscriber
 subscribe first, then publishers send stamped messages on an absolute schedule.
 .PP
 Every payload starts with a 32-byte stamp: publisher, sequence number, the time the message was
-meant to be sent and the time it was sent, in nanoseconds. Latency is measured from both; the
+meant to be sent and the time it was sent, in nanoseconds (payloads of 16 to 31 bytes carry a
+16-byte stamp without the intended time, which the subscriber takes from the publisher's
+schedule when it runs the publisher, and otherwise from the send time). Latency is measured from
+both; the
 first does not hide a stall (no coordinated omission): messages sent late because the client or
 the broker could not keep up count as late and their latency includes the wait. Percentiles
 come from a log-linear histogram accurate to 1%. Loss, duplicates and reordering are counted per

@@ -81,7 +81,9 @@ void define_traffic(CLI::App& app, raw& o) {
       ->type_name("SECONDS")
       ->check(CLI::Range(0.0, 3600.0))
       ->group(g);
-  app.add_option("-s,--size", o.size, "Payload size: 64, 1k, 16KiB, 1M (at least 32; default 32)")
+  app.add_option(
+         "-s,--size", o.size,
+         "Payload size: 64, 1k, 16KiB, 1M (at least 16; under 32 a compact stamp; default 32)")
       ->type_name("BYTES")
       ->group(g);
   app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
@@ -205,8 +207,8 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   const auto size = parse_size(o.size);
   if (!size || *size > 256u * 1024 * 1024)
     return why = "--size " + o.size + ": expected bytes like 64, 1k, 16KiB", std::nullopt;
-  if (*size < mqtk::bench::stamp_size)
-    return why = "--size must be at least 32 bytes (the stamp)", std::nullopt;
+  if (*size < mqtk::bench::compact_stamp_size)
+    return why = "--size must be at least 16 bytes (the stamp)", std::nullopt;
   s.size = *size;
   s.rate = o.rate;
   s.count = o.count;

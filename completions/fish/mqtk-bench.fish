@@ -48,7 +48,7 @@ complete -c mqtk-bench -l count -d 'Messages per publisher (default: run for --d
 complete -c mqtk-bench -l duration -d 'Seconds to publish when no --count (default 10)' -x
 complete -c mqtk-bench -l warmup -d 'Seconds at the start whose latencies are not recorded' -x
 complete -c mqtk-bench -l drain -d 'Seconds to wait for the last messages (default 2)' -x
-complete -c mqtk-bench -s s -l size -d 'Payload size: 64, 1k, 16KiB, 1M (at least 32; default 32)' -x
+complete -c mqtk-bench -s s -l size -d 'Payload size: 64, 1k, 16KiB, 1M (at least 16; under 32 a compact stamp; default 32)' -x
 complete -c mqtk-bench -s q -l qos -d 'QoS 0, 1 or 2 (default 0)' -x -a '0 1 2'
 complete -c mqtk-bench -l inflight -d 'QoS 1/2 messages in flight per publisher (default: the broker\'s Receive Maximum)' -x
 complete -c mqtk-bench -s r -l retain -d 'Publish retained'

@@ -6,6 +6,7 @@
 #include "mqtk/bench/schedule.hpp"
 #include "mqtk/bench/sequence.hpp"
 #include "mqtk/bench/stamp.hpp"
+#include "mqtk/core/bytes.hpp"
 
 using namespace mqtk::bench;
 
@@ -53,10 +54,22 @@ TEST_CASE("a stamp round-trips, pads to the size asked, and rejects others' payl
   CHECK(payload.size() == 100);
   CHECK(payload.substr(0, 4) == "mqkb");
   CHECK(read_stamp(payload) == in);
-  write_stamp(in, 4, payload); // never smaller than a stamp
+  CHECK_FALSE(read_stamp(payload.substr(0, 31)));
+  write_stamp(in, 32, payload);
   CHECK(payload.size() == stamp_size);
   CHECK(read_stamp(payload) == in);
-  CHECK_FALSE(read_stamp(payload.substr(0, 31)));
+  // Below 32 bytes: the compact stamp, without the intended time, sequence cut to 32 bits.
+  write_stamp(in, 16, payload);
+  CHECK(payload.size() == compact_stamp_size);
+  CHECK(mqtk::to_hex(mqtk::as_bytes(std::string_view(payload).substr(0, 8))) ==
+        "6d 6b 07 00 14 1a 99 be");
+  CHECK(read_stamp(payload) ==
+        stamp{7, 123'456'789'012ull & 0xFFFFFFFFull, 0, 1'700'000'000'000'000'123ull});
+  write_stamp(in, 4, payload); // never smaller than a compact stamp
+  CHECK(payload.size() == compact_stamp_size);
+  write_stamp(in, 20, payload);
+  CHECK(read_stamp(payload)->sent_ns == in.sent_ns);
+  CHECK_FALSE(read_stamp(payload.substr(0, 15)));
   CHECK_FALSE(read_stamp(std::string(64, 'x')));
   CHECK_FALSE(read_stamp(""));
 }

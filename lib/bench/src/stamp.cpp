@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Stamp layout: "mqkb" | publisher u32 | sequence u64 | intended u64 | sent u64.
+// Stamp layouts: "mqkb" | publisher u32 | sequence u64 | intended u64 | sent u64 (32 bytes), or
+// compact "mk" | publisher u16 | sequence u32 | sent u64 (16 bytes).
 #include "mqtk/bench/stamp.hpp"
 
 namespace mqtk::bench {
 namespace {
 
 constexpr char magic[4] = {'m', 'q', 'k', 'b'};
+constexpr char compact_magic[2] = {'m', 'k'};
 
 void put(std::string& out, std::size_t at, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i)
@@ -22,7 +24,15 @@ std::uint64_t get(std::string_view in, std::size_t at, int bytes) {
 } // namespace
 
 void write_stamp(const stamp& s, std::size_t size, std::string& payload) {
-  payload.assign(size < stamp_size ? stamp_size : size, '\0');
+  if (size < stamp_size) {
+    payload.assign(size < compact_stamp_size ? compact_stamp_size : size, '\0');
+    payload.replace(0, 2, compact_magic, 2);
+    put(payload, 2, s.publisher, 2);
+    put(payload, 4, s.sequence, 4);
+    put(payload, 8, s.sent_ns, 8);
+    return;
+  }
+  payload.assign(size, '\0');
   payload.replace(0, 4, magic, 4);
   put(payload, 4, s.publisher, 4);
   put(payload, 8, s.sequence, 8);
@@ -31,6 +41,10 @@ void write_stamp(const stamp& s, std::size_t size, std::string& payload) {
 }
 
 std::optional<stamp> read_stamp(std::string_view payload) noexcept {
+  if (payload.size() >= compact_stamp_size && payload.size() < stamp_size &&
+      payload.substr(0, 2) == std::string_view(compact_magic, 2))
+    return stamp{static_cast<std::uint32_t>(get(payload, 2, 2)), get(payload, 4, 4), 0,
+                 get(payload, 8, 8)};
   if (payload.size() < stamp_size || payload.substr(0, 4) != std::string_view(magic, 4))
     return std::nullopt;
   return stamp{static_cast<std::uint32_t>(get(payload, 4, 4)), get(payload, 8, 8),

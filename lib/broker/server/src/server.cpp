@@ -94,6 +94,9 @@ struct server::impl {
     if (!id) return; // over max_connections: the socket closes as it goes out of scope
     auto c = std::make_shared<connection_io>(std::move(s));
     c->id = *id;
+    // Once: reads follow a readiness wait and must never block (an ioctl per read cost 2%).
+    std::error_code ignored;
+    c->socket.non_blocking(true, ignored);
     if (layer) c->tls_ws.reset(new layered_io{std::move(layer), &o, {}, false, {}});
     conns.emplace(*id, c);
     if (log_sockets) log("connection " + std::to_string(*id) + " opened");
@@ -152,7 +155,6 @@ struct server::impl {
 
   void on_readable(const std::shared_ptr<connection_io>& c) {
     std::error_code ec;
-    c->socket.non_blocking(true, ec);
     const auto n = c->socket.read_some(asio::buffer(scratch), ec);
     if (ec == asio::error::would_block) return wait_read(c);
     if (ec || n == 0) return gone(c);
