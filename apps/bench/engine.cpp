@@ -17,7 +17,7 @@ namespace mqtk::app::bench {
 namespace {
 
 std::string expand(const std::string& tmpl, unsigned index, const std::string& id,
-                   std::uint64_t sequence) {
+                   std::uint64_t sequence, unsigned topics) {
   std::string out;
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
     if (tmpl[i] != '%' || i + 1 == tmpl.size()) {
@@ -31,6 +31,8 @@ std::string expand(const std::string& tmpl, unsigned index, const std::string& i
       out += id;
     else if (c == 's')
       out += std::to_string(sequence);
+    else if (c == 't') // messages spread over --topics names, in turn
+      out += std::to_string(sequence % topics);
     else
       out += std::string("%") + c;
   }
@@ -167,8 +169,8 @@ private:
     for (unsigned i = 0; i < s.publishers; ++i) {
       auto& p = pubs[i];
       p.id = fmt::format("{}-pub-{}", s.id_prefix, s.first_index + i);
-      if (s.topic.find("%s") == std::string::npos)
-        p.fixed_topic = expand(s.topic, static_cast<unsigned>(s.first_index + i), p.id, 0);
+      if (s.topic.find("%s") == std::string::npos && s.topic.find("%t") == std::string::npos)
+        p.fixed_topic = expand(s.topic, static_cast<unsigned>(s.first_index + i), p.id, 0, 1);
       p.conn = std::make_unique<client::connection>(
           io, config_for(p.id), endpoint_for(s, s.first_index + s.subscribers + i));
       p.conn->set_drained_handler([this] { schedule_pump(); });
@@ -281,7 +283,8 @@ private:
       // Without a rate there is no schedule to fall behind: the intended time is the send time.
       const auto intended = s.rate > 0 ? p.plan->intended(seq) : sent_at;
       mqtk::bench::write_stamp({index, seq, intended, sent_at}, s.size, payload);
-      auto topic = p.fixed_topic.empty() ? expand(s.topic, index, p.id, seq) : p.fixed_topic;
+      auto topic =
+          p.fixed_topic.empty() ? expand(s.topic, index, p.id, seq, s.topics) : p.fixed_topic;
       if (auto res = p.conn->publish({std::move(topic), payload, 0, s.qos, s.retain, false, {}});
           !res)
         ++r.errors;

@@ -22,7 +22,7 @@ struct raw {
   bool retain = false, json = false;
   std::optional<std::uint64_t> skip_sequence;
   std::vector<std::string> sources;
-  unsigned threads = 1;
+  unsigned threads = 1, topics = 1;
 };
 
 void define_traffic(CLI::App& app, raw& o);
@@ -98,9 +98,14 @@ void define_traffic(CLI::App& app, raw& o) {
       ->group(g);
   app.add_flag("-r,--retain", o.retain, "Publish retained")->group(g);
   app.add_option("-t,--topic", o.topic,
-                 "Topic template: %i publisher index, %c client id, %s sequence (default "
-                 "mqtk-bench/%i)")
+                 "Topic template: %i publisher index, %c client id, %s sequence, %t topic number "
+                 "(default mqtk-bench/%i)")
       ->type_name("TEMPLATE")
+      ->group(g);
+  app.add_option("--topics", o.topics,
+                 "Spread each publisher's messages over N topics in turn: %t in -t is 0..N-1")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 1000000u))
       ->group(g);
   app.add_option("--filter", o.filter, "Subscribers' filter (default: the template, codes as +)")
       ->type_name("FILTER")
@@ -218,6 +223,9 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.qos = static_cast<std::uint8_t>(o.qos);
   s.retain = o.retain;
   s.topic = o.topic;
+  s.topics = o.topics;
+  if (s.topics > 1 && o.topic.find("%t") == std::string::npos)
+    return why = "--topics needs %t in the topic template (-t), e.g. -t 'load/%t'", std::nullopt;
   s.filter = o.filter.empty() ? filter_for(o.topic) : o.filter;
   if (auto ec = topic::validate_filter(s.filter))
     return why = "--filter " + s.filter + ": " + ec.message(), std::nullopt;

@@ -29,7 +29,9 @@ struct settings {
   std::size_t size = 32;   ///< payload bytes (at least the 32-byte stamp)
   std::uint8_t qos = 0;
   bool retain = false;
-  std::string topic = "mqtk-bench/%i"; ///< %i publisher index, %c client id, %s sequence
+  std::string topic = "mqtk-bench/%i"; ///< %i publisher index, %c client id, %s sequence,
+                                       ///< %t topic number (sequence modulo `topics`)
+  unsigned topics = 1;                 ///< --topics: how many names %t spreads over
   std::string filter;                  ///< subscribers' filter (default: from the topic)
   std::string id_prefix = "mqtk-bench";
   bool json = false;

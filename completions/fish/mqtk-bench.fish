@@ -52,7 +52,8 @@ complete -c mqtk-bench -s s -l size -d 'Payload size: 64, 1k, 16KiB, 1M (at leas
 complete -c mqtk-bench -s q -l qos -d 'QoS 0, 1 or 2 (default 0)' -x -a '0 1 2'
 complete -c mqtk-bench -l inflight -d 'QoS 1/2 messages in flight per publisher (default: the broker\'s Receive Maximum)' -x
 complete -c mqtk-bench -s r -l retain -d 'Publish retained'
-complete -c mqtk-bench -s t -l topic -d 'Topic template: %i publisher index, %c client id, %s sequence (default mqtk-bench/%i)' -x
+complete -c mqtk-bench -s t -l topic -d 'Topic template: %i publisher index, %c client id, %s sequence, %t topic number (default mqtk-bench/%i)' -x
+complete -c mqtk-bench -l topics -d 'Spread each publisher\'s messages over N topics in turn: %t in -t is 0..N-1' -x
 complete -c mqtk-bench -l filter -d 'Subscribers\' filter (default: the template, codes as +)' -x
 complete -c mqtk-bench -l source-addresses -d 'Connect from these local addresses in turn, past the ~28k ports of one: 127.0.0.1-127.0.0.8 or a comma list' -x
 complete -c mqtk-bench -l threads -d 'Split the clients over N threads (conn, pub and sub modes; default 1)' -x

@@ -104,4 +104,15 @@ threads() {
   [ $? -eq 2 ]
 }
 check "--threads splits conn and pub clients over threads; counts merge; pubsub refuses it" threads
+spread() {
+  # 3 topics in turn: a subscriber to one of them gets every third message.
+  "$bench" sub -p "$port" --filter 'spread/1' --duration 2 -q 1 --json >"$work/spread.json" 2>/dev/null &
+  local s=$!
+  sleep 0.5
+  $T "$bench" pub -p "$port" -t 'spread/%t' --topics 3 --count 300 -q 1 --json >/dev/null 2>&1 || return 1
+  wait "$s"
+  /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["received"]==100 and j["duplicates"]==0, j' "$work/spread.json" || return 1
+  ! "$bench" pub -p "$port" --topics 3 2>/dev/null
+}
+check "--topics spreads messages over %t names in turn" spread
 finish
