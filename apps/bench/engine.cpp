@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The load engine.
 #include "bench/engine.hpp"
+#include "bench/team.hpp"
 #include "bench/timing.hpp"
 
 #include <asio.hpp>
@@ -64,11 +65,15 @@ public:
     signals.async_wait([this](std::error_code ec, int) {
       if (!ec) stop(exit_interrupted);
     });
+    if (s.crew)
+      s.crew->join({&io, [this] { start_publishers(); }, [this] { all_sent(); },
+                    [this](int code) { stop(code); }});
     if (s.subscribers > 0)
       start_subscribers();
     else
-      start_publishers();
+      subscribers_ready();
     io.run();
+    if (s.crew) s.crew->leave(&io);
     return status;
   }
 
@@ -83,6 +88,7 @@ private:
   unsigned subs_ready = 0, pubs_up = 0;
   std::uint64_t t0 = 0, record_from = 0, last_send = 0, last_receive = 0;
   bool sending = false, sending_over = false, pump_posted = false, finished = false;
+  bool everyone_sent = false; // all threads' publishers have stopped (one thread: ours)
   int status = exit_ok;
   std::string payload;
   progress last{};
@@ -101,17 +107,32 @@ private:
     const int code =
         exit_status_for(c, slot.conn->transport_failure(), slot.up, s.conn.where, message);
     if (!s.conn.quiet) fmt::print(stderr, "mqtk-bench: {}: {}\n", slot.id, message);
-    if (!slot.up) stop(code); // a client that cannot connect ends the run
+    if (!slot.up) { // a client that cannot connect ends the run, on every thread
+      if (s.crew) s.crew->fail(code);
+      stop(code);
+    }
+  }
+
+  // With --threads, publishers start when every thread's subscribers are ready.
+  void subscribers_ready() {
+    if (s.crew)
+      s.crew->subscribers_ready();
+    else
+      start_publishers();
+  }
+
+  std::size_t total_publishers() const {
+    return s.total_publishers != 0 ? s.total_publishers : s.publishers;
   }
 
   void start_subscribers() {
     subs.resize(s.subscribers);
     for (unsigned i = 0; i < s.subscribers; ++i) {
       auto& sub = subs[i];
-      sub.id = fmt::format("{}-sub-{}", s.id_prefix, s.first_index + i);
-      sub.from.resize(std::max(1u, s.publishers));
+      sub.id = fmt::format("{}-sub-{}", s.id_prefix, s.first_subscriber + i);
+      sub.from.resize(std::max<std::size_t>(1, total_publishers()));
       sub.conn = std::make_unique<client::connection>(io, config_for(sub.id),
-                                                      endpoint_for(s, s.first_index + i));
+                                                      endpoint_for(s, s.first_subscriber + i));
       sub.conn->start([this, i](const session::client_event& e) { on_subscriber_event(i, e); });
     }
   }
@@ -126,7 +147,7 @@ private:
         if (!s.conn.quiet) fmt::print(stderr, "mqtk-bench: the broker refused {}\n", s.filter);
         return stop(exit_rejected);
       }
-      if (++subs_ready == subs.size()) start_publishers();
+      if (++subs_ready == subs.size()) subscribers_ready();
     } else if (const auto* m = std::get_if<session::event::message>(&e)) {
       on_message(sub, m->message);
     } else if (const auto* c = std::get_if<session::event::closed>(&e)) {
@@ -205,6 +226,7 @@ private:
       p.plan.emplace(t0, interval, s.count);
     sending = !pubs.empty();
     arm_second();
+    if (s.crew && pubs.empty()) return stop_sending(); // this thread only subscribes
     if (s.count == 0 || pubs.empty()) {
       end_timer.expires_after(seconds_of(s.duration));
       end_timer.async_wait([this](std::error_code ec) {
@@ -225,7 +247,8 @@ private:
     p.elapsed = static_cast<double>(now_ns() - t0) / 1e9;
     p.sent = r.sent - last.sent;
     p.received = r.received - last.received;
-    const auto expected = r.sent * (s.subscribers > 0 && s.publishers > 0 ? s.subscribers : 0);
+    const auto sent = s.crew ? s.crew->sent_so_far.load(std::memory_order_relaxed) : r.sent;
+    const auto expected = s.what == mode::pubsub ? sent * s.subscribers : 0;
     p.in_flight = expected > r.received ? expected - r.received : 0;
     p.errors = r.errors;
     p.p99_ns = r.from_intended.percentile(0.99);
@@ -276,6 +299,7 @@ private:
       if (!due || *due > now) return;
       const auto seq = *p.plan->take(now);
       ++r.sent;
+      if (s.crew) s.crew->sent_so_far.fetch_add(1, std::memory_order_relaxed);
       if (s.skip_sequence && seq == *s.skip_sequence) continue;
       const auto index =
           static_cast<std::uint32_t>(s.first_index + static_cast<std::size_t>(&p - pubs.data()));
@@ -297,6 +321,16 @@ private:
     if (sending_over) return;
     sending_over = true;
     pump_timer.cancel();
+    if (!s.crew) return all_sent();
+    std::vector<std::pair<std::size_t, std::uint64_t>> taken;
+    for (std::size_t i = 0; i < pubs.size(); ++i)
+      taken.emplace_back(s.first_index + i, pubs[i].plan ? pubs[i].plan->taken() : 0);
+    s.crew->sending_stopped(taken); // all_sent() follows once every thread is here
+  }
+
+  // Every publisher (on every thread) has stopped: wait for the last messages.
+  void all_sent() {
+    everyone_sent = true;
     end_timer.expires_after(seconds_of(s.drain));
     end_timer.async_wait([this](std::error_code ec) {
       if (!ec) finish();
@@ -309,8 +343,9 @@ private:
     if (finished) return;
     for (auto& p : pubs)
       if (p.conn->session().unacknowledged() != 0) return;
-    if (s.publishers > 0 && s.subscribers > 0 && r.received < r.sent * s.subscribers) return;
-    if (s.subscribers > 0 && s.publishers == 0) return; // sub mode: until the duration ends
+    if (s.what == mode::sub || !everyone_sent) return; // sub mode: until the duration ends
+    const auto sent = s.crew ? s.crew->total_taken() : r.sent;
+    if (s.what == mode::pubsub && r.received < sent * s.subscribers) return;
     finish();
   }
 
@@ -319,8 +354,12 @@ private:
     for (auto& p : pubs)
       r.late += p.plan ? p.plan->late() : 0;
     for (auto& sub : subs)
-      for (std::size_t i = 0; i < pubs.size() && i < sub.from.size(); ++i) {
-        r.lost += sub.from[i].lost(pubs[i].plan ? pubs[i].plan->taken() : 0);
+      for (std::size_t i = 0; i < sub.from.size(); ++i) {
+        // Loss needs what the publisher sent: known for ours (on any thread), not in sub mode.
+        if (s.what == mode::pubsub)
+          r.lost += sub.from[i].lost(s.crew                            ? s.crew->taken(i)
+                                     : i < pubs.size() && pubs[i].plan ? pubs[i].plan->taken()
+                                                                       : 0);
         r.duplicates += sub.from[i].duplicates();
         r.reordered += sub.from[i].reordered();
       }

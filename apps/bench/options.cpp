@@ -116,7 +116,7 @@ void define_traffic(CLI::App& app, raw& o) {
       ->type_name("LIST")
       ->group(g);
   app.add_option("--threads", o.threads,
-                 "Split the clients over N threads (conn, pub and sub modes; default 1)")
+                 "Split the clients over N threads, each with its own event loop (default 1)")
       ->type_name("N")
       ->check(CLI::Range(1, 256))
       ->group(g);
@@ -235,10 +235,6 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.report = o.report;
   s.skip_sequence = o.skip_sequence;
   s.threads = o.threads;
-  if (s.threads > 1 && s.what == mode::pubsub)
-    return why = "--threads goes with conn, pub or sub mode; pubsub runs on one thread (it "
-                 "needs every subscriber and publisher on one clock and one loss count)",
-           std::nullopt;
   for (const auto& list : o.sources)
     if (!parse_sources(list, s.sources, why)) return std::nullopt;
   if (!s.sources.empty() && !s.conn.where.bind_address.empty())

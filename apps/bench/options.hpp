@@ -2,6 +2,7 @@
 // mqtk-bench's settings, validated from its flags.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "common/docgen.hpp"
 
 namespace mqtk::app::bench {
+
+class team;
 
 enum class mode { pub, sub, pubsub, conn };
 
@@ -41,8 +44,11 @@ struct settings {
   /// Local addresses the clients connect from, in turn (--source-addresses): one address has
   /// about 28,000 ephemeral ports towards one broker port.
   std::vector<std::string> sources;
-  unsigned threads = 1;        ///< --threads: clients split over this many threads (not pubsub)
-  std::size_t first_index = 0; ///< a thread's first client (its share's offset)
+  unsigned threads = 1;             ///< --threads: clients split over this many threads
+  std::size_t first_index = 0;      ///< a thread's first client or publisher (global index)
+  std::size_t first_subscriber = 0; ///< a thread's first subscriber (pubsub, sub)
+  std::size_t total_publishers = 0; ///< all threads' publishers (0: this thread's are all)
+  std::shared_ptr<team> crew;       ///< the threads of one pubsub run; null on one thread
 };
 
 /// Where client number `index` connects from and to.

@@ -8,24 +8,36 @@
 #include <thread>
 
 #include "bench/engine.hpp"
+#include "bench/team.hpp"
 
 namespace mqtk::app::bench {
 namespace {
 
 // Thread k's share of `total` clients: sizes differ by at most one; offsets are contiguous.
-settings share_of(const settings& s, unsigned k, unsigned n) {
+unsigned share(unsigned total, unsigned k, unsigned n) {
+  return total / n + (k < total % n ? 1 : 0);
+}
+std::size_t offset(unsigned total, unsigned k, unsigned n) {
+  return std::size_t{k} * (total / n) + std::min(k, total % n);
+}
+
+settings share_of(const settings& s, unsigned k, unsigned n, const std::shared_ptr<team>& crew) {
   auto t = s;
   t.threads = 1;
   // A prefix per thread: conn --churn numbers its clients without end, so plain offsets would
   // collide (and take each other's sessions over).
   t.id_prefix = fmt::format("{}-t{}", s.id_prefix, k);
-  auto& count = s.what == mode::conn  ? t.clients
-                : s.what == mode::pub ? t.publishers
-                                      : t.subscribers;
-  const unsigned total = count;
-  count = total / n + (k < total % n ? 1 : 0);
-  t.first_index = k * (total / n) + std::min(k, total % n);
   t.connect_rate = s.connect_rate / n;
+  if (s.what == mode::conn) {
+    t.clients = share(s.clients, k, n);
+    t.first_index = offset(s.clients, k, n);
+  }
+  t.publishers = share(s.publishers, k, n);
+  t.first_index = s.what == mode::conn ? t.first_index : offset(s.publishers, k, n);
+  t.subscribers = share(s.subscribers, k, n);
+  t.first_subscriber = offset(s.subscribers, k, n);
+  t.total_publishers = s.publishers;
+  t.crew = crew;
   return t;
 }
 
@@ -93,18 +105,19 @@ void merge(results& into, const results& r) {
 
 int run_threads(const settings& s, results& out, const tick_fn& tick) {
   const auto body = s.what == mode::conn ? run_connections : run_load;
-  const unsigned clients = s.what == mode::conn  ? s.clients
-                           : s.what == mode::pub ? s.publishers
-                                                 : s.subscribers;
+  const unsigned clients = s.what == mode::conn ? s.clients : std::max(s.publishers, s.subscribers);
   const unsigned n = std::min(s.threads, std::max(clients, 1u));
   if (n <= 1) return body(s, out, tick);
+  // pubsub threads must agree on when to start and stop, and count loss against every
+  // publisher; the other modes' threads are independent.
+  const auto crew = s.what == mode::pubsub ? std::make_shared<team>(n, s.publishers) : nullptr;
   tick_merger merger(n, tick);
   std::vector<results> parts(n);
   std::vector<int> status(n, 0);
   std::vector<std::thread> threads;
   for (unsigned k = 0; k < n; ++k)
-    threads.emplace_back([&, k, share = share_of(s, k, n)] {
-      status[k] = body(share, parts[k], merger.for_thread());
+    threads.emplace_back([&, k, part = share_of(s, k, n, crew)] {
+      status[k] = body(part, parts[k], merger.for_thread());
     });
   for (auto& t : threads)
     t.join();

@@ -56,7 +56,7 @@ complete -c mqtk-bench -s t -l topic -d 'Topic template: %i publisher index, %c 
 complete -c mqtk-bench -l topics -d 'Spread each publisher\'s messages over N topics in turn: %t in -t is 0..N-1' -x
 complete -c mqtk-bench -l filter -d 'Subscribers\' filter (default: the template, codes as +)' -x
 complete -c mqtk-bench -l source-addresses -d 'Connect from these local addresses in turn, past the ~28k ports of one: 127.0.0.1-127.0.0.8 or a comma list' -x
-complete -c mqtk-bench -l threads -d 'Split the clients over N threads (conn, pub and sub modes; default 1)' -x
+complete -c mqtk-bench -l threads -d 'Split the clients over N threads, each with its own event loop (default 1)' -x
 complete -c mqtk-bench -l json -d 'Print the summary as one JSON object on stdout'
 complete -c mqtk-bench -l csv -d 'Write the per-second series and the summary as CSV to FILE' -r -F
 complete -c mqtk-bench -l report -d 'Write one self-contained HTML page with SVG charts of throughput over time and the latency percentiles to FILE' -r -F

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// The threads of one pubsub run (--threads) agree on three moments: every subscriber on every
+// thread has subscribed (publishers may start), every thread has stopped sending (the drain
+// begins, and loss can be counted against what every publisher sent), and a failure (all stop).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace asio {
+class io_context;
+}
+
+namespace mqtk::app::bench {
+
+class team {
+public:
+  team(unsigned threads, unsigned publishers) : threads_(threads), taken_(publishers) {}
+
+  struct member {
+    asio::io_context* io = nullptr;
+    std::function<void()> go;       ///< start the publishers
+    std::function<void()> all_sent; ///< every thread has stopped sending
+    std::function<void(int)> stop;  ///< another thread failed with this exit status
+  };
+  /// Before the thread starts any client.
+  void join(member m);
+  /// When the thread's event loop has ended: nothing is posted to it any more.
+  void leave(const asio::io_context* io);
+  /// This thread's subscribers all have their SUBACK (or it has none).
+  void subscribers_ready();
+  /// This thread stopped sending: how many messages each of its publishers took from its
+  /// schedule (index: the publisher's global index).
+  void sending_stopped(const std::vector<std::pair<std::size_t, std::uint64_t>>& taken);
+  /// A failure that ends the run for every thread.
+  void fail(int code);
+
+  /// After all_sent: what publisher `i` (global index) sent; the sum over all.
+  std::uint64_t taken(std::size_t i) const { return taken_[i]; }
+  std::uint64_t total_taken() const { return total_; }
+  /// Sends so far, all threads (for the live line's in-flight count).
+  std::atomic<std::uint64_t> sent_so_far{0};
+
+private:
+  void to_all(void (*what)(const member&, int), int code = 0);
+
+  unsigned threads_;
+  std::mutex m_;
+  std::vector<member> members_;
+  unsigned ready_ = 0, stopped_ = 0;
+  bool failed_ = false;
+  std::vector<std::uint64_t> taken_;
+  std::uint64_t total_ = 0;
+};
+
+} // namespace mqtk::app::bench
