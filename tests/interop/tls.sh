@@ -76,6 +76,14 @@ check "--capath with a hashed CA directory, and a DNS name checked against the S
 check "--tls-alpn and --tls-version tlsv1.3 are accepted by mosquitto" \
   $T "$pub" -L "mqtts://127.0.0.1:$m_tls/t" --cafile "$pki/ca.crt" --tls-alpn mqtt \
   --tls-version tlsv1.3 -m x
+ciphers() {
+  $T "$pub" -L "mqtts://127.0.0.1:$m_tls/t" --cafile "$pki/ca.crt" --tls-version tlsv1.3 \
+    --ciphers TLS_CHACHA20_POLY1305_SHA256 -m x || return 1
+  local out rc=0
+  out=$("$pub" -L "mqtts://127.0.0.1:$m_tls/t" --cafile "$pki/ca.crt" --ciphers NO-SUCH -m x 2>&1) || rc=$?
+  [ "$rc" -eq 2 ] && grep -q "no cipher matches 'NO-SUCH'" <<<"$out" || { echo "rc=$rc $out" >&2; return 1; }
+}
+check "--ciphers picks a TLS 1.3 suite; an unknown one exits 2 naming it" ciphers
 insecure() {
   local out
   out=$($T "$pub" -h 127.0.0.1 -p "$m_other" --cafile "$pki/ca.crt" --insecure -t x -m y 2>&1) &&
