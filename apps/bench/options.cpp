@@ -26,6 +26,7 @@ struct raw {
 };
 
 void define_traffic(CLI::App& app, raw& o);
+void define_output(CLI::App& app, raw& o);
 
 void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
@@ -56,6 +57,7 @@ void define(CLI::App& app, raw& o) {
                "conn: connect, wait for CONNACK, disconnect, again, for --duration")
       ->group(g);
   define_traffic(app, o);
+  define_output(app, o);
 }
 
 void define_traffic(CLI::App& app, raw& o) {
@@ -110,6 +112,11 @@ void define_traffic(CLI::App& app, raw& o) {
   app.add_option("--filter", o.filter, "Subscribers' filter (default: the template, codes as +)")
       ->type_name("FILTER")
       ->group(g);
+}
+
+// Scale-out and where the results go (same group as the traffic flags, after them in --help).
+void define_output(CLI::App& app, raw& o) {
+  const char* g = "Load";
   app.add_option("--source-addresses", o.sources,
                  "Connect from these local addresses in turn, past the ~28k ports of one: "
                  "127.0.0.1-127.0.0.8 or a comma list")

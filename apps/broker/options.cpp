@@ -171,6 +171,48 @@ void define(CLI::App& app, raw_options& o) {
   define_tls(app, o);
 }
 
+// Every listener: the config file's, then -p, then -L; each checked whole.
+bool collect_listeners(const raw_options& o, const file_settings& f, settings& s,
+                       std::string& error) {
+  s.tcp = f.listeners;
+  if (f.port) s.tcp.push_back({f.bind_address.value_or("127.0.0.1"), *f.port});
+  for (const auto p : o.ports)
+    s.tcp.push_back({"127.0.0.1", static_cast<std::uint16_t>(p)});
+  auto tls = o.tls;
+  tls.verify_peer = tls.require_peer_cert;
+  bool flag_tls = false;
+  for (const auto& spec : o.listen) {
+    auto l = parse_listen(spec, tls);
+    if (!l) {
+      error = fmt::format("--listen {}: expected [mqtt|mqtts|ws|wss://]ADDRESS:PORT", spec);
+      return false;
+    }
+    l->identity_as_username = l->tls_on() && o.identity_as_username;
+    flag_tls = flag_tls || l->tls_on();
+    s.tcp.push_back(*l);
+  }
+  if (!flag_tls && (!o.tls.certfile.empty() || !o.tls.keyfile.empty() || !o.tls.cafile.empty() ||
+                    o.tls.require_peer_cert || o.identity_as_username)) {
+    error = "TLS flags apply to -L mqtts:// and wss:// listeners; none was given";
+    return false;
+  }
+  for (const auto& l : s.tcp)
+    if (!check_listener(l, error)) return false;
+  s.unix_paths = o.unix_paths;
+  if (s.tcp.empty() && s.unix_paths.empty()) s.tcp.push_back({"127.0.0.1", 1883});
+  // mosquitto 2.0's rule: without authentication, only loopback unless the user says so.
+  const bool anonymous_said = o.allow_anonymous || f.allow_anonymous.value_or(false);
+  for (const auto& l : s.tcp)
+    if (!is_loopback(l.address) && !anonymous_said) {
+      error = fmt::format("refusing to listen on {}:{} without authentication; pass "
+                          "--allow-anonymous (or 'allow_anonymous true' in the config file) to "
+                          "accept anonymous clients from the network",
+                          l.address, l.port);
+      return false;
+    }
+  return true;
+}
+
 std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   settings s;
   file_settings f;
@@ -193,45 +235,10 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (o.receive_maximum) lim.receive_maximum = *o.receive_maximum;
   if (o.sys_interval) s.core.sys_interval = std::chrono::seconds(*o.sys_interval);
   lim.drop_when_full = o.drop_when_full;
-  const bool anonymous_said = o.allow_anonymous || f.allow_anonymous.value_or(false);
   s.core.allow_anonymous = f.allow_anonymous.value_or(true);
   s.core.version_string = std::string("mqtk-broker ") + MQTK_VERSION;
 
-  s.tcp = f.listeners;
-  if (f.port) s.tcp.push_back({f.bind_address.value_or("127.0.0.1"), *f.port});
-  for (const auto p : o.ports)
-    s.tcp.push_back({"127.0.0.1", static_cast<std::uint16_t>(p)});
-  auto tls = o.tls;
-  tls.verify_peer = tls.require_peer_cert;
-  bool flag_tls = false;
-  for (const auto& spec : o.listen) {
-    auto l = parse_listen(spec, tls);
-    if (!l) {
-      error = fmt::format("--listen {}: expected [mqtt|mqtts|ws|wss://]ADDRESS:PORT", spec);
-      return std::nullopt;
-    }
-    l->identity_as_username = l->tls_on() && o.identity_as_username;
-    flag_tls = flag_tls || l->tls_on();
-    s.tcp.push_back(*l);
-  }
-  if (!flag_tls && (!o.tls.certfile.empty() || !o.tls.keyfile.empty() || !o.tls.cafile.empty() ||
-                    o.tls.require_peer_cert || o.identity_as_username)) {
-    error = "TLS flags apply to -L mqtts:// and wss:// listeners; none was given";
-    return std::nullopt;
-  }
-  for (const auto& l : s.tcp)
-    if (!check_listener(l, error)) return std::nullopt;
-  s.unix_paths = o.unix_paths;
-  if (s.tcp.empty() && s.unix_paths.empty()) s.tcp.push_back({"127.0.0.1", 1883});
-  // mosquitto 2.0's rule: without authentication, only loopback unless the user says so.
-  for (const auto& l : s.tcp)
-    if (!is_loopback(l.address) && !anonymous_said) {
-      error = fmt::format("refusing to listen on {}:{} without authentication; pass "
-                          "--allow-anonymous (or 'allow_anonymous true' in the config file) to "
-                          "accept anonymous clients from the network",
-                          l.address, l.port);
-      return std::nullopt;
-    }
+  if (!collect_listeners(o, f, s, error)) return std::nullopt;
   if (!o.port_file.empty()) s.port_file = o.port_file;
   s.verbose = o.verbose;
   s.core.log_connections = o.verbose;

@@ -13,14 +13,11 @@
 
 namespace mqtk::app::broker {
 
-int run(const settings& s) {
-  asio::io_context io(1);
-  mqtk::broker::broker_core core(s.core);
-  mqtk::broker::server srv(io, core);
-  if (s.verbose)
-    srv.set_logger([](const std::string& line) { fmt::print(stderr, "mqtk-broker: {}\n", line); });
+namespace {
 
-  std::vector<std::uint16_t> ports;
+// Opens every TCP listener (TLS contexts first: a bad certificate is a usage error); the bound
+// ports go to `ports` in order. Returns an exit status.
+int listen_tcp(mqtk::broker::server& srv, const settings& s, std::vector<std::uint16_t>& ports) {
   for (const auto& l : s.tcp) {
     mqtk::broker::listener_options o;
     o.websocket = l.websocket;
@@ -46,6 +43,20 @@ int run(const settings& s) {
                l.scheme() == "mqtt" ? "" : l.scheme() + "://", v6 ? "[" : "", l.address,
                v6 ? "]" : "", *port);
   }
+  return exit_ok;
+}
+
+} // namespace
+
+int run(const settings& s) {
+  asio::io_context io(1);
+  mqtk::broker::broker_core core(s.core);
+  mqtk::broker::server srv(io, core);
+  if (s.verbose)
+    srv.set_logger([](const std::string& line) { fmt::print(stderr, "mqtk-broker: {}\n", line); });
+
+  std::vector<std::uint16_t> ports;
+  if (const int status = listen_tcp(srv, s, ports); status != exit_ok) return status;
   for (const auto& path : s.unix_paths) {
     if (auto r = srv.listen_unix(path); !r) {
       fmt::print(stderr, "mqtk-broker: cannot listen on {}: {}\n", path, r.error().message());
