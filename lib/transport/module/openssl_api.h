@@ -13,23 +13,23 @@
 extern "C" {
 #endif
 
-enum { MQTK_OPENSSL_API_VERSION = 1 };
+enum { MQTK_OPENSSL_API_VERSION = 2 };
 
 /* Status of a TLS engine call. */
 enum { MQTK_TLS_OK = 0, MQTK_TLS_FAILED = -1 };
 
 struct mqtk_tls_config {
-  int server;               /* 1: accept connections; 0: connect */
-  const char* cafile;       /* NULL or "" when not given, likewise below */
+  int server;         /* 1: accept connections; 0: connect */
+  const char* cafile; /* NULL or "" when not given, likewise below */
   const char* capath;
   const char* certfile;
   const char* keyfile;
-  const char* ciphers;      /* OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites */
-  const char* min_version;  /* "tlsv1.1", "tlsv1.2", "tlsv1.3" */
-  const char* alpn;         /* comma-separated protocol names (client) */
-  int verify_peer;          /* client: check the server's chain; server: ask for a client cert */
-  int require_peer_cert;    /* server: refuse clients without a certificate */
-  int use_os_certs;         /* also trust the system's CA store */
+  const char* ciphers;     /* OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites */
+  const char* min_version; /* "tlsv1.1", "tlsv1.2", "tlsv1.3" */
+  const char* alpn;        /* comma-separated protocol names (client) */
+  int verify_peer;         /* client: check the server's chain; server: ask for a client cert */
+  int require_peer_cert;   /* server: refuse clients without a certificate */
+  int use_os_certs;        /* also trust the system's CA store */
 };
 
 struct mqtk_openssl_api {
@@ -54,6 +54,8 @@ struct mqtk_openssl_api {
   void (*conn_shutdown)(void* conn);
   /* Bytes to send to the peer: up to cap into out; returns how many (0: none pending). */
   size_t (*conn_take_wire)(void* conn, uint8_t* out, size_t cap);
+  /* How many bytes conn_take_wire would give. */
+  size_t (*conn_wire_pending)(void* conn);
   /* Why the last call failed, in words ("certificate verify failed: ...", "hostname mismatch"). */
   const char* (*conn_error)(void* conn);
   /* The peer certificate's subject Common Name into out; 0 when there is none. */

@@ -293,6 +293,10 @@ void conn_shutdown(void* p) {
   ERR_clear_error();
 }
 
+size_t conn_wire_pending(void* p) {
+  return BIO_ctrl_pending(static_cast<conn*>(p)->out);
+}
+
 size_t conn_take_wire(void* p, uint8_t* out, size_t cap) {
   auto* c = static_cast<conn*>(p);
   size_t n = 0;
@@ -342,6 +346,7 @@ constexpr mqtk_openssl_api api = {
     conn_write,
     conn_shutdown,
     conn_take_wire,
+    conn_wire_pending,
     conn_error,
     conn_peer_cn,
     conn_version,

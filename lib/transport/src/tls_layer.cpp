@@ -52,18 +52,15 @@ public:
   }
 
   void take_wire(buffer& out) override {
-    for (;;) {
+    while (const auto pending = api_->conn_wire_pending(conn_)) {
       const auto at = out.size();
-      out.resize(at + 16 * 1024);
-      const auto n = api_->conn_take_wire(conn_, out.data() + at, 16 * 1024);
-      out.resize(at + n);
-      if (n == 0) return;
+      out.resize(at + pending);
+      const auto taken = api_->conn_take_wire(conn_, out.data() + at, pending);
+      out.resize(at + taken);
+      if (taken == 0) return; // cannot happen with a memory BIO; never spin on it
     }
   }
-  bool has_wire() const override {
-    // The engine's output BIO is drained by take_wire; anything left is reported by trying.
-    return true;
-  }
+  bool has_wire() const override { return api_->conn_wire_pending(conn_) != 0; }
   bool open() const override { return open_; }
   bool ended() const override { return ended_; }
   void end() override { api_->conn_shutdown(conn_); }
