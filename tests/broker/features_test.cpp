@@ -155,3 +155,39 @@ TEST_CASE("use_identity_as_username: the transport's identity stands in for the 
   REQUIRE(got.size() == 1);
   CHECK(std::get<connack>(got[0]).code == reason_code::success);
 }
+
+TEST_CASE("a resumed session gets at most its new Receive Maximum in flight [MQTT-3.3.4-7]",
+          "[resume]") {
+  harness h(quiet());
+  const auto connect_sub = [&](std::uint16_t receive_max) {
+    const auto c = h.core.on_accept(h.now).value();
+    codec::connect p;
+    p.client_id = "sub";
+    p.clean_start = false;
+    p.props.session_expiry_interval = 60;
+    p.props.receive_maximum = receive_max;
+    h.send(c, p);
+    return c;
+  };
+  auto sub = connect_sub(10);
+  h.received(sub);
+  h.send(sub, subscribe{1, {{"t", {1}}}, {}});
+  h.received(sub);
+  const auto pub = h.connect("pub");
+  for (std::uint16_t i = 1; i <= 5; ++i)
+    h.send(pub, publish{"t", std::to_string(i), i, 1, false, false, {}});
+  CHECK(h.received(sub).size() == 5); // none acknowledged
+  h.core.on_closed(sub, h.now);
+
+  sub = connect_sub(2);
+  auto got = h.received(sub);
+  REQUIRE(got.size() == 3); // CONNACK and two resent messages
+  CHECK(std::get<connack>(got[0]).session_present);
+  CHECK(std::get<publish>(got[1]).dup);
+  CHECK(std::get<publish>(got[2]).payload == "2");
+  h.send(sub, puback{std::get<publish>(got[1]).packet_id, reason_code::success, {}});
+  got = h.received(sub);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<publish>(got[0]).payload == "3");
+  CHECK(std::get<publish>(got[0]).dup);
+}

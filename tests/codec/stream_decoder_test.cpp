@@ -98,3 +98,19 @@ TEST_CASE("errors are sticky and name the rule", "[stream]") {
   CHECK(r.error().message() == "QoS 3 [MQTT-3.3.1-4]");
   CHECK(sd.next().error() == errc::qos_invalid);
 }
+
+TEST_CASE("hold() keeps unread packets in order after the fed view is gone", "[stream]") {
+  auto bytes = testing::hex("c0 00  30 04 00 01 74 78  e0 00  30");
+  stream_decoder sd(protocol_version::v311);
+  sd.feed(bytes);
+  CHECK(std::holds_alternative<pingreq>(*sd.next().value()));
+  sd.hold();
+  std::fill(bytes.begin(), bytes.end(), std::uint8_t{0xff}); // the reader's buffer is reused
+  CHECK(std::get<publish>(*sd.next().value()).payload == "x");
+  CHECK(std::holds_alternative<disconnect>(*sd.next().value()));
+  CHECK_FALSE(sd.next().value().has_value()); // "30": a header byte, more needed
+  const auto rest = testing::hex("03 00 01 74");
+  sd.feed(rest);
+  CHECK(std::get<publish>(*sd.next().value()).topic == "t");
+  CHECK(sd.buffered() == 0);
+}

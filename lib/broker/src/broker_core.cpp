@@ -6,13 +6,15 @@
 
 #include "mqtk/codec/encoder.hpp"
 #include "mqtk/core/errc.hpp"
+#include "mqtk/session/keep_alive.hpp"
 #include "mqtk/topic/validate.hpp"
 #include "state.hpp"
 
 namespace mqtk::broker {
 namespace detail {
 
-state::state(config c) : cfg(std::move(c)) {}
+state::state(config c)
+    : cfg(std::move(c)), policy(std::make_shared<open_policy>(cfg.allow_anonymous)) {}
 
 connection* state::find(connection_id c) {
   const auto it = conns.find(c);
@@ -85,13 +87,31 @@ void state::connection_gone(connection& c, time_point now) {
   paused.erase(c.id);
 }
 
+void state::read_packets(connection& c, time_point now) {
+  while (c.phase != connection::phase::closing && c.phase != connection::phase::authenticating) {
+    auto next = c.decoder.next();
+    if (!next) {
+      if (c.phase == connection::phase::awaiting_connect)
+        bad_connect(c, next.error());
+      else
+        protocol_error(c, next.error());
+      return;
+    }
+    if (!*next) return;
+    on_packet(c, **next, now);
+  }
+  if (c.phase == connection::phase::authenticating) c.decoder.hold(); // the view is the reader's
+}
+
 void state::check_timers(time_point now) {
   for (auto& [id, c] : conns) {
-    if (c->phase == connection::phase::awaiting_connect && now >= c->connect_deadline) {
-      close(*c, std::nullopt); // no CONNECT in time
-    } else if (c->phase == connection::phase::connected && c->keep_alive != duration::zero() &&
-               now >= c->last_receive + c->keep_alive + c->keep_alive / 2) {
-      close(*c, reason_code::keep_alive_timeout); // [MQTT-3.1.2-22] [MQTT-3.1.2-24]
+    const bool before_connack = c->phase == connection::phase::awaiting_connect ||
+                                c->phase == connection::phase::authenticating;
+    if (before_connack && now >= c->connect_deadline) {
+      close(*c, std::nullopt); // no CONNECT in time, or no answer from the access policy
+    } else if (c->phase == connection::phase::connected) {
+      const auto deadline = session::server_keep_alive_deadline(c->keep_alive, c->last_receive);
+      if (deadline && now >= *deadline) close(*c, reason_code::keep_alive_timeout);
     }
   }
   std::vector<session_state*> expired;
@@ -119,7 +139,7 @@ using detail::connection;
 broker_core::broker_core(config cfg) : s_(std::make_unique<detail::state>(std::move(cfg))) {}
 broker_core::~broker_core() = default;
 
-std::optional<connection_id> broker_core::on_accept(time_point now) {
+std::optional<connection_id> broker_core::on_accept(time_point now, std::uint16_t listener) {
   if (!s_->started_set) {
     s_->started = now;
     s_->next_sys = now;
@@ -131,6 +151,7 @@ std::optional<connection_id> broker_core::on_accept(time_point now) {
   c->decoder = codec::stream_decoder(codec::protocol_version::v5, s_->cfg.lim.max_packet_size);
   c->connect_deadline = now + s_->cfg.lim.connect_timeout;
   c->last_receive = now;
+  c->listener = listener;
   const auto id = c->id;
   s_->conns.emplace(id, std::move(c));
   ++s_->st.connections_total;
@@ -148,18 +169,22 @@ void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
     c->first_len = static_cast<std::uint8_t>(c->first_len + n);
   }
   c->decoder.feed(bytes);
-  while (c->phase != connection::phase::closing) {
-    auto next = c->decoder.next();
-    if (!next) {
-      if (c->phase == connection::phase::awaiting_connect)
-        s_->bad_connect(*c, next.error());
-      else
-        s_->protocol_error(*c, next.error());
-      return;
-    }
-    if (!*next) return;
-    s_->on_packet(*c, **next, now);
-  }
+  s_->read_packets(*c, now);
+}
+
+void broker_core::set_access_policy(std::shared_ptr<access_policy> policy) {
+  s_->policy = std::move(policy);
+  s_->policy_checks_topics = s_->policy->checks_topics();
+}
+
+void broker_core::complete_auth(connection_id id, verdict v, time_point now) {
+  connection* c = s_->find(id);
+  if (c == nullptr || c->phase != connection::phase::authenticating) return;
+  auto p = std::move(c->held_connect);
+  c->phase = connection::phase::awaiting_connect;
+  s_->on_verdict(*c, *p, v, now);
+  s_->read_packets(*c, now);
+  if (c->phase == connection::phase::connected) s_->resumed.push_back(id); // read it again
 }
 
 void broker_core::set_identity(connection_id id, std::string name) {
@@ -228,7 +253,8 @@ std::vector<connection_id> broker_core::take_closing() {
 
 bool broker_core::wants_read(connection_id id) const {
   const auto* c = s_->find(id);
-  return c != nullptr && !c->paused && c->phase != connection::phase::closing;
+  return c != nullptr && !c->paused && c->phase != connection::phase::closing &&
+         c->phase != connection::phase::authenticating;
 }
 
 std::vector<std::string> broker_core::take_log() {
@@ -241,6 +267,30 @@ std::vector<connection_id> broker_core::take_resumed() {
   std::vector<connection_id> r;
   std::swap(r, s_->resumed);
   return r;
+}
+
+std::string broker_core::check_invariants() const {
+  std::string broken;
+  std::uint64_t queued = 0;
+  for (const auto& [id, s] : s_->sessions) {
+    const auto* f = s->flow.peek();
+    if (f == nullptr) continue;
+    queued += f->queued();
+    std::size_t bytes = 0;
+    for (const auto& m : f->queue())
+      bytes += m.message->payload.size();
+    if (bytes != f->queued_bytes())
+      broken += "queued bytes of " + s->client_id + " do not add up\n";
+    const auto* c = s->conn;
+    if (c && c->phase == detail::connection::phase::connected && f->out_now() > s_->window(*c))
+      broken += "more in flight than the window for " + s->client_id + "\n";
+  }
+  const auto& a = s_->audit;
+  if (a.entered != a.left + queued + a.ended)
+    broken += "queued messages unaccounted for: " + std::to_string(a.entered) + " entered, " +
+              std::to_string(a.left) + " left, " + std::to_string(queued) + " queued, " +
+              std::to_string(a.ended) + " ended\n";
+  return broken;
 }
 
 const stats& broker_core::statistics() const noexcept {

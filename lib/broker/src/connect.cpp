@@ -11,6 +11,12 @@ namespace mqtk::broker::detail {
 
 using codec::protocol_version;
 
+client_ref state::who(const session_state& s) const {
+  client_ref r{s.client_id, std::nullopt};
+  if (s.username) r.username = *s.username;
+  return r;
+}
+
 void state::on_packet(connection& c, codec::packet& p, time_point now) {
   if (c.phase == connection::phase::awaiting_connect) {
     // The first packet must be CONNECT [MQTT-3.1.0-1].
@@ -122,9 +128,39 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
     p.username = *c.identity;
     p.password.reset();
   }
-  if (!cfg.allow_anonymous && !p.username) return refuse(c, v, reason_code::not_authorized);
-  if (p.props.authentication_method) return refuse(c, v, reason_code::bad_authentication_method);
+  auth_request r;
+  r.id = c.id;
+  r.client_id = p.client_id;
+  if (p.username) r.username = *p.username;
+  if (p.password) r.password = *p.password;
+  if (c.identity) r.identity = *c.identity;
+  r.listener = c.listener;
+  r.version = v;
+  const verdict answer = policy->authenticate(r);
+  if (answer != verdict::pending) return on_verdict(c, p, answer, now);
+  // Design: nothing is read from a connection while its CONNECT waits; what it already sent
+  // stays in its decoder, so the packets behind the CONNECT are handled in order afterwards.
+  c.phase = connection::phase::authenticating;
+  c.held_connect = std::make_unique<codec::connect>(std::move(p));
+}
 
+void state::on_verdict(connection& c, codec::connect& p, verdict v, time_point now) {
+  switch (v) {
+  case verdict::allow:
+    break;
+  case verdict::bad_credentials:
+    return refuse(c, p.version, reason_code::bad_user_name_or_password);
+  case verdict::not_authorized:
+  case verdict::pending: // not an answer: refuse rather than hold a second time
+    return refuse(c, p.version, reason_code::not_authorized);
+  }
+  if (p.props.authentication_method)
+    return refuse(c, p.version, reason_code::bad_authentication_method);
+  finish_connect(c, p, now);
+}
+
+void state::finish_connect(connection& c, codec::connect& p, time_point now) {
+  const auto v = p.version;
   codec::connack ack;
   if (p.client_id.empty()) { // the server assigns one [MQTT-3.1.3-6]
     p.client_id = "mqtk-" + std::to_string(next_assigned_id++);
@@ -132,6 +168,7 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   }
   bool present = false;
   session_state& s = attach_session(c, p, present, now);
+  s.username = p.username ? std::make_unique<std::string>(*p.username) : nullptr;
   c.phase = connection::phase::connected;
   std::uint16_t keep_alive = p.keep_alive;
   if (const auto max = cfg.lim.max_keep_alive; max != 0 && (keep_alive == 0 || keep_alive > max)) {
@@ -209,7 +246,10 @@ void state::end_session(session_state& s) {
   if (const auto* subs = s.subscriptions.peek())
     for (const auto& [filter, rec] : *subs)
       trie.erase(filter, s.key);
-  if (const auto* f = s.flow.peek()) st.publish_dropped += f->queue.size();
+  if (const auto* f = s.flow.peek()) {
+    st.publish_dropped += f->queued();
+    audit.ended += f->queued();
+  }
   congested.erase(&s);
   by_key.erase(s.key);
   sessions.erase(sessions.find(s.client_id)); // destroys s (and the key that viewed it)

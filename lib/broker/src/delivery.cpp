@@ -10,25 +10,33 @@ namespace mqtk::broker::detail {
 
 namespace {
 
-// The next free packet id after the last one handed out; the ids in use are the keys of
-// inflight_by_id. Nullopt when all 65,535 are in use.
-std::optional<std::uint16_t> next_packet_id(traffic& f) {
-  const auto& used = f.inflight_by_id;
-  if (used.size() >= 65535) return std::nullopt;
-  do
-    f.last_id = static_cast<std::uint16_t>(f.last_id == 65535 ? 1 : f.last_id + 1);
-  while (used.count(f.last_id) != 0);
-  return f.last_id;
-}
 // Bytes waiting in a connection's output before it counts as congested.
 constexpr std::size_t out_limit = 1024 * 1024;
 // Payloads from this size on are shared between subscribers instead of copied (DESIGN.md §2);
 // smaller ones are cheaper to copy than to reference.
 constexpr std::size_t share_from = 1024;
+
+// The flow engine's output for one subscriber: frames into its connection's output.
+struct subscriber_wire final : session::flow_output {
+  subscriber_wire(state& broker, session_state& sess, time_point at)
+      : st(broker), s(sess), now(at) {}
+  bool publish(const outbound_message& m, bool dup) override {
+    if (!dup) ++st.audit.left; // the broker resends only with DUP: this one leaves the queue
+    return st.transmit(s, m, dup, now);
+  }
+  void pubrel(std::uint16_t id, reason_code rc) override {
+    st.send(*s.conn, codec::pubrel{id, rc, {}});
+  }
+  void completed(const outbound_message&, reason_code, const codec::properties&) override {}
+
+  state& st;
+  session_state& s;
+  time_point now;
+};
 } // namespace
 
 std::size_t state::window(const connection& c) const {
-  return std::min<std::size_t>(cfg.lim.max_inflight, c.client_receive_maximum); // [MQTT-3.3.4-7]
+  return session::flow::window_for(c.client_receive_maximum, cfg.lim.max_inflight);
 }
 
 void state::accept(message_ptr msg, session_state* from, time_point now) {
@@ -59,7 +67,7 @@ void state::route(const message_ptr& msg, session_state* from, time_point now) {
             [](const auto* a, const auto* b) { return a->client < b->client; });
   for (std::size_t i = 0; i < direct.size();) {
     const auto key = direct[i]->client;
-    outgoing o;
+    outbound_message o;
     bool any = false;
     for (; i < direct.size() && direct[i]->client == key; ++i) {
       const auto& sub = *direct[i];
@@ -72,7 +80,7 @@ void state::route(const message_ptr& msg, session_state* from, time_point now) {
     }
     const auto it = by_key.find(key);
     if (!any || it == by_key.end()) continue;
-    o.msg = msg;
+    o.message = msg;
     o.expires_at = expires;
     deliver(*it->second, std::move(o), now);
   }
@@ -93,8 +101,8 @@ void state::route(const message_ptr& msg, session_state* from, time_point now) {
     const auto& m = g->members[pick];
     const auto it = by_key.find(m.client);
     if (it == by_key.end()) continue;
-    outgoing o;
-    o.msg = msg;
+    outbound_message o;
+    o.message = msg;
     o.qos = std::min(msg->qos, m.options.qos);
     o.retain = m.options.retain_as_published && msg->retain;
     if (m.subscription_id != 0) o.sub_ids.push_back(m.subscription_id);
@@ -119,7 +127,10 @@ void state::log_drops() {
   drops_since_tick.clear();
 }
 
-void state::deliver(session_state& s, outgoing o, time_point now) {
+void state::deliver(session_state& s, outbound_message o, time_point now) {
+  // Read access is checked per delivery, so a rule holds for retained messages, wills and
+  // $SYS as for any other message; it is no drop, the message was never this client's.
+  if (policy_checks_topics && !policy->may_receive(who(s), o.message->topic)) return;
   connection* c = s.conn && s.conn->phase == connection::phase::connected ? s.conn : nullptr;
   if (o.qos == 0) {
     if (c == nullptr) return drop("QoS 0 message for an offline client");
@@ -131,27 +142,24 @@ void state::deliver(session_state& s, outgoing o, time_point now) {
     return;
   }
   auto& f = s.flow.get();
-  if (c != nullptr && f.queue.empty() && f.inflight.size() < window(*c)) {
-    if (const auto id = next_packet_id(f)) {
-      o.packet_id = *id;
-      if (transmit(s, o, false, now)) {
-        f.inflight.push_back(std::move(o));
-        f.inflight_by_id[*id] = std::prev(f.inflight.end());
-      }
-      return;
+  const bool goes_now = c != nullptr && f.has_room(window(*c));
+  if (!goes_now) {
+    const bool full = f.queued() >= cfg.lim.max_queued_messages ||
+                      f.queued_bytes() + o.message->payload.size() > cfg.lim.max_queued_bytes;
+    if (full) {
+      if (c == nullptr || cfg.lim.drop_when_full) return drop("queue full");
+      note_congestion(s, publisher); // keep it, and stop reading the publisher instead
     }
   }
-  const bool full = f.queue.size() >= cfg.lim.max_queued_messages ||
-                    f.queued_bytes + o.msg->payload.size() > cfg.lim.max_queued_bytes;
-  if (full) {
-    if (c == nullptr || cfg.lim.drop_when_full) return drop("queue full");
-    note_congestion(s, publisher); // keep it, and stop reading the publisher instead
+  ++audit.entered;
+  f.enqueue(std::move(o));
+  if (goes_now) {
+    subscriber_wire w(*this, s, now);
+    f.fill(w, window(*c));
   }
-  f.queued_bytes += o.msg->payload.size();
-  f.queue.push_back(std::move(o));
 }
 
-bool state::transmit(session_state& s, outgoing& o, bool dup, time_point now) {
+bool state::transmit(session_state& s, const outbound_message& o, bool dup, time_point now) {
   connection& c = *s.conn;
   std::optional<std::uint32_t> remaining;
   if (o.expires_at) {
@@ -163,16 +171,16 @@ bool state::transmit(session_state& s, outgoing& o, bool dup, time_point now) {
         std::chrono::ceil<std::chrono::seconds>(*o.expires_at - now).count()); // [MQTT-3.3.2-6]
   }
   const codec::forward_fields f{o.packet_id, o.qos, o.retain, dup, o.sub_ids, remaining};
-  const auto size = codec::forward_size(*o.msg, f, c.version());
+  const auto size = codec::forward_size(*o.message, f, c.version());
   if (!size || *size > c.client_max_packet) { // skipped for this subscriber [MQTT-3.1.2-25]
     drop("larger than the client's Maximum Packet Size");
     return false;
   }
-  if (o.msg->payload.size() >= share_from) {
-    if (!codec::encode_forward_head(*o.msg, f, c.version(), c.out.bytes)) return false;
-    c.out.splices.push_back({c.out.bytes.size(), o.msg});
-    c.out.shared_bytes += o.msg->payload.size();
-  } else if (!codec::encode_forward(*o.msg, f, c.version(), c.out.bytes)) {
+  if (o.message->payload.size() >= share_from) {
+    if (!codec::encode_forward_head(*o.message, f, c.version(), c.out.bytes)) return false;
+    c.out.splices.push_back({c.out.bytes.size(), o.message});
+    c.out.shared_bytes += o.message->payload.size();
+  } else if (!codec::encode_forward(*o.message, f, c.version(), c.out.bytes)) {
     return false;
   }
   ++st.messages_sent;
@@ -183,73 +191,36 @@ bool state::transmit(session_state& s, outgoing& o, bool dup, time_point now) {
 void state::drain(session_state& s, time_point now) {
   connection* c = s.conn;
   if (c == nullptr || c->phase != connection::phase::connected) return;
-  if (auto* f = s.flow.made()) drain_queue(s, *f, *c, now);
+  if (auto* f = s.flow.made()) {
+    subscriber_wire w(*this, s, now);
+    f->fill(w, window(*c));
+  }
   if (congested.count(&s)) relieve(s);
 }
 
-void state::drain_queue(session_state& s, traffic& f, connection& c, time_point now) {
-  while (!f.queue.empty() && (f.queue.front().qos == 0 || f.inflight.size() < window(c))) {
-    outgoing o = std::move(f.queue.front());
-    f.queue.pop_front();
-    f.queued_bytes -= o.msg->payload.size();
-    if (o.qos == 0) {
-      transmit(s, o, false, now);
-      continue;
-    }
-    const auto id = next_packet_id(f);
-    if (!id) break;
-    o.packet_id = *id;
-    if (!transmit(s, o, false, now)) continue;
-    f.inflight.push_back(std::move(o));
-    f.inflight_by_id[*id] = std::prev(f.inflight.end());
-  }
-}
-
-// Unacknowledged messages go again in their original order with their ids: PUBLISH with DUP,
-// or PUBREL once PUBREC was received [MQTT-4.4.0-1] [MQTT-3.3.1-1].
+// A reconnect resumes the session's window before anything new goes [MQTT-4.4.0-1]; without a
+// session present the flow was made anew, so there is nothing to resume.
 void state::resend(session_state& s, time_point now) {
-  auto* f = s.flow.made();
-  if (f == nullptr) return;
-  for (auto it = f->inflight.begin(); it != f->inflight.end();) {
-    if (it->released) {
-      send(*s.conn, codec::pubrel{it->packet_id, reason_code::success, {}});
-      ++it;
-    } else if (transmit(s, *it, true, now)) {
-      ++it;
-    } else {
-      f->inflight_by_id.erase(it->packet_id);
-      it = f->inflight.erase(it);
-    }
+  if (auto* f = s.flow.made()) {
+    subscriber_wire w(*this, s, now);
+    f->resume(w, true, window(*s.conn));
   }
 }
 
 void state::on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packet_type type,
                    time_point now) {
   session_state& s = *c.sess;
-  auto& by_id = s.flow.get().inflight_by_id;
-  const auto found = by_id.find(id);
-  if (found == by_id.end()) {
-    if (type == codec::packet_type::pubrec) // let the client free its state
-      send(c, codec::pubrel{id,
-                            c.version() == codec::protocol_version::v5
-                                ? reason_code::packet_identifier_not_found
-                                : reason_code::success,
-                            {}});
-    return;
-  }
-  outgoing& o = *found->second;
-  const bool done = (type == codec::packet_type::puback && o.qos == 1) ||
-                    (type == codec::packet_type::pubcomp && o.released) ||
-                    (type == codec::packet_type::pubrec && !o.released && is_failure(rc));
-  if (type == codec::packet_type::pubrec && o.qos == 2 && !o.released && !is_failure(rc)) {
-    o.released = true;
-    send(c, codec::pubrel{id, reason_code::success, {}});
-    return;
-  }
-  if (!done) return; // an acknowledgement of the wrong kind is ignored
-  s.flow.get().inflight.erase(found->second);
-  by_id.erase(found);
-  drain(s, now);
+  auto& f = s.flow.get();
+  subscriber_wire w(*this, s, now);
+  static const codec::properties none;
+  bool done = false;
+  if (type == codec::packet_type::puback)
+    done = f.on_puback(id, rc, none, w);
+  else if (type == codec::packet_type::pubrec)
+    done = f.on_pubrec(id, rc, none, c.version(), w);
+  else
+    done = f.on_pubcomp(id, rc, none, w);
+  if (done) drain(s, now);
 }
 
 // Backpressure: the publisher whose message found a full queue is not read until the queue
@@ -269,7 +240,7 @@ void state::note_congestion(session_state& s, connection* pub) {
 
 void state::relieve(session_state& s) {
   const auto* f = s.flow.peek();
-  const bool still = (f && f->queue.size() > cfg.lim.max_queued_messages / 2) ||
+  const bool still = (f && f->queued() > cfg.lim.max_queued_messages / 2) ||
                      (s.conn && s.conn->out.size() > out_limit);
   if (still) return;
   congested.erase(&s);

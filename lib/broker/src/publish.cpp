@@ -12,28 +12,46 @@ using codec::protocol_version;
 void state::on_publish(connection& c, codec::publish& p, time_point now) {
   session_state& s = *c.sess;
   const bool v5 = c.version() == protocol_version::v5;
-  if (p.props.topic_alias) { // inbound alias [MQTT-3.3.2-9]
+  if (p.props.topic_alias) {
     if (!c.aliases.made()) c.aliases.get() = topic::inbound_aliases(c.alias_max);
-    auto topic = c.aliases.get().resolve(*p.props.topic_alias, p.topic);
-    if (!topic) return protocol_error(c, make_error_code(reason_code::topic_alias_invalid));
-    if (p.topic.empty()) p.topic = *topic;
-    p.props.topic_alias.reset();
+    if (auto ec = session::apply_inbound_alias(c.aliases.get(), p)) return protocol_error(c, ec);
+    p.props.topic_alias.reset(); // the alias is this connection's, not the subscribers'
   }
   if (topic::validate_name(p.topic) || too_deep(*this, p.topic))
     return protocol_error(c, make_error_code(reason_code::topic_name_invalid));
   if (!p.props.subscription_identifiers.empty()) // [MQTT-3.3.4-6]
     return protocol_error(c, make_error_code(reason_code::protocol_error));
+  // A publish the policy refuses is answered as a v5 failure (0x87), or, in 3.1.1, whose
+  // acknowledgements carry no code, acknowledged and dropped.
+  const bool allowed =
+      !policy_checks_topics || policy->may_publish(who(s), p.topic, p.qos, p.retain);
+  if (!allowed && (p.qos == 0 || v5)) {
+    drop("publish not authorized");
+    if (p.qos == 1) send(c, codec::puback{p.packet_id, reason_code::not_authorized, {}});
+    if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::not_authorized, {}});
+    return;
+  }
   if (p.qos == 2) {
-    if (s.flow.get().inbound_qos2.count(
-            p.packet_id)) { // a resend: acknowledge again, route once [MQTT-4.3.3-10]
+    // v5 announced a Receive Maximum [MQTT-3.3.4-9]; 3.1.1 has none.
+    const std::size_t limit = v5 ? cfg.lim.receive_maximum : 65'535;
+    switch (s.flow.get().receive_qos2(p.packet_id, limit)) {
+    case session::inbound_qos2::duplicate: // acknowledge again, route once [MQTT-4.3.3-10]
       send(c, codec::pubrec{p.packet_id, reason_code::success, {}});
       return;
-    }
-    if (v5 && s.flow.get().inbound_qos2.size() >= cfg.lim.receive_maximum) // [MQTT-3.3.4-9]
+    case session::inbound_qos2::over_limit:
       return protocol_error(c, make_error_code(reason_code::receive_maximum_exceeded));
+    case session::inbound_qos2::fresh:
+      break;
+    }
   }
   const auto id = p.packet_id;
   const auto qos = p.qos;
+  if (!allowed) { // 3.1.1, QoS 1 or 2
+    drop("publish not authorized");
+    if (qos == 1) send(c, codec::puback{id, reason_code::success, {}});
+    if (qos == 2) send(c, codec::pubrec{id, reason_code::success, {}});
+    return;
+  }
   p.packet_id = 0;
   p.dup = false;
   // Design: accept() is the one place where a message becomes the broker's responsibility, just
@@ -43,17 +61,13 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   if (qos == 1) {
     send(c, codec::puback{id, reason_code::success, {}});
   } else if (qos == 2) {
-    s.flow.get().inbound_qos2.insert(id);
     send(c, codec::pubrec{id, reason_code::success, {}});
   }
 }
 
 void state::on_pubrel(connection& c, const codec::pubrel& p) {
-  const bool known = c.sess->flow.get().inbound_qos2.erase(p.packet_id) != 0;
-  const auto rc = known || c.version() == protocol_version::v311
-                      ? reason_code::success
-                      : reason_code::packet_identifier_not_found;
-  send(c, codec::pubcomp{p.packet_id, rc, {}});
+  send(c,
+       codec::pubcomp{p.packet_id, c.sess->flow.get().release_qos2(p.packet_id, c.version()), {}});
 }
 
 } // namespace mqtk::broker::detail

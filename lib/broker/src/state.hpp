@@ -17,6 +17,7 @@
 #include "mqtk/broker/broker_core.hpp"
 #include "mqtk/codec/decoder.hpp"
 #include "mqtk/codec/packets.hpp"
+#include "mqtk/session/flow.hpp"
 #include "mqtk/topic/retained_store.hpp"
 #include "mqtk/topic/subscription_trie.hpp"
 #include "mqtk/topic/topic_alias.hpp"
@@ -26,16 +27,7 @@ namespace mqtk::broker::detail {
 using message_ptr = std::shared_ptr<const codec::publish>;
 using session::duration;
 
-/// One message on its way to one subscriber: the shared message plus this subscriber's fields.
-struct outgoing {
-  message_ptr msg;
-  std::uint8_t qos = 0;
-  bool retain = false;
-  std::vector<std::uint32_t> sub_ids;
-  std::optional<time_point> expires_at; ///< from the Message Expiry Interval
-  std::uint16_t packet_id = 0;
-  bool released = false; ///< QoS 2: PUBREC received, PUBREL sent, awaiting PUBCOMP
-};
+using session::outbound_message;
 
 struct subscription_record {
   codec::subscribe_options options;
@@ -63,19 +55,6 @@ private:
   std::unique_ptr<T> p_;
 };
 
-/// A session's QoS 1/2 traffic: made on first use, so an idle session holds one pointer.
-struct traffic {
-  std::list<outgoing> inflight; // in send order, for in-order resend [MQTT-4.6.0-1]
-  // The ids in use are this map's keys: the packet ids of inflight, for acknowledgements.
-  std::unordered_map<std::uint16_t, std::list<outgoing>::iterator> inflight_by_id;
-  // Waiting for window room or for the client to return. A list, not a deque: libstdc++'s deque
-  // allocates about 600 bytes even when empty.
-  std::list<outgoing> queue;
-  std::size_t queued_bytes = 0;
-  std::unordered_set<std::uint16_t> inbound_qos2; // PUBREC sent, PUBREL awaited
-  std::uint16_t last_id = 0;                      // the last packet id handed out
-};
-
 /// State that may outlive a connection (section 4.1). Fields are ordered to pack: an idle
 /// session's size is part of what the S7 benchmark measures.
 struct session_state {
@@ -83,13 +62,14 @@ struct session_state {
   std::uint64_t key = 0;
   connection* conn = nullptr;
   lazy<std::map<std::string, subscription_record, std::less<>>> subscriptions;
-  lazy<traffic> flow;
+  lazy<session::flow> flow; // QoS 1/2 state, made on first use: an idle session holds a pointer
   std::optional<time_point> expires_at;
   // Design: wills live on the heap. A will_message with its properties is ~700 bytes, and an
   // inline optional would cost every idle connection and session that much.
   std::unique_ptr<codec::will_message> delayed_will;
   std::optional<time_point> will_at;
-  std::uint32_t expiry = 0; // seconds after disconnect; 0xFFFFFFFF: never
+  std::unique_ptr<std::string> username; // as authenticated; null for anonymous clients
+  std::uint32_t expiry = 0;              // seconds after disconnect; 0xFFFFFFFF: never
   codec::protocol_version version = codec::protocol_version::v5;
 };
 
@@ -105,14 +85,17 @@ struct connection {
   lazy<topic::inbound_aliases> aliases; // made on the first aliased PUBLISH
   // The start of the CONNECT, to learn its version when it fails to decode.
   std::array<std::uint8_t, 16> first_bytes{};
-  std::unique_ptr<std::string> identity; // set_identity(); on the heap: most have none
+  std::unique_ptr<std::string> identity;        // set_identity(); on the heap: most have none
+  std::unique_ptr<codec::connect> held_connect; // while the access policy decides
   std::uint32_t client_max_packet = codec::max_packet_size_limit;
   std::uint16_t client_receive_maximum = 65'535;
   std::uint16_t alias_max = 0; // Topic Alias Maximum we announced (v5)
+  std::uint16_t listener = 0;  // on_accept()'s index, for the access policy
   std::uint8_t first_len = 0;  // bytes in first_bytes
   // The small fields together: an idle connection's size is what S7 measures.
   enum class phase : std::uint8_t {
     awaiting_connect,
+    authenticating, // CONNECT held until complete_auth(); not read meanwhile
     connected,
     closing
   } phase = phase::awaiting_connect;
@@ -127,6 +110,8 @@ struct state {
 
   config cfg;
   stats st;
+  std::shared_ptr<access_policy> policy;
+  bool policy_checks_topics = false; // policy->checks_topics(), asked once
   std::unordered_map<connection_id, std::unique_ptr<connection>> conns;
   // Keyed by a view of the session's own client_id: one copy of each id, not two.
   std::unordered_map<std::string_view, std::unique_ptr<session_state>> sessions;
@@ -147,6 +132,11 @@ struct state {
   std::vector<std::string> log;
   std::map<std::string, std::uint64_t, std::less<>> drops_since_tick; // reason -> count
   std::unordered_map<std::string, time_point> retained_expiry;        // topic -> when it expires
+  // QoS 1/2 deliveries through session queues, for check_invariants(): each one entered leaves
+  // the queue into the window (or refused), or ends with its session.
+  struct {
+    std::uint64_t entered = 0, left = 0, ended = 0;
+  } audit;
 
   connection* find(connection_id c);
   // Output (broker_core.cpp)
@@ -160,6 +150,11 @@ struct state {
   // Packets (connect.cpp, publish.cpp, subscribe.cpp)
   void on_packet(connection& c, codec::packet& p, time_point now);
   void on_connect(connection& c, codec::connect& p, time_point now);
+  void on_verdict(connection& c, codec::connect& p, verdict v, time_point now);
+  void finish_connect(connection& c, codec::connect& p, time_point now);
+  /// Decodes and handles what `c` has buffered or was fed, until more bytes are needed.
+  void read_packets(connection& c, time_point now);
+  client_ref who(const session_state& s) const;
   void refuse(connection& c, codec::protocol_version v, reason_code rc, std::string_view why = {});
   void bad_connect(connection& c, std::error_code ec);
   session_state& attach_session(connection& c, const codec::connect& p, bool& present,
@@ -174,11 +169,11 @@ struct state {
   // Routing and delivery (delivery.cpp)
   void accept(message_ptr msg, session_state* from, time_point now);
   void route(const message_ptr& msg, session_state* from, time_point now);
-  void deliver(session_state& s, outgoing o, time_point now);
-  bool transmit(session_state& s, outgoing& o, bool dup, time_point now);
+  void deliver(session_state& s, outbound_message o, time_point now);
+  bool transmit(session_state& s, const outbound_message& o, bool dup, time_point now);
   void drain(session_state& s, time_point now);
-  void drain_queue(session_state& s, traffic& f, connection& c, time_point now);
   void resend(session_state& s, time_point now);
+  /// PUBACK, PUBREC or PUBCOMP (`type`) from a subscriber.
   void on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packet_type type,
               time_point now);
   void note_congestion(session_state& s, connection* publisher);

@@ -27,6 +27,10 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
       ack.codes.push_back(v5 ? reason_code::topic_filter_invalid : reason_code::unspecified_error);
       continue;
     }
+    if (policy_checks_topics && !policy->may_subscribe(who(s), t.filter, t.options.qos)) {
+      ack.codes.push_back(v5 ? reason_code::not_authorized : reason_code::unspecified_error);
+      continue;
+    }
     const bool added = trie.insert(t.filter, {s.key, t.options, sub_id});
     s.subscriptions.get()[t.filter] = {t.options, sub_id};
     ack.codes.push_back(static_cast<reason_code>(t.options.qos)); // granted QoS [MQTT-3.9.3-1]
@@ -51,12 +55,12 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
         }
         expires = e->second;
       }
-      outgoing o;
+      outbound_message o;
       o.expires_at = expires;
       o.qos = std::min(m->qos, r.options.qos);
       o.retain = true; // retained messages sent on subscribe keep RETAIN [MQTT-3.3.1-8]
       if (sub_id != 0) o.sub_ids.push_back(sub_id);
-      o.msg = std::move(m);
+      o.message = std::move(m);
       deliver(s, std::move(o), now);
     }
   }

@@ -50,6 +50,21 @@ result<std::optional<packet>> stream_decoder::next() {
   return std::optional<packet>(std::move(*p));
 }
 
+void stream_decoder::hold() {
+  tail_.insert(tail_.end(), view_.begin(), view_.end());
+  view_ = {};
+}
+
+result<std::optional<packet>> stream_decoder::first_of_held(std::size_t total) {
+  auto p = decode(byte_view(tail_).first(total), version_);
+  tail_.erase(tail_.begin(), tail_.begin() + static_cast<std::ptrdiff_t>(total));
+  if (!p) {
+    error_ = p.error();
+    return unexpected(error_);
+  }
+  return std::optional<packet>(std::move(*p));
+}
+
 result<std::optional<packet>> stream_decoder::next_from_tail() {
   for (;;) {
     auto h = header_of(tail_);
@@ -64,6 +79,7 @@ result<std::optional<packet>> stream_decoder::next_from_tail() {
       continue;
     }
     const std::size_t total = (*h)->total();
+    if (tail_.size() > total) return first_of_held(total); // hold() kept several packets
     const std::size_t take = std::min(total - tail_.size(), view_.size());
     tail_.insert(tail_.end(), view_.begin(), view_.begin() + static_cast<std::ptrdiff_t>(take));
     view_ = view_.subspan(take);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // client_session: what the client does with each packet the server sends.
+#include "client_wire.hpp"
 #include "mqtk/core/errc.hpp"
-#include "mqtk/session/client_session.hpp"
 
 namespace mqtk::session {
 
@@ -39,23 +39,26 @@ void client_session::handle(codec::packet& p, time_point now) {
     if (auto* ack = std::get_if<codec::connack>(&p)) return on_connack(*ack, now);
     return protocol_violation(make_error_code(reason_code::protocol_error), now);
   }
+  wire w(*this, now);
   std::visit(
       [&](auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, codec::publish>) {
           on_publish(x, now);
         } else if constexpr (std::is_same_v<T, codec::puback>) {
-          on_puback(x);
+          flow_.on_puback(x.packet_id, x.code, x.props, w);
         } else if constexpr (std::is_same_v<T, codec::pubrec>) {
-          on_pubrec(x, now);
+          flow_.on_pubrec(x.packet_id, x.code, x.props, version(), w);
         } else if constexpr (std::is_same_v<T, codec::pubrel>) {
-          on_pubrel(x, now);
+          send(codec::pubcomp{x.packet_id, flow_.release_qos2(x.packet_id, version()), {}}, now);
         } else if constexpr (std::is_same_v<T, codec::pubcomp>) {
-          on_pubcomp(x);
+          flow_.on_pubcomp(x.packet_id, x.code, x.props, w);
         } else if constexpr (std::is_same_v<T, codec::suback>) {
-          if (ids_.release(x.packet_id)) events_.push_back(event::subscribe_done{std::move(x)});
+          if (flow_.release_request_id(x.packet_id))
+            events_.push_back(event::subscribe_done{std::move(x)});
         } else if constexpr (std::is_same_v<T, codec::unsuback>) {
-          if (ids_.release(x.packet_id)) events_.push_back(event::unsubscribe_done{std::move(x)});
+          if (flow_.release_request_id(x.packet_id))
+            events_.push_back(event::unsubscribe_done{std::move(x)});
         } else if constexpr (std::is_same_v<T, codec::pingresp>) {
           keep_alive_.on_pingresp();
         } else if constexpr (std::is_same_v<T, codec::disconnect>) {
@@ -94,7 +97,10 @@ void client_session::on_connack(const codec::connack& ack, time_point now) {
   const auto keep_alive = p.server_keep_alive.value_or(config_.connect.keep_alive);
   keep_alive_.reset(std::chrono::seconds(keep_alive), now);
   events_.push_back(event::connected{ack});
-  resume(ack.session_present, now);
+  {
+    wire w(*this, now);
+    flow_.resume(w, ack.session_present, window()); // [MQTT-4.4.0-1]
+  }
   while (state_ == state::connected && !before_connack_.empty()) {
     send(before_connack_.front(), now);
     before_connack_.pop_front();
@@ -102,35 +108,8 @@ void client_session::on_connack(const codec::connack& ack, time_point now) {
   fill_window(now);
 }
 
-// Design: with a session present, unacknowledged PUBLISH and PUBREL packets are resent in their
-// original order with their original ids [MQTT-4.4.0-1], PUBLISH with DUP. Without one the server
-// forgot them: QoS 1 and QoS 2 messages not yet PUBREC'd are sent again as new messages (the
-// at-least-once promise to our user outranks a possible duplicate), and QoS 2 messages already
-// PUBREC'd were received by the server, so they are complete.
-void client_session::resume(bool session_present, time_point now) {
-  if (!session_present) inbound_qos2_.clear();
-  std::vector<inflight_entry> entries(inflight_.entries().begin(), inflight_.entries().end());
-  for (const auto& e : entries) {
-    if (e.state == inflight_state::awaiting_pubcomp) {
-      if (session_present) {
-        send(codec::pubrel{e.packet_id, reason_code::success, {}}, now);
-      } else {
-        inflight_.remove(e.packet_id);
-        ids_.release(e.packet_id);
-        events_.push_back(event::publish_done{e.packet_id, reason_code::success, std::nullopt});
-      }
-    } else {
-      send_publish(*e.message, session_present, now);
-    }
-  }
-}
-
 void client_session::on_publish(codec::publish& p, time_point now) {
-  if (p.props.topic_alias) {
-    auto topic = inbound_aliases_.resolve(*p.props.topic_alias, p.topic);
-    if (!topic) return protocol_violation(make_error_code(reason_code::topic_alias_invalid), now);
-    if (p.topic.empty()) p.topic = *topic;
-  }
+  if (auto ec = apply_inbound_alias(inbound_aliases_, p)) return protocol_violation(ec, now);
   switch (p.qos) {
   case 0:
     events_.push_back(event::message{std::move(p)});
@@ -143,59 +122,19 @@ void client_session::on_publish(codec::publish& p, time_point now) {
   }
   default: {
     const auto id = p.packet_id;
-    // A QoS 2 id already PUBREC'd is a redelivery: acknowledge, do not deliver twice
-    // [MQTT-4.3.3-10].
-    if (!inbound_qos2_.count(id)) {
-      const auto receive_max = config_.connect.props.receive_maximum.value_or(65'535);
-      if (inbound_qos2_.size() >= receive_max) // [MQTT-3.3.4-9]
-        return protocol_violation(make_error_code(reason_code::receive_maximum_exceeded), now);
-      inbound_qos2_.insert(id);
+    const auto receive_max = config_.connect.props.receive_maximum.value_or(65'535);
+    switch (flow_.receive_qos2(id, receive_max)) {
+    case inbound_qos2::over_limit:
+      return protocol_violation(make_error_code(reason_code::receive_maximum_exceeded), now);
+    case inbound_qos2::fresh:
       events_.push_back(event::message{std::move(p)});
+      break;
+    case inbound_qos2::duplicate:
+      break;
     }
     send(codec::pubrec{id, reason_code::success, {}}, now);
   }
   }
-}
-
-void client_session::complete(std::uint16_t id, reason_code code, const codec::properties& props) {
-  if (!inflight_.remove(id)) return;
-  ids_.release(id);
-  events_.push_back(event::publish_done{id, code, props.reason_string});
-}
-
-void client_session::on_puback(const codec::puback& p) {
-  const auto* e = inflight_.find(p.packet_id);
-  // An acknowledgement for an id we do not hold (or of the wrong kind) is ignored.
-  if (e == nullptr || e->state != inflight_state::awaiting_puback) return;
-  complete(p.packet_id, p.code, p.props);
-}
-
-void client_session::on_pubrec(const codec::pubrec& p, time_point now) {
-  const auto* e = inflight_.find(p.packet_id);
-  if (e == nullptr) {
-    // Answer so the server can free its state; v5 can say the id is unknown.
-    const auto rc = version() == protocol_version::v5 ? reason_code::packet_identifier_not_found
-                                                      : reason_code::success;
-    return send(codec::pubrel{p.packet_id, rc, {}}, now);
-  }
-  // A failure code ends the exchange: no PUBREL follows (section 4.3.3).
-  if (is_failure(p.code)) return complete(p.packet_id, p.code, p.props);
-  inflight_.on_pubrec(p.packet_id);
-  send(codec::pubrel{p.packet_id, reason_code::success, {}}, now);
-}
-
-void client_session::on_pubrel(const codec::pubrel& p, time_point now) {
-  const bool known = inbound_qos2_.erase(p.packet_id) != 0;
-  const auto rc = known || version() == protocol_version::v311
-                      ? reason_code::success
-                      : reason_code::packet_identifier_not_found;
-  send(codec::pubcomp{p.packet_id, rc, {}}, now);
-}
-
-void client_session::on_pubcomp(const codec::pubcomp& p) {
-  const auto* e = inflight_.find(p.packet_id);
-  if (e == nullptr || e->state != inflight_state::awaiting_pubcomp) return;
-  complete(p.packet_id, p.code, p.props);
 }
 
 } // namespace mqtk::session

@@ -3,7 +3,9 @@
 // client_receive.cpp.
 #include "mqtk/session/client_session.hpp"
 
+#include "client_wire.hpp"
 #include "mqtk/codec/encoder.hpp"
+#include "mqtk/codec/forward.hpp"
 #include "mqtk/core/errc.hpp"
 #include "mqtk/topic/validate.hpp"
 
@@ -56,29 +58,26 @@ void client_session::send(const codec::packet& p, time_point now) {
   keep_alive_.on_send(now);
 }
 
-void client_session::send_publish(const codec::publish& p, bool dup, time_point now) {
-  if (!dup) return send(p, now);
-  codec::publish copy = p;
-  copy.dup = true; // a resent QoS 1/2 PUBLISH carries DUP [MQTT-3.3.1-1]
-  send(copy, now);
+void client_session::send_publish(const outbound_message& m, bool dup, time_point now) {
+  // A resent QoS 1/2 PUBLISH carries DUP [MQTT-3.3.1-1]; the message itself is never copied.
+  const codec::forward_fields f{m.packet_id, m.qos, m.retain, dup, {}, std::nullopt};
+  const auto before = out_.size();
+  if (auto r = codec::encode_forward(*m.message, f, version(), out_); !r) {
+    out_.resize(before); // validated when it was accepted, so a bug; end cleanly
+    close(r.error(), false, now, false);
+    return;
+  }
+  keep_alive_.on_send(now);
 }
 
 std::size_t client_session::window() const noexcept {
-  std::size_t w = limits_.receive_maximum; // [MQTT-3.3.4-7]
-  if (config_.max_inflight != 0 && config_.max_inflight < w) w = config_.max_inflight;
-  return w;
+  return flow::window_for(limits_.receive_maximum, config_.max_inflight);
 }
 
 void client_session::fill_window(time_point now) {
-  while (state_ == state::connected && !waiting_.empty() && inflight_.size() < window()) {
-    const auto id = ids_.allocate();
-    if (!id) return;
-    auto m = std::move(waiting_.front());
-    waiting_.pop_front();
-    m->packet_id = *id;
-    send_publish(*m, false, now);
-    inflight_.add(*id, std::move(m));
-  }
+  if (state_ != state::connected) return;
+  wire w(*this, now);
+  flow_.fill(w, window());
 }
 
 result<std::uint16_t> client_session::publish(codec::publish message, time_point now) {
@@ -108,15 +107,17 @@ result<std::uint16_t> client_session::publish(codec::publish message, time_point
   const auto size = codec::encoded_size(message, version());
   if (!size) return unexpected(size.error());
   if (*size > limits_.maximum_packet_size) return unexpected(reason_code::packet_too_large);
-  waiting_.push_back(std::make_shared<codec::publish>(std::move(message)));
-  const auto before = inflight_.size();
+  message.packet_id = 0;
+  flow_.enqueue(outbound_message::of(std::make_shared<const codec::publish>(std::move(message))));
+  const auto before = flow_.inflight().size();
   fill_window(now);
-  return inflight_.size() > before ? inflight_.entries().back().packet_id : std::uint16_t{0};
+  return flow_.inflight().size() > before ? flow_.inflight().entries().back().packet_id
+                                          : std::uint16_t{0};
 }
 
 result<std::uint16_t> client_session::request(codec::packet p, std::uint16_t id, time_point now) {
   if (auto size = codec::encoded_size(p, version()); !size) {
-    ids_.release(id);
+    flow_.release_request_id(id);
     return unexpected(size.error());
   }
   if (state_ == state::connected)
@@ -130,7 +131,7 @@ result<std::uint16_t> client_session::subscribe(std::vector<codec::subscription>
                                                 codec::properties props, time_point now) {
   for (const auto& t : topics)
     if (auto ec = topic::validate_filter(t.filter)) return unexpected(ec);
-  const auto id = ids_.allocate();
+  const auto id = flow_.claim_request_id();
   if (!id) return unexpected(reason_code::quota_exceeded);
   return request(codec::subscribe{*id, std::move(topics), std::move(props)}, *id, now);
 }
@@ -139,7 +140,7 @@ result<std::uint16_t> client_session::unsubscribe(std::vector<std::string> filte
                                                   codec::properties props, time_point now) {
   for (const auto& f : filters)
     if (auto ec = topic::validate_filter(f)) return unexpected(ec);
-  const auto id = ids_.allocate();
+  const auto id = flow_.claim_request_id();
   if (!id) return unexpected(reason_code::quota_exceeded);
   return request(codec::unsubscribe{*id, std::move(filters), std::move(props)}, *id, now);
 }

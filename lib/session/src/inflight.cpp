@@ -4,12 +4,30 @@
 
 namespace mqtk::session {
 
+outbound_message outbound_message::of(std::shared_ptr<const codec::publish> m) {
+  outbound_message o;
+  o.qos = m->qos;
+  o.retain = m->retain;
+  o.message = std::move(m);
+  return o;
+}
+
 void outbound_inflight::add(std::uint16_t packet_id,
                             std::shared_ptr<const codec::publish> message) {
-  const auto state =
-      message->qos == 1 ? inflight_state::awaiting_puback : inflight_state::awaiting_pubrec;
-  order_.push_back({packet_id, state, std::move(message)});
-  by_id_[packet_id] = std::prev(order_.end());
+  auto m = outbound_message::of(std::move(message));
+  m.packet_id = packet_id;
+  add(std::move(m));
+}
+
+void outbound_inflight::add(outbound_message m) {
+  m.state = m.qos == 1 ? inflight_state::awaiting_puback : inflight_state::awaiting_pubrec;
+  restore(std::move(m));
+}
+
+void outbound_inflight::restore(outbound_message m) {
+  const auto id = m.packet_id;
+  order_.push_back(std::move(m));
+  by_id_[id] = std::prev(order_.end());
 }
 
 inflight_entry* outbound_inflight::find(std::uint16_t packet_id) {

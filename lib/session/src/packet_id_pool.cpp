@@ -5,11 +5,9 @@
 namespace mqtk::session {
 
 std::optional<std::uint16_t> packet_id_pool::allocate() {
-  if (used_.size() >= 65'535) return std::nullopt;
-  for (;;) {
-    last_ = static_cast<std::uint16_t>(last_ == 65'535 ? 1 : last_ + 1);
-    if (used_.insert(last_).second) return last_;
-  }
+  const auto id = next_free([](std::uint16_t) { return false; }, 0);
+  if (id) used_.insert(*id);
+  return id;
 }
 
 bool packet_id_pool::claim(std::uint16_t id) {

@@ -31,6 +31,7 @@ session::time_point now() {
 struct listening {
   acceptor_t acceptor;
   listener_options options;
+  std::uint16_t index = 0; // in the order listen_*() was called: the access policy sees it
 };
 
 // What only TLS and WebSocket connections need, on the heap: plain ones hold one null pointer.
@@ -80,7 +81,7 @@ struct server::impl {
   std::function<void()> on_drained;
   bool stopping = false;
 
-  void adopt(socket_t s, const listener_options& o) {
+  void adopt(socket_t s, const listener_options& o, std::uint16_t index) {
     std::unique_ptr<transport::layer> layer;
     if (o.tls || o.websocket) {
       std::string why;
@@ -90,7 +91,7 @@ struct server::impl {
         return;
       }
     }
-    const auto id = core.on_accept(now());
+    const auto id = core.on_accept(now(), index);
     if (!id) return; // over max_connections: the socket closes as it goes out of scope
     auto c = std::make_shared<connection_io>(std::move(s));
     c->id = *id;
@@ -122,7 +123,7 @@ struct server::impl {
           const int one = 1;
           ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
-        adopt(std::move(s), l.options);
+        adopt(std::move(s), l.options, l.index);
         pump();
       }
       accept_loop(l);
@@ -131,7 +132,8 @@ struct server::impl {
 
   result<void> listen(const stream::endpoint& ep, bool reuse, listener_options o = {}) {
     std::error_code ec;
-    auto l = std::make_unique<listening>(listening{acceptor_t(io), std::move(o)});
+    auto l = std::make_unique<listening>(
+        listening{acceptor_t(io), std::move(o), static_cast<std::uint16_t>(acceptors.size())});
     auto* a = &l->acceptor;
     a->open(ep.protocol(), ec);
     if (!ec && reuse) a->set_option(asio::socket_base::reuse_address(true), ec);

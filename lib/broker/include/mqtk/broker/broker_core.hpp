@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mqtk/broker/access_policy.hpp"
 #include "mqtk/broker/config.hpp"
 #include "mqtk/broker/stats.hpp"
 #include "mqtk/codec/packets.hpp"
@@ -60,9 +61,16 @@ public:
   broker_core(const broker_core&) = delete;
   broker_core& operator=(const broker_core&) = delete;
 
-  /// A new connection; it must send CONNECT within limits::connect_timeout [MQTT-3.1.0-1].
-  /// Returns nullopt (and the transport closes it) when max_connections is reached.
-  std::optional<connection_id> on_accept(time_point now);
+  /// A new connection; it must send CONNECT within limits::connect_timeout [MQTT-3.1.0-1], and
+  /// be authenticated within it too. `listener` is the transport's index of the listener (the
+  /// access policy sees it). Returns nullopt (and the transport closes it) when
+  /// max_connections is reached.
+  std::optional<connection_id> on_accept(time_point now, std::uint16_t listener = 0);
+  /// Who decides access; by default open_policy(config::allow_anonymous).
+  void set_access_policy(std::shared_ptr<access_policy> policy);
+  /// The answer to an authenticate() that said verdict::pending: the held CONNECT goes on (or
+  /// is refused) and the packets behind it are read. A no-op for a connection gone meanwhile.
+  void complete_auth(connection_id c, verdict v, time_point now);
   /// Bytes read from `c`.
   void on_bytes(connection_id c, byte_view bytes, time_point now);
   /// Who `c` is by the transport's account (a TLS client certificate's Common Name, for
@@ -82,7 +90,8 @@ public:
   void take_output(connection_id c, output& out);
   /// Connections to close once their output is written.
   std::vector<connection_id> take_closing();
-  /// False while `c` must not be read: it published into a full subscriber queue (backpressure).
+  /// False while `c` must not be read: it published into a full subscriber queue (backpressure),
+  /// or its CONNECT awaits the access policy's answer.
   bool wants_read(connection_id c) const;
   /// Log lines since the last call (dropped messages, and client events when
   /// config::log_connections is set).
@@ -91,6 +100,12 @@ public:
   std::vector<connection_id> take_resumed();
   /// How often the transport must call on_tick(): it bounds the error of every timer.
   static constexpr session::duration tick_interval = std::chrono::milliseconds(500);
+
+  /// For tests and fuzzing: what is broken among the core's invariants (no more QoS 1/2 messages
+  /// out on a connection than its window; every message queued for a session was sent, refused
+  /// and counted, is still queued, or was counted as dropped when its session ended; queue
+  /// byte counts add up), one line each; empty when all hold.
+  std::string check_invariants() const;
 
   const stats& statistics() const noexcept;
   std::size_t connection_count() const noexcept;

@@ -48,6 +48,10 @@ public:
   /// violated rule (see errc and reason_for()). A packet whose fixed header announces more than the
   /// maximum packet size is rejected before its body is buffered.
   result<std::optional<packet>> next();
+  /// Copies the fed bytes not yet consumed, so the fed view may go before next() drained it (a
+  /// broker holding a connection's packets while its CONNECT is being authenticated); next()
+  /// then takes packets from the copy in order.
+  void hold();
 
   void set_version(protocol_version v) noexcept { version_ = v; }
   protocol_version version() const noexcept { return version_; }
@@ -57,6 +61,7 @@ public:
 
 private:
   result<std::optional<packet>> next_from_tail();
+  result<std::optional<packet>> first_of_held(std::size_t total);
   result<std::optional<fixed_header>> header_of(byte_view in);
 
   protocol_version version_;

@@ -15,9 +15,8 @@
 
 #include "mqtk/codec/decoder.hpp"
 #include "mqtk/codec/packets.hpp"
-#include "mqtk/session/inflight.hpp"
+#include "mqtk/session/flow.hpp"
 #include "mqtk/session/keep_alive.hpp"
-#include "mqtk/session/packet_id_pool.hpp"
 #include "mqtk/session/time.hpp"
 #include "mqtk/topic/topic_alias.hpp"
 
@@ -128,25 +127,23 @@ public:
   const server_limits& limits() const noexcept { return limits_; }
   codec::protocol_version version() const noexcept { return config_.connect.version; }
   /// QoS 1/2 publishes sent and not yet acknowledged, plus those waiting for window room.
-  std::size_t unacknowledged() const noexcept { return inflight_.size() + waiting_.size(); }
+  std::size_t unacknowledged() const noexcept { return flow_.inflight().size() + flow_.queued(); }
+  /// The QoS state (in flight, waiting, inbound QoS 2), for saving or inspecting it.
+  const flow& qos_flow() const noexcept { return flow_; }
 
 private:
+  struct wire; // the flow's output: encodes into out_ and raises events
+
   void send(const codec::packet& p, time_point now);
   /// Sends SUBSCRIBE/UNSUBSCRIBE `p` holding `id`, or queues it until CONNACK.
   result<std::uint16_t> request(codec::packet p, std::uint16_t id, time_point now);
-  void send_publish(const codec::publish& p, bool dup, time_point now);
+  void send_publish(const outbound_message& m, bool dup, time_point now);
   void fill_window(time_point now);
   std::size_t window() const noexcept;
   void close(std::error_code ec, bool by_server, time_point now, bool send_disconnect);
   void on_connack(const codec::connack& ack, time_point now);
-  void resume(bool session_present, time_point now);
   void handle(codec::packet& p, time_point now);
   void on_publish(codec::publish& p, time_point now);
-  void on_puback(const codec::puback& p);
-  void on_pubrec(const codec::pubrec& p, time_point now);
-  void on_pubrel(const codec::pubrel& p, time_point now);
-  void on_pubcomp(const codec::pubcomp& p);
-  void complete(std::uint16_t id, reason_code code, const codec::properties& props);
   void protocol_violation(std::error_code ec, time_point now);
   bool refused_as_311(byte_view bytes) const noexcept;
 
@@ -156,12 +153,8 @@ private:
   codec::stream_decoder decoder_;
   buffer out_;
   std::vector<client_event> events_;
-  packet_id_pool ids_;
-  outbound_inflight inflight_;
-  // QoS 1/2 waiting for window room; each gets its packet id in place when it is sent.
-  std::deque<std::shared_ptr<codec::publish>> waiting_;
-  std::deque<codec::packet> before_connack_;       // QoS 0, SUBSCRIBE, UNSUBSCRIBE queued early
-  std::unordered_set<std::uint16_t> inbound_qos2_; // PUBREC sent, PUBREL not yet received
+  flow flow_;
+  std::deque<codec::packet> before_connack_; // QoS 0, SUBSCRIBE, UNSUBSCRIBE queued early
   topic::inbound_aliases inbound_aliases_;
   client_keep_alive keep_alive_;
   std::optional<time_point> connack_deadline_;

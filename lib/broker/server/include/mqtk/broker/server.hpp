@@ -33,7 +33,8 @@ struct listener_options {
   std::uint64_t max_frame = 2u << 20;
 };
 
-/// Listeners and connections on one io_context, feeding one broker_core.
+/// Listeners and connections on one io_context, feeding one broker_core. Listeners are numbered
+/// in the order they are made (0, 1, ...); the core's access policy sees that number.
 /// Thread safety: all calls on the io_context's thread.
 class server {
 public:
