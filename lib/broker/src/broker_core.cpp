@@ -85,6 +85,7 @@ void state::connection_gone(connection& c, time_point now) {
     }
   }
   paused.erase(c.id);
+  if (c.phase == connection::phase::authenticating) held_connects.erase(c.id);
 }
 
 void state::read_packets(connection& c, time_point now) {
@@ -180,7 +181,9 @@ void broker_core::set_access_policy(std::shared_ptr<access_policy> policy) {
 void broker_core::complete_auth(connection_id id, verdict v, time_point now) {
   connection* c = s_->find(id);
   if (c == nullptr || c->phase != connection::phase::authenticating) return;
-  auto p = std::move(c->held_connect);
+  const auto held = s_->held_connects.find(id);
+  auto p = std::move(held->second);
+  s_->held_connects.erase(held);
   c->phase = connection::phase::awaiting_connect;
   s_->on_verdict(*c, *p, v, now);
   s_->read_packets(*c, now);

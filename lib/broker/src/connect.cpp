@@ -141,7 +141,7 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   // Design: nothing is read from a connection while its CONNECT waits; what it already sent
   // stays in its decoder, so the packets behind the CONNECT are handled in order afterwards.
   c.phase = connection::phase::authenticating;
-  c.held_connect = std::make_unique<codec::connect>(std::move(p));
+  held_connects[c.id] = std::make_unique<codec::connect>(std::move(p));
 }
 
 void state::on_verdict(connection& c, codec::connect& p, verdict v, time_point now) {

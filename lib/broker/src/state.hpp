@@ -85,8 +85,7 @@ struct connection {
   lazy<topic::inbound_aliases> aliases; // made on the first aliased PUBLISH
   // The start of the CONNECT, to learn its version when it fails to decode.
   std::array<std::uint8_t, 16> first_bytes{};
-  std::unique_ptr<std::string> identity;        // set_identity(); on the heap: most have none
-  std::unique_ptr<codec::connect> held_connect; // while the access policy decides
+  std::unique_ptr<std::string> identity; // set_identity(); on the heap: most have none
   std::uint32_t client_max_packet = codec::max_packet_size_limit;
   std::uint16_t client_receive_maximum = 65'535;
   std::uint16_t alias_max = 0; // Topic Alias Maximum we announced (v5)
@@ -122,6 +121,9 @@ struct state {
   std::uint64_t next_key = 1;
   std::uint64_t next_assigned_id = 1;
   std::vector<connection_id> ready, closing, resumed;
+  // CONNECTs held while the access policy decides; beside the connections, not in them, so an
+  // idle connection pays nothing for it.
+  std::unordered_map<connection_id, std::unique_ptr<codec::connect>> held_connects;
   std::set<connection_id> paused;
   std::set<session_state*> congested;
   time_point started{};
