@@ -286,3 +286,18 @@ TEST_CASE("flow: restore(store()) behaves as the original on the next 1,000 oper
     CHECK(original.inflight().size() == copy.inflight().size());
   }
 }
+
+TEST_CASE("flow: send_or_enqueue sends at once only when nothing waits and there is room",
+          "[flow]") {
+  flow f;
+  recorder out;
+  f.send_or_enqueue(msg("a", 1), out, 1);
+  CHECK(out.take() == lines{"publish 1 a"});
+  f.send_or_enqueue(msg("b", 1), out, 1); // the window is full
+  f.send_or_enqueue(msg("c", 0), out, 1); // behind b, even at QoS 0: order is kept
+  CHECK(out.take().empty());
+  CHECK(f.queued() == 2);
+  f.on_puback(1, reason_code::success, none, out);
+  f.fill(out, 1);
+  CHECK(out.take() == lines{"done 1 0", "publish 2 b", "publish 0 c"});
+}

@@ -152,11 +152,9 @@ void state::deliver(session_state& s, outbound_message o, time_point now) {
     }
   }
   ++audit.entered;
-  f.enqueue(std::move(o));
-  if (goes_now) {
-    subscriber_wire w(*this, s, now);
-    f.fill(w, window(*c));
-  }
+  if (!goes_now) return f.enqueue(std::move(o));
+  subscriber_wire w(*this, s, now);
+  f.send_or_enqueue(std::move(o), w, window(*c));
 }
 
 bool state::transmit(session_state& s, const outbound_message& o, bool dup, time_point now) {
@@ -191,7 +189,7 @@ bool state::transmit(session_state& s, const outbound_message& o, bool dup, time
 void state::drain(session_state& s, time_point now) {
   connection* c = s.conn;
   if (c == nullptr || c->phase != connection::phase::connected) return;
-  if (auto* f = s.flow.made()) {
+  if (auto* f = s.flow.made(); f && f->has_waiting()) {
     subscriber_wire w(*this, s, now);
     f->fill(w, window(*c));
   }

@@ -75,7 +75,7 @@ std::size_t client_session::window() const noexcept {
 }
 
 void client_session::fill_window(time_point now) {
-  if (state_ != state::connected) return;
+  if (state_ != state::connected || !flow_.has_waiting()) return;
   wire w(*this, now);
   flow_.fill(w, window());
 }
@@ -108,9 +108,14 @@ result<std::uint16_t> client_session::publish(codec::publish message, time_point
   if (!size) return unexpected(size.error());
   if (*size > limits_.maximum_packet_size) return unexpected(reason_code::packet_too_large);
   message.packet_id = 0;
-  flow_.enqueue(outbound_message::of(std::make_shared<const codec::publish>(std::move(message))));
+  auto m = outbound_message::of(std::make_shared<const codec::publish>(std::move(message)));
   const auto before = flow_.inflight().size();
-  fill_window(now);
+  if (state_ != state::connected) {
+    flow_.enqueue(std::move(m)); // until CONNACK
+  } else {
+    wire w(*this, now);
+    flow_.send_or_enqueue(std::move(m), w, window());
+  }
   return flow_.inflight().size() > before ? flow_.inflight().entries().back().packet_id
                                           : std::uint16_t{0};
 }

@@ -8,12 +8,6 @@
 
 namespace mqtk::session {
 
-std::size_t flow::window_for(std::uint16_t receive_maximum, std::uint16_t max_inflight) noexcept {
-  std::size_t w = receive_maximum; // [MQTT-3.3.4-7]
-  if (max_inflight != 0 && max_inflight < w) w = max_inflight;
-  return w;
-}
-
 std::optional<std::uint16_t> flow::next_publish_id() {
   return requests_.next_free([this](std::uint16_t id) { return inflight_.contains(id); },
                              inflight_.size());
@@ -28,6 +22,18 @@ std::optional<std::uint16_t> flow::claim_request_id() {
 void flow::enqueue(outbound_message m) {
   queued_bytes_ += m.message->payload.size();
   queue_.push_back(std::move(m));
+}
+
+void flow::send_or_enqueue(outbound_message m, flow_output& out, std::size_t window) {
+  if (!has_room(window)) return enqueue(std::move(m));
+  if (m.qos == 0) {
+    out.publish(m, false);
+    return;
+  }
+  const auto id = next_publish_id();
+  if (!id) return enqueue(std::move(m)); // every id is held: wait for an acknowledgement
+  m.packet_id = *id;
+  if (out.publish(m, false)) inflight_.add(std::move(m));
 }
 
 std::optional<outbound_message> flow::pop_queued() {
@@ -48,9 +54,13 @@ void flow::fill(flow_output& out, std::size_t window) {
     }
     const auto id = next_publish_id();
     if (!id) return; // every id is held (by requests): wait for an acknowledgement
-    outbound_message m = *pop_queued();
+    auto& m = queue_.front();
+    queued_bytes_ -= m.message->payload.size();
     m.packet_id = *id;
-    if (out.publish(m, false)) inflight_.add(std::move(m));
+    if (out.publish(m, false))
+      inflight_.add_front_of(queue_); // the node moves: no copy, no allocation
+    else
+      queue_.pop_front();
   }
 }
 
@@ -83,25 +93,29 @@ void flow::send_again(outbound_message& e, resend_due how, flow_output& out) {
     if (how == resend_due::dup)
       out.pubrel(e.packet_id, reason_code::success);
     else
-      complete(e.packet_id, reason_code::success, {}, out);
+      complete(inflight_.by_id_.find(e.packet_id), reason_code::success, {}, out);
   } else if (!out.publish(e, how == resend_due::dup)) {
-    inflight_.remove(e.packet_id);
+    inflight_.erase(e.packet_id);
   }
 }
 
-bool flow::complete(std::uint16_t id, reason_code rc, const codec::properties& props,
-                    flow_output& out) {
-  auto e = inflight_.remove(id);            // frees the id: the window's keys are the ids in use
-  if (e->resend != resend_due::no) --owed_; // the peer answered before it was sent again
-  out.completed(*e, rc, props);
+bool flow::complete(outbound_inflight::index::iterator at, reason_code rc,
+                    const codec::properties& props, flow_output& out) {
+  const auto entry = at->second;
+  if (entry->resend != resend_due::no) --owed_; // the peer answered before it was sent again
+  out.completed(*entry, rc, props);
+  // Frees the id: the window's keys are the ids in use.
+  inflight_.order_.erase(entry);
+  inflight_.by_id_.erase(at);
   return true;
 }
 
 bool flow::on_puback(std::uint16_t id, reason_code rc, const codec::properties& props,
                      flow_output& out) {
-  const auto* e = inflight_.find(id);
-  if (e == nullptr || e->state != inflight_state::awaiting_puback) return false;
-  return complete(id, rc, props, out);
+  const auto at = inflight_.by_id_.find(id);
+  if (at == inflight_.by_id_.end() || at->second->state != inflight_state::awaiting_puback)
+    return false;
+  return complete(at, rc, props, out);
 }
 
 bool flow::on_pubrec(std::uint16_t id, reason_code rc, const codec::properties& props,
@@ -114,7 +128,8 @@ bool flow::on_pubrec(std::uint16_t id, reason_code rc, const codec::properties& 
   }
   if (e->state == inflight_state::awaiting_puback) return false; // not a QoS 2 message
   if (is_failure(rc))
-    return e->state == inflight_state::awaiting_pubrec && complete(id, rc, props, out);
+    return e->state == inflight_state::awaiting_pubrec &&
+           complete(inflight_.by_id_.find(id), rc, props, out);
   if (e->resend != resend_due::no) { // it reached the peer before: no need to send it again
     e->resend = resend_due::no;
     --owed_;
@@ -126,9 +141,10 @@ bool flow::on_pubrec(std::uint16_t id, reason_code rc, const codec::properties& 
 
 bool flow::on_pubcomp(std::uint16_t id, reason_code rc, const codec::properties& props,
                       flow_output& out) {
-  const auto* e = inflight_.find(id);
-  if (e == nullptr || e->state != inflight_state::awaiting_pubcomp) return false;
-  return complete(id, rc, props, out);
+  const auto at = inflight_.by_id_.find(id);
+  if (at == inflight_.by_id_.end() || at->second->state != inflight_state::awaiting_pubcomp)
+    return false;
+  return complete(at, rc, props, out);
 }
 
 inbound_qos2 flow::receive_qos2(std::uint16_t id, std::size_t limit) {

@@ -19,20 +19,22 @@ void outbound_inflight::add(std::uint16_t packet_id,
   add(std::move(m));
 }
 
-void outbound_inflight::add(outbound_message m) {
+void outbound_inflight::add(outbound_message&& m) {
   m.state = m.qos == 1 ? inflight_state::awaiting_puback : inflight_state::awaiting_pubrec;
   restore(std::move(m));
 }
 
-void outbound_inflight::restore(outbound_message m) {
+void outbound_inflight::restore(outbound_message&& m) {
   const auto id = m.packet_id;
   order_.push_back(std::move(m));
   by_id_[id] = std::prev(order_.end());
 }
 
-inflight_entry* outbound_inflight::find(std::uint16_t packet_id) {
-  const auto it = by_id_.find(packet_id);
-  return it == by_id_.end() ? nullptr : &*it->second;
+void outbound_inflight::add_front_of(std::list<outbound_message>& queue) {
+  order_.splice(order_.end(), queue, queue.begin());
+  auto& m = order_.back();
+  m.state = m.qos == 1 ? inflight_state::awaiting_puback : inflight_state::awaiting_pubrec;
+  by_id_[m.packet_id] = std::prev(order_.end());
 }
 
 bool outbound_inflight::on_pubrec(std::uint16_t packet_id) {
@@ -49,6 +51,13 @@ std::optional<inflight_entry> outbound_inflight::remove(std::uint16_t packet_id)
   order_.erase(it->second);
   by_id_.erase(it);
   return e;
+}
+
+void outbound_inflight::erase(std::uint16_t packet_id) {
+  const auto it = by_id_.find(packet_id);
+  if (it == by_id_.end()) return;
+  order_.erase(it->second);
+  by_id_.erase(it);
 }
 
 void outbound_inflight::clear() {

@@ -62,15 +62,23 @@ class flow {
 public:
   /// The window: at most Receive Maximum unacknowledged messages [MQTT-3.3.4-7], narrowed by
   /// this side's own `max_inflight` (0: no limit of its own).
-  static std::size_t window_for(std::uint16_t receive_maximum, std::uint16_t max_inflight) noexcept;
+  static constexpr std::size_t window_for(std::uint16_t receive_maximum,
+                                          std::uint16_t max_inflight) noexcept {
+    return max_inflight != 0 && max_inflight < receive_maximum ? max_inflight : receive_maximum;
+  }
 
   // Outbound.
   /// Puts `m` behind the messages already waiting; call fill() to send what fits.
   void enqueue(outbound_message m);
+  /// Sends `m` at once with a free packet id when has_room(window), else enqueues it. The same
+  /// as enqueue() and fill(), without the queue's round trip on the hot path.
+  void send_or_enqueue(outbound_message m, flow_output& out, std::size_t window);
   /// Sends while fewer than `window` messages are out on this connection: first in-flight
   /// messages a reconnect still owes, then waiting ones, each with a free packet id (QoS 0 ones
   /// need no room). A message `out` refuses is forgotten.
   void fill(flow_output& out, std::size_t window);
+  /// True when fill() may have something to send: messages wait, or a reconnect owes some.
+  bool has_waiting() const noexcept { return !queue_.empty() || owed_ != 0; }
   /// True when a new message may go at once: nothing waits and the window has room.
   bool has_room(std::size_t window) const noexcept {
     return queue_.empty() && owed_ == 0 && out_now() < window;
@@ -128,7 +136,8 @@ private:
   /// Sends owed in-flight messages in order while fewer than `window` are out.
   void pay_owed(flow_output& out, std::size_t window);
   void send_again(outbound_message& e, resend_due how, flow_output& out);
-  bool complete(std::uint16_t id, reason_code rc, const codec::properties& props, flow_output& out);
+  bool complete(outbound_inflight::index::iterator at, reason_code rc,
+                const codec::properties& props, flow_output& out);
 
   outbound_inflight inflight_;
   std::list<outbound_message> queue_; // a list: libstdc++'s deque allocates ~600 B even empty

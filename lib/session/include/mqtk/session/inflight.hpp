@@ -53,19 +53,29 @@ using inflight_entry = outbound_message;
 /// Thread safety: none.
 class outbound_inflight {
 public:
+  using index = std::unordered_map<std::uint16_t, std::list<inflight_entry>::iterator>;
+
   /// Records a PUBLISH just sent with `packet_id` (QoS 1 or 2, from the message).
   void add(std::uint16_t packet_id, std::shared_ptr<const codec::publish> message);
   /// Records `m` (its packet_id and qos set) just sent; it awaits PUBACK or PUBREC.
-  void add(outbound_message m);
+  void add(outbound_message&& m);
   /// Records `m` in the state it already has (a restored session).
-  void restore(outbound_message m);
+  void restore(outbound_message&& m);
+  /// Records the first message of `queue` (its packet_id and qos set, just sent), moving its
+  /// node rather than copying it; it awaits PUBACK or PUBREC.
+  void add_front_of(std::list<outbound_message>& queue);
   /// The entry for `packet_id`, or nullptr.
-  inflight_entry* find(std::uint16_t packet_id);
+  inflight_entry* find(std::uint16_t packet_id) {
+    const auto it = by_id_.find(packet_id);
+    return it == by_id_.end() ? nullptr : &*it->second;
+  }
   bool contains(std::uint16_t packet_id) const { return by_id_.count(packet_id) != 0; }
   /// PUBREC received for a QoS 2 message: it now awaits PUBCOMP. False if not awaiting PUBREC.
   bool on_pubrec(std::uint16_t packet_id);
   /// Removes and returns the entry (PUBACK, PUBCOMP, or a PUBREC with a failure code).
   std::optional<inflight_entry> remove(std::uint16_t packet_id);
+  /// Removes the entry, if there is one, without handing it out (the hot path's remove()).
+  void erase(std::uint16_t packet_id);
 
   std::size_t size() const noexcept { return order_.size(); }
   bool empty() const noexcept { return order_.empty(); }
@@ -76,8 +86,10 @@ public:
   void clear();
 
 private:
+  friend class flow; // settles entries through the index, one lookup per acknowledgement
+
   std::list<inflight_entry> order_;
-  std::unordered_map<std::uint16_t, std::list<inflight_entry>::iterator> by_id_;
+  index by_id_;
 };
 
 } // namespace mqtk::session

@@ -24,7 +24,7 @@ public:
     if (used_.size() + held_count >= 65'535) return std::nullopt;
     for (;;) {
       last_ = static_cast<std::uint16_t>(last_ == 65'535 ? 1 : last_ + 1);
-      if (used_.count(last_) == 0 && !held_elsewhere(last_)) return last_;
+      if ((used_.empty() || used_.count(last_) == 0) && !held_elsewhere(last_)) return last_;
     }
   }
   /// Marks `id` in use (a resumed session's ids); false when it already was.
