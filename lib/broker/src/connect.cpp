@@ -123,6 +123,9 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   if (!will_ok(*this, p)) return refuse(c, v, reason_code::topic_name_invalid);
   if (p.client_id.empty() && v == protocol_version::v311 && !p.clean_start)
     return refuse(c, v, reason_code::client_identifier_not_valid); // [MQTT-3.1.3-8]
+  for (const auto& [id, l] : links) // a link's name is not for a client to take over
+    if (l.session->client_id == p.client_id)
+      return refuse(c, v, reason_code::client_identifier_not_valid);
   if (c.identity) { // use_identity_as_username: the certificate speaks, not the CONNECT
     if (c.identity->empty()) return refuse(c, v, reason_code::not_authorized);
     p.username = *c.identity;

@@ -124,6 +124,14 @@ struct state {
   // CONNECTs held while the access policy decides; beside the connections, not in them, so an
   // idle connection pays nothing for it.
   std::unordered_map<connection_id, std::unique_ptr<codec::connect>> held_connects;
+  // Local links: their sessions live here, not in `sessions` (no expiry, no takeover, not
+  // counted as clients), and are found from routing through by_key like any session.
+  struct link_entry {
+    std::unique_ptr<session_state> session;
+    std::shared_ptr<local_link> link;
+  };
+  std::unordered_map<link_id, link_entry> links;
+  std::unordered_map<const session_state*, local_link*> link_of; // empty unless links exist
   std::set<connection_id> paused;
   std::set<session_state*> congested;
   time_point started{};
@@ -168,6 +176,14 @@ struct state {
   void on_pubrel(connection& c, const codec::pubrel& p);
   void on_subscribe(connection& c, codec::subscribe& p, time_point now);
   void on_unsubscribe(connection& c, const codec::unsubscribe& p);
+  // Subscriptions, for clients and links (subscribe.cpp)
+  /// Records `filter` for `s` in the trie and the session; true when it is new.
+  bool add_subscription(session_state& s, const std::string& filter,
+                        codec::subscribe_options options, std::uint32_t sub_id);
+  bool remove_subscription(session_state& s, const std::string& filter);
+  /// Retained messages for a subscription just made, as its Retain Handling says.
+  void send_retained(session_state& s, const std::string& filter, codec::subscribe_options options,
+                     std::uint32_t sub_id, bool added, time_point now);
   // Routing and delivery (delivery.cpp)
   void accept(message_ptr msg, session_state* from, time_point now);
   void route(const message_ptr& msg, session_state* from, time_point now);

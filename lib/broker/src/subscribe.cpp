@@ -17,6 +17,7 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
   struct retained_request {
     std::string filter;
     codec::subscribe_options options;
+    bool added;
   };
   std::vector<retained_request> want_retained;
   for (auto& t : p.topics) {
@@ -31,38 +32,58 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
       ack.codes.push_back(v5 ? reason_code::not_authorized : reason_code::unspecified_error);
       continue;
     }
-    const bool added = trie.insert(t.filter, {s.key, t.options, sub_id});
-    s.subscriptions.get()[t.filter] = {t.options, sub_id};
+    const bool added = add_subscription(s, t.filter, t.options, sub_id);
     ack.codes.push_back(static_cast<reason_code>(t.options.qos)); // granted QoS [MQTT-3.9.3-1]
-    // Retained messages: never to shared subscriptions; Retain Handling 0 always, 1 only for a
-    // new subscription, 2 never [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11].
-    const auto rh = t.options.retain_handling;
-    if (!shared && (rh == 0 || (rh == 1 && added))) want_retained.push_back({t.filter, t.options});
+    want_retained.push_back({t.filter, t.options, added});
   }
-  send(c, ack);
+  send(c, ack); // SUBACK first, then the retained messages it brought
+  for (const auto& r : want_retained)
+    send_retained(s, r.filter, r.options, sub_id, r.added, now);
+}
+
+bool state::add_subscription(session_state& s, const std::string& filter,
+                             codec::subscribe_options options, std::uint32_t sub_id) {
+  const bool added = trie.insert(filter, {s.key, options, sub_id});
+  s.subscriptions.get()[filter] = {options, sub_id};
+  return added;
+}
+
+bool state::remove_subscription(session_state& s, const std::string& filter) {
+  auto& subs = s.subscriptions.get();
+  const auto it = subs.find(filter);
+  if (it == subs.end()) return false;
+  trie.erase(filter, s.key);
+  subs.erase(it);
+  return true;
+}
+
+// Retained messages: never to shared subscriptions; Retain Handling 0 always, 1 only for a new
+// subscription, 2 never [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11].
+void state::send_retained(session_state& s, const std::string& filter,
+                          codec::subscribe_options options, std::uint32_t sub_id, bool added,
+                          time_point now) {
+  const auto rh = options.retain_handling;
+  if (topic::parse_shared(filter) || !(rh == 0 || (rh == 1 && added))) return;
   std::vector<topic::retained_store::message> found;
-  for (const auto& r : want_retained) {
-    found.clear();
-    retained.find(r.filter, found);
-    for (auto& m : found) {
-      std::optional<time_point> expires;
-      if (const auto e = retained_expiry.find(m->topic); e != retained_expiry.end()) {
-        if (now >= e->second) { // expired: forget it rather than deliver it [MQTT-3.3.2-5]
-          retained_expiry.erase(e);
-          retained.set(std::make_shared<const codec::publish>(
-              codec::publish{m->topic, {}, 0, 0, true, false, {}}));
-          continue;
-        }
-        expires = e->second;
+  retained.find(filter, found);
+  for (auto& m : found) {
+    std::optional<time_point> expires;
+    if (const auto e = retained_expiry.find(m->topic); e != retained_expiry.end()) {
+      if (now >= e->second) { // expired: forget it rather than deliver it [MQTT-3.3.2-5]
+        retained_expiry.erase(e);
+        retained.set(std::make_shared<const codec::publish>(
+            codec::publish{m->topic, {}, 0, 0, true, false, {}}));
+        continue;
       }
-      outbound_message o;
-      o.expires_at = expires;
-      o.qos = std::min(m->qos, r.options.qos);
-      o.retain = true; // retained messages sent on subscribe keep RETAIN [MQTT-3.3.1-8]
-      if (sub_id != 0) o.sub_ids.push_back(sub_id);
-      o.message = std::move(m);
-      deliver(s, std::move(o), now);
+      expires = e->second;
     }
+    outbound_message o;
+    o.expires_at = expires;
+    o.qos = std::min(m->qos, options.qos);
+    o.retain = true; // retained messages sent on subscribe keep RETAIN [MQTT-3.3.1-8]
+    if (sub_id != 0) o.sub_ids.push_back(sub_id);
+    o.message = std::move(m);
+    deliver(s, std::move(o), now);
   }
 }
 
@@ -70,13 +91,7 @@ void state::on_unsubscribe(connection& c, const codec::unsubscribe& p) {
   session_state& s = *c.sess;
   codec::unsuback ack{p.packet_id, {}, {}};
   for (const auto& f : p.filters) {
-    auto& subs = s.subscriptions.get();
-    const auto it = subs.find(f);
-    const bool existed = it != subs.end();
-    if (existed) {
-      trie.erase(f, s.key);
-      subs.erase(it);
-    }
+    const bool existed = remove_subscription(s, f);
     if (c.version() == protocol_version::v5)
       ack.codes.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);
   }

@@ -12,6 +12,7 @@
 
 #include "mqtk/broker/access_policy.hpp"
 #include "mqtk/broker/config.hpp"
+#include "mqtk/broker/local_link.hpp"
 #include "mqtk/broker/stats.hpp"
 #include "mqtk/codec/packets.hpp"
 #include "mqtk/core/bytes.hpp"
@@ -83,6 +84,24 @@ public:
   void on_tick(time_point now);
   /// Shuts down: v5 clients get DISCONNECT 0x8B (Server shutting down); every connection closes.
   void shutdown(time_point now);
+
+  /// Attaches an in-process client under `name` (which clients cannot take: a CONNECT with it
+  /// is refused with Client Identifier not valid). It has a session but no connection; the
+  /// access policy does not apply to it.
+  link_id attach_link(std::string name, std::shared_ptr<local_link> link);
+  /// Ends the link's session and subscriptions; a no-op for an unknown id.
+  void detach_link(link_id id);
+  /// Subscribes the link to `filter` (a $share group included); retained messages follow the
+  /// options' Retain Handling as for a client. Errors: errc::topic_filter_invalid, and
+  /// reason_code::protocol_error for No Local on a shared subscription [MQTT-3.8.3-4].
+  result<void> subscribe_link(link_id id, const std::string& filter,
+                              codec::subscribe_options options, std::uint32_t subscription_id = 0,
+                              time_point now = {});
+  void unsubscribe_link(link_id id, const std::string& filter);
+  /// Publishes `message` into the broker from `origin` (a link; 0 for the broker itself):
+  /// retained store, routing, No Local against the origin. Wills and $SYS take the same path.
+  /// Errors: errc::topic_name_invalid.
+  result<void> publish(codec::publish message, link_id origin, time_point now);
 
   /// Connections with bytes to write, each once, since the last call.
   std::vector<connection_id> take_ready();

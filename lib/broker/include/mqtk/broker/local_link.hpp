@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Local links: in-process clients of broker_core (bridges, later cluster peers) that publish
+// with an origin and receive messages as events, not bytes.
+#pragma once
+
+#include <cstdint>
+
+#include "mqtk/session/inflight.hpp"
+
+namespace mqtk::broker {
+
+using link_id = std::uint64_t;
+
+/// What a local link receives. Contract: on_message() runs on the core's thread, inside the core
+/// call that routed the message (on_bytes, on_tick, on_closed or broker_core::publish), once per
+/// message however many of the link's subscriptions match (the highest QoS and every
+/// Subscription Identifier, as for a client [MQTT-3.3.4-2] [MQTT-3.3.4-3]). It must not call
+/// back into the core then; it queues what it wants to do (a bridge hands the message to its
+/// upstream session). In-process delivery needs no acknowledgement: the message is the link's
+/// once the call returns.
+/// Thread safety: called from the core's thread only.
+class local_link {
+public:
+  virtual ~local_link() = default;
+  /// One message for the link: the shared message with this delivery's QoS, RETAIN (retained
+  /// messages sent because of a new subscription keep it), Subscription Identifiers and the
+  /// wall of its Message Expiry (expires_at, from the core's clock).
+  virtual void on_message(const session::outbound_message& m) = 0;
+};
+
+} // namespace mqtk::broker

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Local links of broker_core: in-process clients that publish with an origin and receive events.
+#include "harness.hpp"
+
+using namespace mqtk;
+using namespace mqtk::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct recording_link final : local_link {
+  std::vector<session::outbound_message> got;
+  void on_message(const session::outbound_message& m) override { got.push_back(m); }
+};
+
+} // namespace
+
+TEST_CASE("a link receives what matches its subscriptions, once, at the highest QoS "
+          "[MQTT-3.3.4-2]",
+          "[link]") {
+  harness h(quiet());
+  auto rec = std::make_shared<recording_link>();
+  const auto link = h.core.attach_link("bridge", rec);
+  REQUIRE(h.core.subscribe_link(link, "a/#", {0}));
+  REQUIRE(h.core.subscribe_link(link, "a/b", {1}, 7));
+  const auto pub = h.connect("pub");
+  h.send(pub, publish{"a/b", "x", 1, 2, false, false, {}});
+  h.send(pub, publish{"c", "y", 0, 0, false, false, {}});
+  REQUIRE(rec->got.size() == 1);
+  CHECK(rec->got[0].message->payload == "x");
+  CHECK(rec->got[0].qos == 1);
+  CHECK(rec->got[0].sub_ids == std::vector<std::uint32_t>{7});
+  CHECK(h.core.session_count() == 1); // a link is no client session
+}
+
+TEST_CASE("a link publishes into the broker; No Local keeps its own messages from it", "[link]") {
+  harness h(quiet());
+  auto rec = std::make_shared<recording_link>();
+  const auto link = h.core.attach_link("bridge", rec);
+  codec::subscribe_options no_local{1};
+  no_local.no_local = true;
+  REQUIRE(h.core.subscribe_link(link, "t", no_local));
+  const auto sub = h.connect("sub");
+  h.received(sub);
+  h.send(sub, subscribe{1, {{"t", {1}}}, {}});
+  h.received(sub);
+  REQUIRE(h.core.publish(publish{"t", "from link", 0, 1, true, false, {}}, link, h.now));
+  const auto got = h.received(sub);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<publish>(got[0]).payload == "from link");
+  CHECK(rec->got.empty()); // [MQTT-3.8.3-3]
+  // The broker itself as origin (0): the link receives it.
+  REQUIRE(h.core.publish(publish{"t", "from broker", 0, 0, false, false, {}}, 0, h.now));
+  REQUIRE(rec->got.size() == 1);
+  CHECK_FALSE(h.core.publish(publish{"t/#", "", 0, 0, false, false, {}}, 0, h.now));
+}
+
+TEST_CASE("a link gets retained messages as its Retain Handling says [MQTT-3.3.1-9]", "[link]") {
+  harness h(quiet());
+  REQUIRE(h.core.publish(publish{"r", "kept", 0, 0, true, false, {}}, 0, h.now));
+  auto rec = std::make_shared<recording_link>();
+  const auto link = h.core.attach_link("bridge", rec);
+  codec::subscribe_options never{0};
+  never.retain_handling = 2;
+  REQUIRE(h.core.subscribe_link(link, "r", never));
+  CHECK(rec->got.empty());
+  REQUIRE(h.core.subscribe_link(link, "#", {0}));
+  REQUIRE(rec->got.size() == 1);
+  CHECK(rec->got[0].retain);
+}
+
+TEST_CASE("wills reach links; a detached link gets nothing; clients cannot take its name",
+          "[link]") {
+  harness h(quiet());
+  auto rec = std::make_shared<recording_link>();
+  const auto link = h.core.attach_link("bridge", rec);
+  REQUIRE(h.core.subscribe_link(link, "will/#", {1}));
+  const auto c = h.core.on_accept(h.now).value();
+  codec::connect p;
+  p.client_id = "dying";
+  p.will = codec::will_message{"will/dying", "gone", 1, false, {}};
+  h.send(c, p);
+  h.core.on_closed(c, h.now); // no DISCONNECT: the will goes out [MQTT-3.1.2-8]
+  REQUIRE(rec->got.size() == 1);
+  CHECK(rec->got[0].message->payload == "gone");
+
+  const auto thief = h.connect("bridge");
+  CHECK(std::get<connack>(h.received(thief).at(0)).code ==
+        reason_code::client_identifier_not_valid);
+
+  h.core.detach_link(link);
+  const auto pub = h.connect("pub");
+  h.send(pub, publish{"will/x", "late", 0, 0, false, false, {}});
+  CHECK(rec->got.size() == 1);
+  CHECK(h.core.check_invariants().empty());
+}
