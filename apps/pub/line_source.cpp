@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "common/json_message.hpp"
+#include "mqtk/jsonl/json_message.hpp"
 #include "mqtk/topic/validate.hpp"
 
 namespace mqtk::app::pub {
@@ -18,7 +18,7 @@ std::optional<codec::publish> message_from_line(const settings& s, std::string&&
   codec::publish m{s.topic, {}, 0, s.qos, s.retain, false, s.props};
   switch (s.from) {
   case source::jsonl: {
-    auto j = message_from_json(line, why);
+    auto j = jsonl::message_from_json(line, why);
     if (!j) return std::nullopt;
     m = std::move(*j);
     break;

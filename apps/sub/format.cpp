@@ -5,7 +5,7 @@
 #include <ctime>
 #include <fmt/format.h>
 
-#include "common/json_message.hpp"
+#include "mqtk/jsonl/json_message.hpp"
 
 namespace mqtk::app::sub {
 namespace {
@@ -85,7 +85,7 @@ std::string percent(char code, const codec::publish& m, std::chrono::system_cloc
     return iso_time(t);
   case 'j':
   case 'J':
-    return json_line(m, t);
+    return jsonl::json_line(m, t);
   case 'l':
     return std::to_string(m.payload.size());
   case 'm':

@@ -10,7 +10,7 @@
 
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
-#include "common/json_message.hpp"
+#include "mqtk/jsonl/json_message.hpp"
 #include "mqtk/topic/match.hpp"
 #include "sub/format.hpp"
 
@@ -55,10 +55,10 @@ struct subscriber {
     if (!s.format.empty()) {
       line = render(s.format, m, now);
     } else if (s.json) {
-      line = json_line(m, now);
-      if (s.pretty) line = indented_json(line).value_or(line);
+      line = jsonl::json_line(m, now);
+      if (s.pretty) line = jsonl::indented_json(line).value_or(line);
     } else {
-      auto payload = s.pretty ? indented_json(m.payload).value_or(m.payload) : m.payload;
+      auto payload = s.pretty ? jsonl::indented_json(m.payload).value_or(m.payload) : m.payload;
       line = s.verbose ? m.topic + " " + payload : std::move(payload);
     }
     if (s.json || !s.no_newline) line.push_back('\n');

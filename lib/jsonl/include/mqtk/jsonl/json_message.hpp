@@ -10,7 +10,7 @@
 #include "mqtk/codec/packets.hpp"
 #include "mqtk/core/result.hpp"
 
-namespace mqtk::app {
+namespace mqtk::jsonl {
 
 /// One line of JSON: {"timestamp", "topic", "qos", "retain", "payload_encoding", "payload",
 /// and "properties" when there are any}. A payload that is JSON and reads back to the same bytes
@@ -26,8 +26,4 @@ std::optional<codec::publish> message_from_json(std::string_view line, std::stri
 /// `text` indented for people when it is JSON; nullopt when it is not.
 std::optional<std::string> indented_json(std::string_view text);
 
-std::string base64(std::string_view bytes);
-/// Decodes standard base64 (padding optional); nullopt on a character outside the alphabet.
-std::optional<std::string> from_base64(std::string_view text);
-
-} // namespace mqtk::app
+} // namespace mqtk::jsonl
