@@ -1,55 +1,38 @@
 // SPDX-License-Identifier: MIT
-// The -D property table: which packet may carry which property [MQTT-2.2.2 Table 2-4], and how
-// each value is parsed.
+// -D and the long property options: properties by mosquitto's names, placed and typed by the
+// codec's Table 2-4, values parsed and range-checked.
 #include "common/property_flags.hpp"
 
-#include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace mqtk::app {
 namespace {
 
-enum class kind { byte_flag, u16, u32, varint, text, binary, pair };
+// Design: which packet may carry which property, and each value's type, come from the codec's
+// copy of Table 2-4; this file only knows the -D commands a client sends and how to read a value.
+std::optional<codec::property_context> context_of(std::string_view command) {
+  using ctx = codec::property_context;
+  if (command == "connect") return ctx::connect;
+  if (command == "will") return ctx::will;
+  if (command == "publish") return ctx::publish;
+  if (command == "subscribe") return ctx::subscribe;
+  if (command == "unsubscribe") return ctx::unsubscribe;
+  if (command == "disconnect") return ctx::disconnect;
+  return std::nullopt;
+}
 
-struct entry {
-  std::string_view name;
-  kind type;
-  std::string_view packets; // space-separated commands that may carry it
-};
-
-// Names as mosquitto_pub(1) spells them, so that -D lines carry over unchanged.
-constexpr std::array<entry, 17> table{{
-    {"payload-format-indicator", kind::byte_flag, "publish will"},
-    {"message-expiry-interval", kind::u32, "publish will"},
-    {"content-type", kind::text, "publish will"},
-    {"response-topic", kind::text, "publish will"},
-    {"correlation-data", kind::binary, "publish will"},
-    {"subscription-identifier", kind::varint, "subscribe"},
-    {"session-expiry-interval", kind::u32, "connect disconnect"},
-    {"authentication-method", kind::text, "connect"},
-    {"authentication-data", kind::binary, "connect"},
-    {"request-problem-information", kind::byte_flag, "connect"},
-    {"will-delay-interval", kind::u32, "will"},
-    {"request-response-information", kind::byte_flag, "connect"},
-    {"receive-maximum", kind::u16, "connect"},
-    {"topic-alias-maximum", kind::u16, "connect"},
-    {"topic-alias", kind::u16, "publish"},
-    {"user-property", kind::pair, "connect will publish subscribe unsubscribe disconnect"},
-    {"maximum-packet-size", kind::u32, "connect"},
-}};
-
-bool carries(std::string_view packets, std::string_view command) {
-  std::size_t i = 0;
-  while (i < packets.size()) {
-    auto j = packets.find(' ', i);
-    if (j == std::string_view::npos) j = packets.size();
-    if (packets.substr(i, j - i) == command) return true;
-    i = j + 1;
-  }
-  return false;
+// What a client may send: the table's placement, less what only a server sends there: a
+// Subscription Identifier in PUBLISH [MQTT-3.3.4-6], a Server Reference in DISCONNECT
+// (section 3.14.2.2.5).
+bool client_may_send(const codec::property_info& info, codec::property_context c) {
+  using ctx = codec::property_context;
+  using pid = codec::property_id;
+  if (info.id == pid::subscription_identifier && c == ctx::publish) return false;
+  if (info.id == pid::server_reference) return false;
+  return codec::allowed_in(info, c);
 }
 
 bool number(const std::string& v, std::uint64_t max, std::uint64_t min, std::uint64_t& out) {
@@ -91,6 +74,10 @@ std::string assign(codec::properties& p, std::string_view name, std::uint64_t n,
     p.topic_alias = std::uint16_t(n);
   else if (name == "maximum-packet-size")
     p.maximum_packet_size = std::uint32_t(n);
+  else if (name == "reason-string")
+    p.reason_string = v;
+  else
+    return "mqtk cannot set " + std::string(name) + " from the command line";
   return {};
 }
 
@@ -98,12 +85,13 @@ std::string assign(codec::properties& p, std::string_view name, std::uint64_t n,
 
 std::string set_property(codec::properties& p, std::string_view command, std::string_view name,
                          const std::string& value, const std::string* value2) {
-  const auto* e =
-      std::find_if(table.begin(), table.end(), [&](const entry& x) { return x.name == name; });
-  if (e == table.end()) return "unknown property '" + std::string(name) + "'";
-  if (!carries(e->packets, command))
+  const auto* info = codec::find_property(name);
+  if (info == nullptr) return "unknown property '" + std::string(name) + "'";
+  const auto c = context_of(command);
+  if (!c || !client_may_send(*info, *c))
     return "a " + std::string(command) + " packet cannot carry " + std::string(name);
-  if (e->type == kind::pair) {
+  using wt = codec::wire_type;
+  if (info->type == wt::utf8_pair) {
     if (value2 == nullptr) return "user-property needs a key and a value";
     p.user_properties.emplace_back(value, *value2);
     return {};
@@ -113,20 +101,20 @@ std::string set_property(codec::properties& p, std::string_view command, std::st
   const auto bad = [&](const char* what) {
     return std::string(name) + " " + value + ": expected " + what;
   };
-  switch (e->type) {
-  case kind::byte_flag:
+  switch (info->type) {
+  case wt::byte:
     if (!number(value, 1, 0, n)) return bad("0 or 1");
     break;
-  case kind::u16:
+  case wt::two_byte:
     // A Receive Maximum or Topic Alias of 0 is a Protocol Error (3.1.2.11.3, [MQTT-3.3.2-8]).
     if (!number(value, 65535, name == "topic-alias-maximum" ? 0 : 1, n))
       return bad("a number up to 65535");
     break;
-  case kind::u32:
+  case wt::four_byte:
     if (!number(value, std::numeric_limits<std::uint32_t>::max(), name == "maximum-packet-size", n))
       return bad("a number up to 4294967295");
     break;
-  case kind::varint:
+  case wt::varint:
     if (!number(value, 268'435'455, 1, n)) return bad("a number from 1 to 268435455");
     break;
   default:

@@ -58,3 +58,16 @@ TEST_CASE("properties::empty", "[properties]") {
   p.user_properties.emplace_back("a", "b");
   CHECK_FALSE(p.empty());
 }
+
+TEST_CASE("properties are found by mosquitto's -D spelling of their Table 2-4 names",
+          "[properties]") {
+  const auto* p = find_property(std::string_view("message-expiry-interval"));
+  REQUIRE(p != nullptr);
+  CHECK(p->id == property_id::message_expiry_interval);
+  CHECK(allowed_in(*p, property_context::publish));
+  CHECK(allowed_in(*p, property_context::will));
+  CHECK_FALSE(allowed_in(*p, property_context::connect));
+  CHECK(find_property(std::string_view("user-property"))->type == wire_type::utf8_pair);
+  CHECK(find_property(std::string_view("Message Expiry Interval")) == nullptr);
+  CHECK(find_property(std::string_view("message-expiry")) == nullptr);
+}

@@ -74,6 +74,20 @@ const property_info* find_property(std::uint8_t id) noexcept {
   return nullptr;
 }
 
+const property_info* find_property(std::string_view spelled) noexcept {
+  for (const auto& info : table) {
+    const std::string_view name = info.name;
+    if (name.size() != spelled.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; same && i < name.size(); ++i) {
+      const char c = name[i] == ' ' ? '-' : name[i];
+      same = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == spelled[i];
+    }
+    if (same) return &info;
+  }
+  return nullptr;
+}
+
 bool is_repeatable(property_id id, property_context c) noexcept {
   return id == pid::user_property || (id == pid::subscription_identifier && c == ctx::publish);
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -79,6 +80,13 @@ struct property_info {
 
 /// The entry of a defined identifier, or nullptr.
 const property_info* find_property(std::uint8_t id) noexcept;
+/// The entry whose name, in lower case with '-' for spaces, is `spelled` (mosquitto_pub's -D
+/// spelling, e.g. "message-expiry-interval"), or nullptr.
+const property_info* find_property(std::string_view spelled) noexcept;
+/// Whether the spec's Table 2-4 allows `info` in `ctx`.
+constexpr bool allowed_in(const property_info& info, property_context ctx) noexcept {
+  return (info.allowed >> static_cast<unsigned>(ctx) & 1u) != 0;
+}
 
 /// Whether `id` may appear in `ctx` more than once: User Property anywhere, Subscription
 /// Identifier in PUBLISH only (section 3.3.2.3.8).
