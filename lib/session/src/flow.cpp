@@ -110,41 +110,43 @@ bool flow::complete(outbound_inflight::index::iterator at, reason_code rc,
   return true;
 }
 
+bool flow::settle(std::uint16_t id, inflight_state awaiting, reason_code rc,
+                  const codec::properties& props, flow_output& out) {
+  const auto at = inflight_.by_id_.find(id);
+  // An acknowledgement for an id the window does not hold, or of the wrong kind, is ignored.
+  if (at == inflight_.by_id_.end() || at->second->state != awaiting) return false;
+  return complete(at, rc, props, out);
+}
+
 bool flow::on_puback(std::uint16_t id, reason_code rc, const codec::properties& props,
                      flow_output& out) {
-  const auto at = inflight_.by_id_.find(id);
-  if (at == inflight_.by_id_.end() || at->second->state != inflight_state::awaiting_puback)
-    return false;
-  return complete(at, rc, props, out);
+  return settle(id, inflight_state::awaiting_puback, rc, props, out);
 }
 
 bool flow::on_pubrec(std::uint16_t id, reason_code rc, const codec::properties& props,
                      codec::protocol_version v, flow_output& out) {
-  auto* e = inflight_.find(id);
-  if (e == nullptr) {
+  const auto at = inflight_.by_id_.find(id);
+  if (at == inflight_.by_id_.end()) {
     out.pubrel(id, v == codec::protocol_version::v5 ? reason_code::packet_identifier_not_found
                                                     : reason_code::success);
     return false;
   }
-  if (e->state == inflight_state::awaiting_puback) return false; // not a QoS 2 message
+  auto& e = *at->second;
+  if (e.state == inflight_state::awaiting_puback) return false; // not a QoS 2 message
   if (is_failure(rc))
-    return e->state == inflight_state::awaiting_pubrec &&
-           complete(inflight_.by_id_.find(id), rc, props, out);
-  if (e->resend != resend_due::no) { // it reached the peer before: no need to send it again
-    e->resend = resend_due::no;
+    return e.state == inflight_state::awaiting_pubrec && complete(at, rc, props, out);
+  if (e.resend != resend_due::no) { // it reached the peer before: no need to send it again
+    e.resend = resend_due::no;
     --owed_;
   }
-  e->state = inflight_state::awaiting_pubcomp;
+  e.state = inflight_state::awaiting_pubcomp;
   out.pubrel(id, reason_code::success);
   return false;
 }
 
 bool flow::on_pubcomp(std::uint16_t id, reason_code rc, const codec::properties& props,
                       flow_output& out) {
-  const auto at = inflight_.by_id_.find(id);
-  if (at == inflight_.by_id_.end() || at->second->state != inflight_state::awaiting_pubcomp)
-    return false;
-  return complete(at, rc, props, out);
+  return settle(id, inflight_state::awaiting_pubcomp, rc, props, out);
 }
 
 inbound_qos2 flow::receive_qos2(std::uint16_t id, std::size_t limit) {

@@ -136,6 +136,9 @@ private:
   /// Sends owed in-flight messages in order while fewer than `window` are out.
   void pay_owed(flow_output& out, std::size_t window);
   void send_again(outbound_message& e, resend_due how, flow_output& out);
+  /// Completes `id` if it awaits `awaiting`.
+  bool settle(std::uint16_t id, inflight_state awaiting, reason_code rc,
+              const codec::properties& props, flow_output& out);
   bool complete(outbound_inflight::index::iterator at, reason_code rc,
                 const codec::properties& props, flow_output& out);
 
