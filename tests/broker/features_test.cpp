@@ -191,3 +191,19 @@ TEST_CASE("a resumed session gets at most its new Receive Maximum in flight [MQT
   CHECK(std::get<publish>(got[0]).payload == "3");
   CHECK(std::get<publish>(got[0]).dup);
 }
+
+// Found with the journal: restored sessions hold ids assigned before a restart, and a client may
+// name itself "mqtk-1" too; an assigned id must never take over someone's session.
+TEST_CASE("an assigned client id skips ids in use [MQTT-3.1.3-6]", "[features]") {
+  harness h(quiet());
+  const auto named = h.connect("mqtk-1");
+  h.received(named);
+  const auto anon = h.connect("");
+  const auto got = h.received(anon);
+  REQUIRE(got.size() == 1);
+  const auto& ack = std::get<connack>(got[0]);
+  REQUIRE(ack.props.assigned_client_identifier);
+  CHECK(*ack.props.assigned_client_identifier != "mqtk-1");
+  CHECK(h.received(named).empty()); // not taken over
+  CHECK(h.core.take_closing().empty());
+}

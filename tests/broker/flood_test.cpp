@@ -66,3 +66,36 @@ TEST_CASE("with --drop-when-full a full queue drops and counts", "[flood][backpr
   CHECK(h.core.wants_read(pub));
   CHECK(h.core.statistics().publish_dropped == 10);
 }
+
+// Found while moving durable state into the journal: a subscriber that went away kept its
+// publishers paused until its session ended, for a 3.1.1 persistent session never.
+TEST_CASE("a paused publisher is read again when the subscriber that filled up goes away",
+          "[flood][backpressure]") {
+  for (const bool persistent : {false, true}) {
+    CAPTURE(persistent);
+    auto cfg = quiet();
+    cfg.lim.max_inflight = 2;
+    cfg.lim.max_queued_messages = 4;
+    harness h(cfg);
+    const auto sub = h.core.on_accept(h.now).value();
+    codec::connect p;
+    p.version = protocol_version::v311;
+    p.client_id = "stuck";
+    p.clean_start = !persistent;
+    h.send(sub, p, protocol_version::v311);
+    h.send(sub, subscribe{1, {{"t", {1}}}, {}}, protocol_version::v311);
+    h.received(sub, protocol_version::v311);
+    const auto pub = h.connect("fast");
+    for (std::uint16_t id = 1; id <= 8; ++id)
+      h.send(pub, publish{"t", "x", id, 1, false, false, {}});
+    REQUIRE_FALSE(h.core.wants_read(pub)); // 2 in flight, 4 queued, the rest waits
+    h.core.take_resumed();
+    h.core.on_closed(sub, h.now);
+    CHECK(h.core.wants_read(pub));
+    CHECK(h.core.take_resumed() == std::vector<connection_id>{pub});
+    h.send(pub, pingreq{});
+    const auto got = h.received(pub);
+    REQUIRE_FALSE(got.empty());
+    CHECK(std::holds_alternative<pingresp>(got.back()));
+  }
+}

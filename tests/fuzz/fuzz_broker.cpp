@@ -2,7 +2,8 @@
 // libFuzzer target for broker_core: several connections at once, driven by the input through
 // on_accept / on_bytes / on_tick / on_closed, raw bytes mixed with well-formed packets so the
 // fuzzer reaches sessions, queues and QoS flows. After every step the core's invariants must hold
-// (broker_core::check_invariants); besides that, no crash, leak, UB or hang.
+// (broker_core::check_invariants), and at the end a core restored from the journal holds the same
+// sessions with its invariants intact; besides that, no crash, leak, UB or hang.
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -49,6 +50,7 @@ struct driver {
   broker_core core;
   session::time_point now{};
   std::map<connection_id, peer> peers;
+  std::vector<journal_record> records;
 
   static config settings() {
     config c;
@@ -56,6 +58,7 @@ struct driver {
     c.lim.max_queued_messages = 8;
     c.lim.receive_maximum = 4;
     c.sys_interval = 5s; // $SYS goes through the same routing
+    c.journal = true;    // the journal's records are written on every path, and restored
     return c;
   }
   driver() : core(settings()) {}
@@ -94,6 +97,18 @@ struct driver {
     }
     (void)core.take_resumed();
     (void)core.take_log();
+    for (auto& r : core.take_journal())
+      records.push_back(std::move(r));
+  }
+  // A core rebuilt from the journal holds the same sessions, and its invariants hold.
+  void check_restore() {
+    broker_core again(settings());
+    again.restore(records, now);
+    const auto broken = again.check_invariants();
+    if (broken.empty() && again.session_count() == core.session_count()) return;
+    std::fprintf(stderr, "%s%zu sessions restored of %zu\n", broken.c_str(), again.session_count(),
+                 core.session_count());
+    std::abort();
   }
 
   // A well-behaved client reads its inbox and acknowledges every QoS 1/2 message.
@@ -210,5 +225,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   d.core.shutdown(d.now);
   d.pump();
   d.check();
+  d.check_restore();
   return 0;
 }

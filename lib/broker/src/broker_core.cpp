@@ -3,6 +3,7 @@
 #include "mqtk/broker/broker_core.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "mqtk/codec/encoder.hpp"
 #include "mqtk/core/errc.hpp"
@@ -66,6 +67,7 @@ void state::protocol_error(connection& c, std::error_code ec) {
 }
 
 void state::connection_gone(connection& c, time_point now) {
+  session_state* gone = nullptr; // the session, if it outlives the connection
   if (session_state* s = c.sess) {
     s->conn = nullptr;
     c.sess = nullptr;
@@ -80,12 +82,15 @@ void state::connection_gone(connection& c, time_point now) {
     }
     if (s->expiry == 0) {
       end_session(*s);
-    } else if (s->expiry != 0xFFFFFFFF) {
-      s->expires_at = now + std::chrono::seconds(s->expiry);
+    } else {
+      if (s->expiry != 0xFFFFFFFF) s->expires_at = now + std::chrono::seconds(s->expiry);
+      journal_closed(*s);
+      gone = s;
     }
   }
   paused.erase(c.id);
   if (c.phase == connection::phase::authenticating) held_connects.erase(c.id);
+  if (session_state* s = gone) uncongest(*s);
 }
 
 void state::read_packets(connection& c, time_point now) {
@@ -115,14 +120,21 @@ void state::check_timers(time_point now) {
       if (deadline && now >= *deadline) close(*c, reason_code::keep_alive_timeout);
     }
   }
-  std::vector<session_state*> expired;
+  std::vector<session_state*> expired, wills;
   for (auto& [id, s] : sessions) {
-    if (s->will_at && now >= *s->will_at) {
-      s->will_at.reset();
-      publish_will(std::move(*s->delayed_will), now);
-      s->delayed_will.reset();
-    }
+    if (s->will_at && now >= *s->will_at) wills.push_back(s.get());
     if (!s->conn && s->expires_at && now >= *s->expires_at) expired.push_back(s.get());
+  }
+  // Due wills go in the order they fell due (then by client id), not in the map's order: the
+  // same history gives the same deliveries, also in a core restored from the journal.
+  std::sort(wills.begin(), wills.end(), [](const session_state* a, const session_state* b) {
+    return std::tie(*a->will_at, a->client_id) < std::tie(*b->will_at, b->client_id);
+  });
+  for (auto* s : wills) {
+    if (s->journaled) record(journal::will_cleared{s->client_id});
+    s->will_at.reset();
+    publish_will(std::move(*s->delayed_will), now);
+    s->delayed_will.reset();
   }
   for (auto* s : expired)
     end_session(*s);

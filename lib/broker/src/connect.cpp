@@ -166,12 +166,15 @@ void state::finish_connect(connection& c, codec::connect& p, time_point now) {
   const auto v = p.version;
   codec::connack ack;
   if (p.client_id.empty()) { // the server assigns one [MQTT-3.1.3-6]
-    p.client_id = "mqtk-" + std::to_string(next_assigned_id++);
+    do                       // restored sessions may hold ids assigned before a restart
+      p.client_id = "mqtk-" + std::to_string(next_assigned_id++);
+    while (sessions.count(p.client_id) != 0);
     if (v == protocol_version::v5) ack.props.assigned_client_identifier = p.client_id;
   }
   bool present = false;
   session_state& s = attach_session(c, p, present, now);
   s.username = p.username ? std::make_unique<std::string>(*p.username) : nullptr;
+  journal_connect(s);
   c.phase = connection::phase::connected;
   std::uint16_t keep_alive = p.keep_alive;
   if (const auto max = cfg.lim.max_keep_alive; max != 0 && (keep_alive == 0 || keep_alive > max)) {
@@ -228,7 +231,9 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
     it = sessions.emplace(key, std::move(s)).first;
     present = false;
   } else {
-    present = true;                   // [MQTT-3.2.2-2]
+    present = true; // [MQTT-3.2.2-2]
+    if (it->second->delayed_will && it->second->journaled)
+      record(journal::will_cleared{it->second->client_id});
     it->second->delayed_will.reset(); // the client is back before its will was due
     it->second->will_at.reset();
   }
@@ -253,7 +258,8 @@ void state::end_session(session_state& s) {
     st.publish_dropped += f->queued();
     audit.ended += f->queued();
   }
-  congested.erase(&s);
+  uncongest(s);
+  if (s.journaled) record(journal::session_ended{s.client_id});
   by_key.erase(s.key);
   sessions.erase(sessions.find(s.client_id)); // destroys s (and the key that viewed it)
 }
@@ -275,7 +281,10 @@ void state::on_disconnect(connection& c, const codec::disconnect& d) {
       // A session that ended with the connection cannot be revived here [MQTT-3.14.2-2].
       if (s->expiry == 0 && *e != 0)
         return protocol_error(c, make_error_code(reason_code::protocol_error));
+      const auto was = s->expiry;
       s->expiry = std::min(*e, cfg.lim.max_session_expiry);
+      // Expiry 0 ends the session with its connection, which the journal hears then.
+      if (s->journaled && s->expiry != was && s->expiry != 0) journal_session(*s);
     }
   }
   // Only 0x04 keeps the will; every other DISCONNECT discards it [MQTT-3.14.4-3].

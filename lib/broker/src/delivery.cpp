@@ -22,12 +22,21 @@ struct subscriber_wire final : session::flow_output {
       : st(broker), s(sess), now(at) {}
   bool publish(const outbound_message& m, bool dup) override {
     if (!dup) ++st.audit.left; // the broker resends only with DUP: this one leaves the queue
-    return st.transmit(s, m, dup, now);
+    const bool sent = st.transmit(s, m, dup, now);
+    if (s.journaled) {
+      if (!sent) // a resend that fails leaves the window; a first send, the queue
+        st.record(journal::message_dropped{s.client_id, m.message_id, m.packet_id, dup});
+      else if (!dup)
+        st.record(journal::message_sent{s.client_id, m.message_id, m.packet_id});
+    }
+    return sent;
   }
   void pubrel(std::uint16_t id, reason_code rc) override {
     st.send(*s.conn, codec::pubrel{id, rc, {}});
   }
-  void completed(const outbound_message&, reason_code, const codec::properties&) override {}
+  void completed(const outbound_message& m, reason_code, const codec::properties&) override {
+    if (s.journaled) st.record(journal::message_acked{s.client_id, m.packet_id});
+  }
 
   state& st;
   session_state& s;
@@ -40,19 +49,20 @@ std::size_t state::window(const connection& c) const {
 }
 
 void state::accept(message_ptr msg, session_state* from, time_point now) {
+  const message_id id = next_message_id++;
   // A retained message replaces the topic's previous one; an empty one clears it and is still
   // delivered to current subscribers [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-7].
   if (msg->retain) {
-    retained.set(msg);
+    std::optional<time_point> expires;
     if (msg->props.message_expiry_interval && !msg->payload.empty())
-      retained_expiry[msg->topic] = now + std::chrono::seconds(*msg->props.message_expiry_interval);
-    else
-      retained_expiry.erase(msg->topic);
+      expires = now + std::chrono::seconds(*msg->props.message_expiry_interval);
+    retained.set({msg, expires, id});
+    if (cfg.journal) journal_retained(msg, expires, id);
   }
-  route(msg, from, now);
+  route(msg, id, from, now);
 }
 
-void state::route(const message_ptr& msg, session_state* from, time_point now) {
+void state::route(const message_ptr& msg, message_id id, session_state* from, time_point now) {
   publisher = from ? from->conn : nullptr;
   scratch.clear();
   trie.match(msg->topic, scratch);
@@ -81,6 +91,7 @@ void state::route(const message_ptr& msg, session_state* from, time_point now) {
     const auto it = by_key.find(key);
     if (!any || it == by_key.end()) continue;
     o.message = msg;
+    o.message_id = id;
     o.expires_at = expires;
     deliver(*it->second, std::move(o), now);
   }
@@ -106,6 +117,7 @@ void state::route(const message_ptr& msg, session_state* from, time_point now) {
     o.qos = std::min(msg->qos, m.options.qos);
     o.retain = m.options.retain_as_published && msg->retain;
     if (m.subscription_id != 0) o.sub_ids.push_back(m.subscription_id);
+    o.message_id = id;
     o.expires_at = expires;
     deliver(*it->second, std::move(o), now);
   }
@@ -159,6 +171,7 @@ void state::deliver(session_state& s, outbound_message o, time_point now) {
     }
   }
   ++audit.entered;
+  if (s.journaled) journal_queued(s, o);
   if (!goes_now) return f.enqueue(std::move(o));
   subscriber_wire w(*this, s, now);
   f.send_or_enqueue(std::move(o), w, window(*c));
@@ -219,12 +232,16 @@ void state::on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packe
   subscriber_wire w(*this, s, now);
   static const codec::properties none;
   bool done = false;
-  if (type == codec::packet_type::puback)
+  if (type == codec::packet_type::puback) {
     done = f.on_puback(id, rc, none, w);
-  else if (type == codec::packet_type::pubrec)
+  } else if (type == codec::packet_type::pubrec) {
+    const auto* e = s.journaled ? f.inflight().find(id) : nullptr;
+    const bool was_sent = e && e->state == session::inflight_state::awaiting_pubrec;
     done = f.on_pubrec(id, rc, none, c.version(), w);
-  else
+    if (was_sent && !done) record(journal::message_released{s.client_id, id});
+  } else {
     done = f.on_pubcomp(id, rc, none, w);
+  }
   if (done) drain(s, now);
 }
 
@@ -247,9 +264,14 @@ void state::relieve(session_state& s) {
   const auto* f = s.flow.peek();
   const bool still = (f && f->queued() > cfg.lim.max_queued_messages / 2) ||
                      (s.conn && s.conn->out.size() > out_limit);
-  if (still) return;
-  congested.erase(&s);
-  if (!congested.empty()) return;
+  if (!still) uncongest(s);
+}
+
+// A session without a connection holds no publisher back: what it cannot queue is dropped
+// (deliver()), and waiting for it to drain would pause its publishers until it returns or
+// expires, for 3.1.1 never.
+void state::uncongest(session_state& s) {
+  if (congested.erase(&s) == 0 || !congested.empty()) return;
   for (const auto id : paused) {
     if (auto* c = find(id)) {
       c->paused = false;

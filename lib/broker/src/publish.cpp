@@ -41,6 +41,7 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
     case session::inbound_qos2::over_limit:
       return protocol_error(c, make_error_code(reason_code::receive_maximum_exceeded));
     case session::inbound_qos2::fresh:
+      if (s.journaled) record(journal::inbound_received{s.client_id, p.packet_id});
       break;
     }
   }
@@ -66,8 +67,12 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
 }
 
 void state::on_pubrel(connection& c, const codec::pubrel& p) {
-  send(c,
-       codec::pubcomp{p.packet_id, c.sess->flow.get().release_qos2(p.packet_id, c.version()), {}});
+  session_state& s = *c.sess;
+  auto& f = s.flow.get();
+  const auto before = f.inbound_pending();
+  send(c, codec::pubcomp{p.packet_id, f.release_qos2(p.packet_id, c.version()), {}});
+  if (s.journaled && f.inbound_pending() < before)
+    record(journal::inbound_released{s.client_id, p.packet_id});
 }
 
 } // namespace mqtk::broker::detail

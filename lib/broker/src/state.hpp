@@ -71,6 +71,7 @@ struct session_state {
   std::unique_ptr<std::string> username; // as authenticated; null for anonymous clients
   std::uint32_t expiry = 0;              // seconds after disconnect; 0xFFFFFFFF: never
   codec::protocol_version version = codec::protocol_version::v5;
+  bool journaled = false; // its changes go to the journal (config::journal, a durable session)
 };
 
 struct connection {
@@ -141,7 +142,11 @@ struct state {
   connection* publisher = nullptr; // whose PUBLISH is being routed, for backpressure
   std::vector<std::string> log;
   std::map<std::string, std::uint64_t, std::less<>> drops_since_tick; // reason -> count
-  std::unordered_map<std::string, time_point> retained_expiry;        // topic -> when it expires
+  // The journal (journal.cpp): records since take_journal(), message ids, the wall clock.
+  std::vector<journal_record> journal;
+  message_id next_message_id = 1;
+  message_id last_stored = 0; // the last message_stored's id: a fan-out stores its body once
+  std::chrono::system_clock::duration wall_offset{}; // wall clock minus steady clock
   // QoS 1/2 deliveries through session queues, for check_invariants(): each one entered leaves
   // the queue into the window (or refused), or ends with its session.
   struct {
@@ -184,9 +189,25 @@ struct state {
   /// Retained messages for a subscription just made, as its Retain Handling says.
   void send_retained(session_state& s, const std::string& filter, codec::subscribe_options options,
                      std::uint32_t sub_id, bool added, time_point now);
+  // The journal (journal.cpp); each call records only what is durable.
+  wall_time to_wall(time_point t) const;
+  time_point from_wall(wall_time w) const;
+  /// A session's CONNECT is complete: it starts, goes on, or stops being journaled.
+  void journal_connect(session_state& s);
+  /// Everything `s` holds, for a session journaled from now on.
+  void journal_contents(const session_state& s);
+  void journal_session(const session_state& s);
+  void journal_closed(const session_state& s);
+  void journal_body(message_id id, const message_ptr& msg);
+  void journal_queued(const session_state& s, const outbound_message& o);
+  void journal_retained(const message_ptr& msg, std::optional<time_point> expires, message_id id);
+  template <class Record>
+  void record(Record r) {
+    journal.emplace_back(std::move(r));
+  }
   // Routing and delivery (delivery.cpp)
   void accept(message_ptr msg, session_state* from, time_point now);
-  void route(const message_ptr& msg, session_state* from, time_point now);
+  void route(const message_ptr& msg, message_id id, session_state* from, time_point now);
   void deliver(session_state& s, outbound_message o, time_point now);
   bool transmit(session_state& s, const outbound_message& o, bool dup, time_point now);
   void drain(session_state& s, time_point now);
@@ -196,6 +217,8 @@ struct state {
               time_point now);
   void note_congestion(session_state& s, connection* publisher);
   void relieve(session_state& s);
+  /// `s` no longer holds publishers back; when no session does, paused ones are read again.
+  void uncongest(session_state& s);
   std::size_t window(const connection& c) const;
   void drop(std::string_view why);
   void log_drops();

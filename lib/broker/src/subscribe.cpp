@@ -45,6 +45,7 @@ bool state::add_subscription(session_state& s, const std::string& filter,
                              codec::subscribe_options options, std::uint32_t sub_id) {
   const bool added = trie.insert(filter, {s.key, options, sub_id});
   s.subscriptions.get()[filter] = {options, sub_id};
+  if (s.journaled) record(journal::subscription_added{s.client_id, filter, options, sub_id});
   return added;
 }
 
@@ -54,6 +55,7 @@ bool state::remove_subscription(session_state& s, const std::string& filter) {
   if (it == subs.end()) return false;
   trie.erase(filter, s.key);
   subs.erase(it);
+  if (s.journaled) record(journal::subscription_removed{s.client_id, filter});
   return true;
 }
 
@@ -64,25 +66,23 @@ void state::send_retained(session_state& s, const std::string& filter,
                           time_point now) {
   const auto rh = options.retain_handling;
   if (topic::parse_shared(filter) || !(rh == 0 || (rh == 1 && added))) return;
-  std::vector<topic::retained_store::message> found;
+  std::vector<topic::retained_store::entry> found;
   retained.find(filter, found);
-  for (auto& m : found) {
-    std::optional<time_point> expires;
-    if (const auto e = retained_expiry.find(m->topic); e != retained_expiry.end()) {
-      if (now >= e->second) { // expired: forget it rather than deliver it [MQTT-3.3.2-5]
-        retained_expiry.erase(e);
-        retained.set(std::make_shared<const codec::publish>(
-            codec::publish{m->topic, {}, 0, 0, true, false, {}}));
-        continue;
-      }
-      expires = e->second;
+  for (auto& e : found) {
+    if (e.expires_at && now >= *e.expires_at) { // forget it rather than deliver it [MQTT-3.3.2-5]
+      const auto clear = std::make_shared<const codec::publish>(
+          codec::publish{e.msg->topic, {}, 0, 0, true, false, {}});
+      retained.set(clear);
+      if (cfg.journal) journal_retained(clear, std::nullopt, 0);
+      continue;
     }
     outbound_message o;
-    o.expires_at = expires;
-    o.qos = std::min(m->qos, options.qos);
+    o.expires_at = e.expires_at;
+    o.qos = std::min(e.msg->qos, options.qos);
     o.retain = true; // retained messages sent on subscribe keep RETAIN [MQTT-3.3.1-8]
     if (sub_id != 0) o.sub_ids.push_back(sub_id);
-    o.message = std::move(m);
+    o.message = std::move(e.msg);
+    o.message_id = e.id;
     deliver(s, std::move(o), now);
   }
 }

@@ -8,34 +8,43 @@ namespace mqtk::topic {
 
 struct retained_store::node {
   detail::level_map<node> children;
-  message msg;
+  entry e;
 };
 
 namespace {
 
 using node = retained_store::node;
+using entry = retained_store::entry;
+
+void take(const node& n, std::vector<entry>& out) {
+  out.push_back(n.e);
+}
+void take(const node& n, std::vector<retained_store::message>& out) {
+  out.push_back(n.e.msg);
+}
 
 bool is_dollar(std::string_view level) {
   return !level.empty() && level[0] == '$';
 }
 
 // Everything at and below `n`; at the top level '$' topics are skipped [MQTT-4.7.2-1].
-void collect_all(const node& n, bool top, std::vector<retained_store::message>& out) {
-  if (n.msg) out.push_back(n.msg);
+template <class Out>
+void collect_all(const node& n, bool top, Out& out) {
+  if (n.e.msg) take(n, out);
   for (const auto& [level, child] : n.children)
     if (!(top && is_dollar(level))) collect_all(*child, false, out);
 }
 
-void find_in(const node& n, const std::vector<std::string_view>& f, std::size_t i,
-             std::vector<retained_store::message>& out) {
+template <class Out>
+void find_in(const node& n, const std::vector<std::string_view>& f, std::size_t i, Out& out) {
   if (i == f.size()) {
-    if (n.msg) out.push_back(n.msg);
+    if (n.e.msg) take(n, out);
     return;
   }
   const bool top = i == 0;
   if (f[i] == "#") {
     // "a/#" also matches "a" itself; at the root there is no message to take.
-    if (!top && n.msg) out.push_back(n.msg);
+    if (!top && n.e.msg) take(n, out);
     for (const auto& [level, child] : n.children)
       if (!(top && is_dollar(level))) collect_all(*child, false, out);
   } else if (f[i] == "+") {
@@ -53,10 +62,10 @@ retained_store::~retained_store() = default;
 retained_store::retained_store(retained_store&&) noexcept = default;
 retained_store& retained_store::operator=(retained_store&&) noexcept = default;
 
-void retained_store::set(message msg) {
+void retained_store::set(entry e) {
   std::vector<std::string_view> levels;
-  detail::split_levels(msg->topic, levels);
-  const bool clear = msg->payload.empty();
+  detail::split_levels(e.msg->topic, levels);
+  const bool clear = e.msg->payload.empty();
   std::vector<node*> path{root_.get()};
   for (const auto level : levels) {
     auto& children = path.back()->children;
@@ -69,22 +78,28 @@ void retained_store::set(message msg) {
   }
   node* n = path.back();
   if (!clear) {
-    if (!n->msg) ++size_;
-    n->msg = std::move(msg);
+    if (!n->e.msg) ++size_;
+    n->e = std::move(e);
     return;
   }
-  if (!n->msg) return;
-  n->msg.reset();
+  if (!n->e.msg) return;
+  n->e = {};
   --size_;
   for (std::size_t i = levels.size(); i > 0; --i) {
     node* c = path[i];
-    if (c->msg || !c->children.empty()) break;
+    if (c->e.msg || !c->children.empty()) break;
     auto& siblings = path[i - 1]->children;
     if (const auto it = siblings.find(levels[i - 1]); it != siblings.end()) siblings.erase(it);
   }
 }
 
 void retained_store::find(std::string_view filter, std::vector<message>& out) const {
+  std::vector<std::string_view> levels;
+  detail::split_levels(filter, levels);
+  find_in(*root_, levels, 0, out);
+}
+
+void retained_store::find(std::string_view filter, std::vector<entry>& out) const {
   std::vector<std::string_view> levels;
   detail::split_levels(filter, levels);
   find_in(*root_, levels, 0, out);

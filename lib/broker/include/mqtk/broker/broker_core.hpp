@@ -12,6 +12,7 @@
 
 #include "mqtk/broker/access_policy.hpp"
 #include "mqtk/broker/config.hpp"
+#include "mqtk/broker/journal.hpp"
 #include "mqtk/broker/local_link.hpp"
 #include "mqtk/broker/stats.hpp"
 #include "mqtk/codec/packets.hpp"
@@ -117,6 +118,19 @@ public:
   std::vector<std::string> take_log();
   /// Connections whose reading may resume, since the last call.
   std::vector<connection_id> take_resumed();
+  /// Records of durable changes since the last call, in order (config::journal; else none).
+  /// Contract: a store saves them before the transport writes take_output()'s bytes, so no
+  /// PUBACK or PUBREC reaches a client before the message it acknowledges is saved.
+  std::vector<journal_record> take_journal();
+  /// Rebuilds durable state from `records` (all of them since the journal began, in order) in a
+  /// new core, before its first on_accept(): sessions without connections (a session whose
+  /// connection was live when the records ended expires from `now`), their subscriptions, queued
+  /// and in-flight messages, inbound QoS 2 ids and delayed wills; retained messages. Records
+  /// naming what does not exist (an acknowledgement for a message already gone) change nothing.
+  void restore(const std::vector<journal_record>& records, time_point now);
+  /// Relates the core's clock to the wall clock, for the journal's deadlines: `now` is `wall`.
+  /// Without it, wall time is the core's clock since its epoch.
+  void set_wall_clock(time_point now, wall_time wall);
   /// How often the transport must call on_tick(): it bounds the error of every timer.
   static constexpr session::duration tick_interval = std::chrono::milliseconds(500);
 

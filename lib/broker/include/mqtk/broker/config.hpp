@@ -46,6 +46,8 @@ struct config {
   std::string version_string = "mqtk-broker";
   /// Log each client's connect and disconnect (take_log()); drops are always logged.
   bool log_connections = false;
+  /// Record every change of durable state for take_journal() (persistence).
+  bool journal = false;
 };
 
 } // namespace mqtk::broker

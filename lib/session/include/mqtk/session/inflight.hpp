@@ -36,6 +36,7 @@ struct outbound_message {
   std::shared_ptr<const codec::publish> message;
   std::vector<std::uint32_t> sub_ids;   ///< v5 Subscription Identifiers [MQTT-3.3.4-3]
   std::optional<time_point> expires_at; ///< from the Message Expiry Interval
+  std::uint64_t message_id = 0;         ///< a broker's stable id of `message` (journal); 0 else
   std::uint16_t packet_id = 0;          ///< set when the message enters the window
   std::uint8_t qos = 0;
   bool retain = false;
@@ -66,6 +67,10 @@ public:
   void add_front_of(std::list<outbound_message>& queue);
   /// The entry for `packet_id`, or nullptr.
   inflight_entry* find(std::uint16_t packet_id) {
+    const auto it = by_id_.find(packet_id);
+    return it == by_id_.end() ? nullptr : &*it->second;
+  }
+  const inflight_entry* find(std::uint16_t packet_id) const {
     const auto it = by_id_.find(packet_id);
     return it == by_id_.end() ? nullptr : &*it->second;
   }

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+// The mutation journal's records, written where durable state changes; the wall clock of its
+// deadlines.
+#include "state.hpp"
+
+namespace mqtk::broker {
+namespace detail {
+
+namespace {
+using system_duration = std::chrono::system_clock::duration;
+} // namespace
+
+wall_time state::to_wall(time_point t) const {
+  return wall_time(std::chrono::duration_cast<system_duration>(t.time_since_epoch()) + wall_offset);
+}
+
+time_point state::from_wall(wall_time w) const {
+  return time_point(std::chrono::duration_cast<duration>(w.time_since_epoch() - wall_offset));
+}
+
+void state::journal_session(const session_state& s) {
+  journal::session_stored r{s.client_id, std::nullopt, s.expiry, s.version};
+  if (s.username) r.username = *s.username;
+  record(std::move(r));
+}
+
+// Design: a session is journaled while it is durable (expiry > 0). One that stops being durable
+// is ended in the journal and lives on in memory only, as it would not survive its connection;
+// one that becomes durable is written whole, since nothing of it was written before.
+void state::journal_connect(session_state& s) {
+  if (!cfg.journal) return;
+  if (s.expiry == 0) {
+    if (s.journaled) record(journal::session_ended{s.client_id});
+    s.journaled = false;
+    return;
+  }
+  const bool whole = !s.journaled;
+  s.journaled = true;
+  journal_session(s);
+  if (whole) journal_contents(s);
+}
+
+void state::journal_contents(const session_state& s) {
+  if (const auto* subs = s.subscriptions.peek())
+    for (const auto& [filter, rec] : *subs)
+      record(journal::subscription_added{s.client_id, filter, rec.options, rec.id});
+  const auto* f = s.flow.peek();
+  if (f == nullptr) return;
+  for (const auto& m : f->inflight().entries()) {
+    journal_queued(s, m);
+    record(journal::message_sent{s.client_id, m.message_id, m.packet_id});
+    if (m.state == session::inflight_state::awaiting_pubcomp)
+      record(journal::message_released{s.client_id, m.packet_id});
+  }
+  for (const auto& m : f->queue())
+    journal_queued(s, m);
+  auto inbound = f->store().inbound_qos2; // sorted: the journal says the same every time
+  for (const auto id : inbound)
+    record(journal::inbound_received{s.client_id, id});
+}
+
+void state::journal_closed(const session_state& s) {
+  if (!s.journaled) return;
+  if (s.delayed_will && s.will_at)
+    record(journal::will_stored{s.client_id, *s.delayed_will, to_wall(*s.will_at)});
+  std::optional<wall_time> until;
+  if (s.expires_at) until = to_wall(*s.expires_at);
+  record(journal::session_closed{s.client_id, until});
+}
+
+void state::journal_body(message_id id, const message_ptr& msg) {
+  if (id == last_stored) return;
+  last_stored = id;
+  record(journal::message_stored{id, msg});
+}
+
+void state::journal_queued(const session_state& s, const outbound_message& o) {
+  journal_body(o.message_id, o.message);
+  std::optional<wall_time> until;
+  if (o.expires_at) until = to_wall(*o.expires_at);
+  record(journal::message_queued{s.client_id, o.message_id, o.qos, o.retain, o.sub_ids, until});
+}
+
+void state::journal_retained(const message_ptr& msg, std::optional<time_point> expires,
+                             message_id id) {
+  if (msg->payload.empty()) return record(journal::retained_cleared{msg->topic});
+  journal_body(id, msg);
+  std::optional<wall_time> until;
+  if (expires) until = to_wall(*expires);
+  record(journal::retained_set{id, msg, until});
+}
+
+} // namespace detail
+
+std::vector<journal_record> broker_core::take_journal() {
+  std::vector<journal_record> r;
+  std::swap(r, s_->journal);
+  return r;
+}
+
+void broker_core::set_wall_clock(time_point now, wall_time wall) {
+  s_->wall_offset =
+      wall.time_since_epoch() -
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(now.time_since_epoch());
+}
+
+} // namespace mqtk::broker
