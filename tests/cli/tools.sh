@@ -11,9 +11,9 @@ sub_bg() {
   wait_for "<- SUBACK" "$out.trace"
 }
 
-# wait_for TEXT FILE: up to 10 s for TEXT to appear in FILE.
+# wait_for TEXT FILE [SECONDS]: up to SECONDS (default 10) for TEXT to appear in FILE.
 wait_for() {
-  for _ in $(seq 400); do
+  for _ in $(seq $((${3:-10} * 40))); do
     grep -qF -- "$1" "$2" 2>/dev/null && return 0
     sleep 0.025
   done
