@@ -26,8 +26,7 @@ bool boolean(const std::string& s, bool& out) {
 }
 
 // Keys mosquitto has that belong to work not done yet: refused by name rather than ignored.
-constexpr const char* const later[] = {"password_file", "acl_file", "persistence",
-                                       "persistence_location", "persistence_file"};
+constexpr const char* const later[] = {"password_file", "acl_file"};
 
 using field_error = std::string; // empty: the value was taken
 
@@ -159,6 +158,53 @@ const config_key keys[] = {
        f.max_keep_alive = v;
        return {};
      }},
+    {"persistence", "true|false",
+     "Keep sessions, their queued messages and retained messages across restarts and crashes, "
+     "in an SQLite database (see persistence_file). Every change is saved before it is "
+     "acknowledged (default false).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       bool v;
+       if (!boolean(a, v) || !b.empty()) return "persistence takes true or false";
+       f.persistence = v;
+       return {};
+     }},
+    {"persistence_location", "DIR", "The directory of the database (default: the current one).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if (a.empty() || !b.empty()) return "persistence_location needs one directory";
+       f.persistence_location = a;
+       return {};
+     }},
+    {"persistence_file", "NAME",
+     "The database's file name in persistence_location (default "
+     "mqtk.db; mosquitto's own mosquitto.db format is not read).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if (a.empty() || !b.empty() || a.find('/') != std::string::npos)
+         return "persistence_file needs one file name (the directory is persistence_location)";
+       f.persistence_file = a;
+       return {};
+     }},
+    {"persistence_sync", "normal|full",
+     "mqtk's own key. normal: a saved change survives a crash of the broker (the default); "
+     "full: it also survives a power loss (an fsync per commit, slower).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if ((a != "normal" && a != "full") || !b.empty())
+         return "persistence_sync is normal or full";
+       f.persistence_sync = a;
+       return {};
+     }},
+    {"autosave_interval", "SECONDS",
+     "Accepted and not needed: mqtk-broker saves every change as it happens, not in snapshots.",
+     [](const std::string&, const std::string&, file_settings& f) -> field_error {
+       f.warnings.push_back("autosave_interval is not needed: every change is saved as it "
+                            "happens, before it is acknowledged");
+       return {};
+     }},
+    {"autosave_on_changes", "true|false", "Accepted and not needed, as autosave_interval.",
+     [](const std::string&, const std::string&, file_settings& f) -> field_error {
+       f.warnings.push_back("autosave_on_changes is not needed: every change is saved as it "
+                            "happens, before it is acknowledged");
+       return {};
+     }},
     {"sys_interval", "SECONDS", "Seconds between $SYS updates; 0 turns them off (default 10).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        unsigned v;
@@ -201,13 +247,16 @@ result<file_settings> read_config_file(const std::string& path, std::string& err
     if (!extra.empty()) return bad(fmt::format("too many values for '{}'", key));
     for (const char* k : later)
       if (key == k)
-        return bad(fmt::format("'{}' is not supported yet (authentication and persistence "
-                               "settings arrive with later work)",
+        return bad(fmt::format("'{}' is not supported yet (authentication arrives with later "
+                               "work)",
                                key));
     const auto* k = std::find_if(std::begin(keys), std::end(keys),
                                  [&](const config_key& c) { return key == c.key; });
     if (k == std::end(keys)) return bad(fmt::format("unknown key '{}'", key));
+    const auto remarks = f.warnings.size();
     if (auto why = k->apply(a, b, f); !why.empty()) return bad(why);
+    if (f.warnings.size() > remarks)
+      f.warnings.back() = fmt::format("{}:{}: {}", path, n, f.warnings.back());
   }
   return f;
 }

@@ -21,6 +21,12 @@ struct file_settings {
   std::optional<std::size_t> max_queued;
   std::optional<unsigned> sys_interval;
   std::optional<std::uint16_t> max_keep_alive;
+  std::optional<bool> persistence;
+  std::optional<std::string> persistence_location;
+  std::optional<std::string> persistence_file;
+  std::optional<std::string> persistence_sync;
+  /// Keys taken with a remark (FILE:LINE: what mqtk does instead), for stderr.
+  std::vector<std::string> warnings;
 };
 
 /// One key of the file: its syntax, what it does, and how it is read (an error message, or
@@ -38,7 +44,7 @@ std::span<const char* const> unsupported_keys() noexcept;
 std::string config_manual();
 
 /// Reads `path`. Errors name the file, the line and the key: unknown keys, bad values, and keys
-/// that belong to features not built yet (password and ACL files, persistence).
+/// that belong to features not built yet (password and ACL files).
 result<file_settings> read_config_file(const std::string& path, std::string& error);
 
 } // namespace mqtk::app::broker

@@ -87,6 +87,8 @@ struct raw_options {
   std::optional<std::uint16_t> max_keep_alive;
   std::optional<std::size_t> max_connections;
   bool drop_when_full = false;
+  std::string persistence; // DIR
+  std::string persistence_sync;
   bool verbose = false;
   transport::tls_options tls = listener_tls(); // for -L mqtts:// and wss://
   bool identity_as_username = false;
@@ -166,6 +168,14 @@ void define(CLI::App& app, raw_options& o) {
   app.add_flag(
       "--drop-when-full", o.drop_when_full,
       "Drop messages for a full client queue (mosquitto's way) instead of pausing publishers");
+  app.add_option("--persistence", o.persistence,
+                 "Keep sessions, queued and retained messages in DIR/mqtk.db across restarts "
+                 "and crashes (every change saved before it is acknowledged)")
+      ->type_name("DIR");
+  app.add_option("--persistence-sync", o.persistence_sync,
+                 "normal: saved changes survive a crash (default); full: also a power loss")
+      ->type_name("normal|full")
+      ->check(CLI::IsMember({"normal", "full"}));
   app.add_flag("-v,--verbose", o.verbose,
                "Log each connection and client to stderr (dropped messages are always logged)");
   define_tls(app, o);
@@ -213,6 +223,27 @@ bool collect_listeners(const raw_options& o, const file_settings& f, settings& s
   return true;
 }
 
+// The flag wins over the file: --persistence DIR turns it on in DIR.
+bool collect_persistence(const raw_options& o, const file_settings& f, settings& s,
+                         std::string& error) {
+  const auto sync =
+      !o.persistence_sync.empty() ? o.persistence_sync : f.persistence_sync.value_or("normal");
+  s.persistence_full_sync = sync == "full";
+  const bool on = !o.persistence.empty() || f.persistence.value_or(false);
+  if (!on) {
+    if (!o.persistence_sync.empty()) {
+      error = "--persistence-sync needs persistence: give --persistence DIR";
+      return false;
+    }
+    return true;
+  }
+  std::string dir = !o.persistence.empty() ? o.persistence : f.persistence_location.value_or(".");
+  if (dir.empty()) dir = ".";
+  s.persistence = dir + (dir.back() == '/' ? "" : "/") + f.persistence_file.value_or("mqtk.db");
+  s.core.journal = true;
+  return true;
+}
+
 std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   settings s;
   file_settings f;
@@ -239,6 +270,9 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   s.core.version_string = std::string("mqtk-broker ") + MQTK_VERSION;
 
   if (!collect_listeners(o, f, s, error)) return std::nullopt;
+  if (!collect_persistence(o, f, s, error)) return std::nullopt;
+  for (const auto& w : f.warnings)
+    fmt::print(stderr, "mqtk-broker: {}\n", w);
   if (!o.port_file.empty()) s.port_file = o.port_file;
   s.verbose = o.verbose;
   s.core.log_connections = o.verbose;

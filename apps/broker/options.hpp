@@ -38,6 +38,9 @@ struct settings {
   std::vector<listener> tcp;
   std::vector<std::string> unix_paths;
   std::optional<std::string> port_file; ///< where to write the first TCP port (useful with -p 0)
+  /// The database file when persistence is on (persistence_location + persistence_file).
+  std::optional<std::string> persistence;
+  bool persistence_full_sync = false; ///< persistence_sync full: fsync every commit
   bool verbose = false;
 };
 

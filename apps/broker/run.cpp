@@ -9,6 +9,7 @@
 
 #include "common/exit_codes.hpp"
 #include "mqtk/broker/server.hpp"
+#include "mqtk/store/sqlite_store.hpp"
 #include "mqtk/transport/tls.hpp"
 
 namespace mqtk::app::broker {
@@ -46,14 +47,40 @@ int listen_tcp(mqtk::broker::server& srv, const settings& s, std::vector<std::ui
   return exit_ok;
 }
 
+// Opens the database and rebuilds the core's durable state from it; nullptr (after saying why)
+// when the broker must not start: its data is never replaced by an empty store.
+std::unique_ptr<store::sqlite_store> open_store(const settings& s,
+                                                mqtk::broker::broker_core& core) {
+  std::string why;
+  const auto mode = s.persistence_full_sync ? store::sync_mode::full : store::sync_mode::normal;
+  auto db = store::sqlite_store::open(*s.persistence, mode, why);
+  std::vector<mqtk::broker::journal_record> records;
+  if (!db || !db->load(records, why)) {
+    fmt::print(stderr, "mqtk-broker: {}\n", why);
+    return nullptr;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  core.set_wall_clock(started, std::chrono::system_clock::now());
+  core.restore(records, started);
+  fmt::print(stderr, "mqtk-broker: persistence in {}: {} sessions restored\n", *s.persistence,
+             core.session_count());
+  return db;
+}
+
 } // namespace
 
 int run(const settings& s) {
   asio::io_context io(1);
   mqtk::broker::broker_core core(s.core);
+  std::unique_ptr<store::sqlite_store> db;
+  if (s.persistence && !(db = open_store(s, core))) return exit_failure;
   mqtk::broker::server srv(io, core);
-  if (s.verbose)
-    srv.set_logger([](const std::string& line) { fmt::print(stderr, "mqtk-broker: {}\n", line); });
+  // Failures to save are always told; the rest of the log only with -v.
+  const auto say = [](const std::string& line) { fmt::print(stderr, "mqtk-broker: {}\n", line); };
+  if (s.verbose || db) srv.set_logger(say, s.verbose);
+  if (db)
+    srv.set_journal_sink([&db](const std::vector<mqtk::broker::journal_record>& batch,
+                               std::string& why) { return db->save(batch, why); });
 
   std::vector<std::uint16_t> ports;
   if (const int status = listen_tcp(srv, s, ports); status != exit_ok) return status;

@@ -3,12 +3,12 @@
 
 # The packages that building and testing mqtk needs (Debian 12 names).
 BUILD_PACKAGES=(cmake make g++ libcli11-dev libfmt-dev libasio-dev libssl-dev nlohmann-json3-dev
-                catch2)
+                catch2 libsqlite3-dev)
 # Test peers (mosquitto and its clients, paho-mqtt, headless Chromium), openssl for the test
 # PKI, shells and man tools for the generated completions and pages, dpkg-dev for the package
 # test. No broker daemon is started. Node.js comes from ensure_node.
 TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt openssl chromium zsh fish groff-base
-               man-db dpkg-dev)
+               man-db dpkg-dev sqlite3)
 
 # ensure_packages PKG...: installs the missing ones with apt-get as root; otherwise prints the
 # exact command and exits 2.

@@ -57,7 +57,8 @@ void state::accept(message_ptr msg, session_state* from, time_point now) {
     if (msg->props.message_expiry_interval && !msg->payload.empty())
       expires = now + std::chrono::seconds(*msg->props.message_expiry_interval);
     retained.set({msg, expires, id});
-    if (cfg.journal) journal_retained(msg, expires, id);
+    // $SYS topics are the broker's own figures, set anew every sys_interval: not worth a write.
+    if (cfg.journal && msg->topic.rfind("$SYS/", 0) != 0) journal_retained(msg, expires, id);
   }
   route(msg, id, from, now);
 }

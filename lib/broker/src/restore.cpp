@@ -122,6 +122,9 @@ struct replay {
     st.retained.set(
         std::make_shared<const codec::publish>(codec::publish{r.topic, {}, 0, 0, true, false, {}}));
   }
+  void operator()(const journal::packet_id_cycle& r) {
+    if (auto* d = find(r.client_id)) d->last_packet_id = r.last_packet_id;
+  }
   void operator()(const journal::will_stored& r) {
     if (auto* d = find(r.client_id)) d->will = r;
   }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SUBSCRIBE and UNSUBSCRIBE: filters into the trie, SUBACK/UNSUBACK, retained messages.
+#include <algorithm>
+
 #include "mqtk/core/errc.hpp"
 #include "mqtk/topic/validate.hpp"
 #include "state.hpp"
@@ -68,6 +70,11 @@ void state::send_retained(session_state& s, const std::string& filter,
   if (topic::parse_shared(filter) || !(rh == 0 || (rh == 1 && added))) return;
   std::vector<topic::retained_store::entry> found;
   retained.find(filter, found);
+  // In topic order, not the tree's hash order: the same retained set is sent alike every time,
+  // also by a broker restored from its store.
+  if (found.size() > 1)
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.msg->topic < b.msg->topic; });
   for (auto& e : found) {
     if (e.expires_at && now >= *e.expires_at) { // forget it rather than deliver it [MQTT-3.3.2-5]
       const auto clear = std::make_shared<const codec::publish>(

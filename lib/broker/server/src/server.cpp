@@ -80,6 +80,9 @@ struct server::impl {
   bool log_sockets = false;
   std::function<void()> on_drained;
   bool stopping = false;
+  server::journal_sink save;
+  std::vector<journal_record> unsaved; // taken from the core, not yet stored
+  bool in_trouble = false;             // closing everything after a failed save
 
   void adopt(socket_t s, const listener_options& o, std::uint16_t index) {
     std::unique_ptr<transport::layer> layer;
@@ -258,6 +261,7 @@ struct server::impl {
 
   void write(const std::shared_ptr<connection_io>& c) {
     if (c->write_pending || c->closed) return;
+    if (!saved()) return;
     if (c->tls_ws) return write_layered(c);
     if (!c->out) c->out = std::make_unique<pending_write>();
     core.take_output(c->id, c->out->writing);
@@ -289,10 +293,50 @@ struct server::impl {
     if (o.bytes.size() > from) g.emplace_back(o.bytes.data() + from, o.bytes.size() - from);
   }
 
+  // Stores the core's journal so far; false when it could not be stored (then every connection
+  // was closed without its output, which may acknowledge what is not stored).
+  bool saved() {
+    if (!save) return true;
+    auto fresh = core.take_journal();
+    if (unsaved.empty())
+      unsaved = std::move(fresh);
+    else
+      unsaved.insert(unsaved.end(), std::make_move_iterator(fresh.begin()),
+                     std::make_move_iterator(fresh.end()));
+    if (unsaved.empty()) return true;
+    std::string why;
+    if (save(unsaved, why)) {
+      unsaved.clear();
+      return true;
+    }
+    storage_trouble(why);
+    return false;
+  }
+
+  void storage_trouble(const std::string& why) {
+    if (in_trouble) return;
+    in_trouble = true;
+    if (log)
+      log("cannot save the broker's state (" + why + "); closing " + std::to_string(conns.size()) +
+          " connections unacknowledged, saving again with the next "
+          "change");
+    auto all = std::move(conns);
+    conns.clear();
+    for (auto& [id, c] : all) {
+      c->closed = true;
+      std::error_code ignored;
+      c->socket.close(ignored);
+      core.on_closed(id, now());
+    }
+    in_trouble = false;
+    if (stopping && on_drained) std::exchange(on_drained, nullptr)();
+  }
+
   // Hands every pending effect of the core to the sockets (and its log lines to the logger).
   void pump() {
     for (const auto& line : core.take_log())
       if (log) log(line);
+    if (!saved()) return;
     for (const auto id : core.take_ready())
       if (const auto it = conns.find(id); it != conns.end()) write(it->second);
     for (const auto id : core.take_closing()) {
@@ -369,6 +413,10 @@ void server::shutdown(std::function<void()> done) {
     done();
   };
   impl_->pump();
+}
+
+void server::set_journal_sink(journal_sink save) {
+  impl_->save = std::move(save);
 }
 
 void server::set_logger(std::function<void(const std::string&)> log, bool connections) {

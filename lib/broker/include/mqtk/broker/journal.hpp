@@ -113,6 +113,12 @@ struct retained_set {
 struct retained_cleared {
   std::string topic;
 };
+/// Where the session's packet id cycle stands: the id it gave last. The core's message_sent
+/// records say it as they go; a store that keeps only the messages still held says it once.
+struct packet_id_cycle {
+  std::string client_id;
+  std::uint16_t last_packet_id = 0;
+};
 /// A will waits for its Will Delay Interval on a session whose connection ended.
 struct will_stored {
   std::string client_id;
@@ -132,6 +138,7 @@ using journal_record =
                  journal::message_stored, journal::message_queued, journal::message_sent,
                  journal::message_released, journal::message_acked, journal::message_dropped,
                  journal::inbound_received, journal::inbound_released, journal::retained_set,
-                 journal::retained_cleared, journal::will_stored, journal::will_cleared>;
+                 journal::retained_cleared, journal::packet_id_cycle, journal::will_stored,
+                 journal::will_cleared>;
 
 } // namespace mqtk::broker

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mqtk/broker/broker_core.hpp"
 #include "mqtk/core/result.hpp"
@@ -56,6 +57,14 @@ public:
   /// Where log lines go: the core's (drops; client events if config::log_connections) and, when
   /// `connections` is set, one line per socket opened and closed.
   void set_logger(std::function<void(const std::string&)> log, bool connections = false);
+  /// Where the core's journal goes (config::journal): `save` must store a batch durably and
+  /// return true, or return false with `why`. Each batch is saved before any output it caused
+  /// is written, so no acknowledgement leaves before what it acknowledges is stored. A batch
+  /// that cannot be saved is kept and tried again with the next; meanwhile every connection is
+  /// closed without its pending output, and clients send again what was not acknowledged.
+  using journal_sink =
+      std::function<bool(const std::vector<journal_record>& batch, std::string& why)>;
+  void set_journal_sink(journal_sink save);
 
   struct impl;
 

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// Internal: the store's schema, one migration per version.
+#pragma once
+
+namespace mqtk::store::detail {
+
+// Design: the schema is written for a person with the sqlite3 shell too (docs/persistence.md):
+// payloads are BLOBs of their own, times are Unix milliseconds, message bodies are stored once
+// and referred to by id from queues and retained topics. Properties (v5) are kept as the codec
+// encodes them, inside a PUBLISH without payload, so that every property survives exactly.
+// migrations[i] takes a database from version i to i + 1; a version is never edited once
+// released, a new one is added.
+inline constexpr const char* migrations[] = {
+    R"(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO meta VALUES('application', 'mqtk-broker');
+CREATE TABLE messages(id INTEGER PRIMARY KEY, topic TEXT NOT NULL, payload BLOB NOT NULL,
+                      qos INTEGER NOT NULL, retain INTEGER NOT NULL, properties BLOB);
+CREATE TABLE sessions(client_id TEXT PRIMARY KEY, username TEXT, expiry INTEGER NOT NULL,
+                      version INTEGER NOT NULL, connected INTEGER NOT NULL,
+                      expires_at INTEGER, last_packet_id INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE subscriptions(client_id TEXT NOT NULL, filter TEXT NOT NULL, qos INTEGER NOT NULL,
+                           no_local INTEGER NOT NULL, retain_as_published INTEGER NOT NULL,
+                           retain_handling INTEGER NOT NULL, subscription_id INTEGER NOT NULL,
+                           PRIMARY KEY(client_id, filter)) WITHOUT ROWID;
+-- state: 0 queued, 1 sent (awaiting PUBACK or PUBREC), 2 PUBREL sent (awaiting PUBCOMP)
+CREATE TABLE queue(seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL,
+                   message_id INTEGER NOT NULL, qos INTEGER NOT NULL, retain INTEGER NOT NULL,
+                   subscription_ids TEXT, expires_at INTEGER,
+                   packet_id INTEGER NOT NULL DEFAULT 0, state INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX queue_by_client ON queue(client_id, packet_id);
+CREATE INDEX queue_by_message ON queue(message_id);
+CREATE TABLE inbound(client_id TEXT NOT NULL, packet_id INTEGER NOT NULL,
+                     PRIMARY KEY(client_id, packet_id)) WITHOUT ROWID;
+CREATE TABLE retained(topic TEXT PRIMARY KEY, message_id INTEGER NOT NULL,
+                      expires_at INTEGER) WITHOUT ROWID;
+CREATE INDEX retained_by_message ON retained(message_id);
+CREATE TABLE wills(client_id TEXT PRIMARY KEY, topic TEXT NOT NULL, payload BLOB NOT NULL,
+                   qos INTEGER NOT NULL, retain INTEGER NOT NULL, properties BLOB,
+                   due_at INTEGER NOT NULL) WITHOUT ROWID;
+)",
+};
+
+} // namespace mqtk::store::detail

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// Opening the database (creation, checks, migrations) and saving journal batches.
+#include "mqtk/store/sqlite_store.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <set>
+#include <unistd.h>
+
+#include "message_blob.hpp"
+#include "schema.hpp"
+#include "store_impl.hpp"
+
+namespace mqtk::store {
+
+using detail::statement;
+namespace journal = broker::journal;
+
+namespace {
+
+bool create_private(const std::string& path, std::string& why) {
+  // Sessions and messages are the users' data: readable by the broker's user only. SQLite gives
+  // its -wal and -shm files the database file's mode.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    why = path + ": " + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
+// The schema version, 0 for a new empty file; -1 (and `why`) when the file is not ours.
+int version_of(sqlite3* db, const std::string& path, std::string& why) {
+  statement tables(db, "SELECT count(*) FROM sqlite_schema");
+  if (!tables.ok() || tables.step() != SQLITE_ROW) {
+    why = path + ": not a database mqtk-broker can read (" + sqlite3_errmsg(db) + ")";
+    return -1;
+  }
+  if (tables.integer(0) == 0) return 0;
+  statement meta(db, "SELECT value FROM meta WHERE key = 'application'");
+  if (!meta.ok() || meta.step() != SQLITE_ROW || meta.text(0) != "mqtk-broker") {
+    why = path + ": an SQLite database, but not mqtk-broker's; give another persistence_file";
+    return -1;
+  }
+  statement v(db, "PRAGMA user_version");
+  return v.ok() && v.step() == SQLITE_ROW ? static_cast<int>(v.integer(0)) : -1;
+}
+
+bool migrate(sqlite3* db, int from, const std::string& path, std::string& why) {
+  constexpr int known = static_cast<int>(std::size(detail::migrations));
+  static_assert(known == sqlite_store::schema_version);
+  if (from > known) {
+    why = path + ": written by a newer mqtk-broker (schema " + std::to_string(from) +
+          ", this one knows up to " + std::to_string(known) + ")";
+    return false;
+  }
+  for (int v = from; v < known; ++v) {
+    std::string sql = "BEGIN IMMEDIATE;";
+    sql += detail::migrations[v];
+    sql += "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
+    if (!detail::exec(db, sql.c_str(), why)) {
+      why = path + ": cannot update the schema to version " + std::to_string(v + 1) + ": " + why;
+      detail::exec(db, "ROLLBACK", why);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool healthy(sqlite3* db, const std::string& path, std::string& why) {
+  statement check(db, "PRAGMA quick_check");
+  if (check.ok() && check.step() == SQLITE_ROW && check.text(0) == "ok") return true;
+  why = path + ": damaged beyond SQLite's recovery (" +
+        (check.ok() ? check.text(0) : std::string(sqlite3_errmsg(db))) +
+        "); mqtk-broker will not start over it: move it aside to start empty";
+  return false;
+}
+
+} // namespace
+
+std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_mode mode,
+                                                 std::string& why) {
+  if (!create_private(path, why)) return nullptr;
+  auto i = std::make_unique<impl>();
+  i->path = path;
+  if (sqlite3_open_v2(path.c_str(), &i->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    why = path + ": " + sqlite3_errmsg(i->db);
+    return nullptr;
+  }
+  sqlite3_extended_result_codes(i->db, 1);
+  const int version = version_of(i->db, path, why);
+  if (version < 0 || !healthy(i->db, path, why)) return nullptr;
+  const char* pragmas = mode == sync_mode::full
+                            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+  if (!detail::exec(i->db, pragmas, why)) {
+    why = path + ": " + why;
+    return nullptr;
+  }
+  if (!migrate(i->db, version, path, why) || !i->prepare(why)) return nullptr;
+  return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(i)));
+}
+
+sqlite_store::sqlite_store(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+sqlite_store::~sqlite_store() = default;
+
+bool sqlite_store::save(const std::vector<broker::journal_record>& records, std::string& why) {
+  if (records.empty()) return true;
+  auto& i = *impl_;
+  i.failed = false;
+  i.unreferenced.clear();
+  if (!i.begin.run()) return i.fail(why);
+  for (const auto& r : records) {
+    std::visit(i, r);
+    if (i.failed) break;
+  }
+  if (!i.failed) i.collect();
+  if (!i.failed && i.commit.run()) return true;
+  i.fail(why);
+  i.rollback.run();
+  return false;
+}
+
+} // namespace mqtk::store

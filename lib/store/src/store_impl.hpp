@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// Internal: the store's connection, its prepared statements, and how each record is saved.
+#pragma once
+
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include "mqtk/store/sqlite_store.hpp"
+#include "sqlite.hpp"
+
+namespace mqtk::store {
+
+struct sqlite_store::impl {
+  ~impl() { sqlite3_close_v2(db); } // after the statements below are finalized
+
+  sqlite3* db = nullptr;
+  std::string path;
+  bool failed = false;                    // a statement of this batch failed
+  std::vector<std::int64_t> unreferenced; // bodies that may have lost their last reference
+  // Sessions whose packet id cycle moved in this batch, and where it stands; written once each.
+  std::unordered_map<std::string, std::uint16_t> cycles;
+  detail::statement begin, commit, rollback;
+  detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
+      end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued,
+      mark_sent, mark_released, drop_sent, drop_queued, put_inbound, drop_inbound, old_retained,
+      put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle;
+
+  bool prepare(std::string& why);
+  bool fail(std::string& why) {
+    why = path + ": " + sqlite3_errmsg(db);
+    return false;
+  }
+  /// Runs `s`; a failure fails the batch.
+  void run(detail::statement& s) {
+    if (!s.run()) failed = true;
+  }
+  /// Runs `s` (a statement RETURNING message_id) and notes each id it returns.
+  void run_returning(detail::statement& s);
+  /// Deletes the bodies noted in `unreferenced` that nothing refers to any more, and writes the
+  /// packet id cycles of the batch.
+  void collect();
+
+  void operator()(const broker::journal::session_stored& r);
+  void operator()(const broker::journal::session_closed& r);
+  void operator()(const broker::journal::session_ended& r);
+  void operator()(const broker::journal::subscription_added& r);
+  void operator()(const broker::journal::subscription_removed& r);
+  void operator()(const broker::journal::message_stored& r);
+  void operator()(const broker::journal::message_queued& r);
+  void operator()(const broker::journal::message_sent& r);
+  void operator()(const broker::journal::message_released& r);
+  void operator()(const broker::journal::message_acked& r);
+  void operator()(const broker::journal::message_dropped& r);
+  void operator()(const broker::journal::inbound_received& r);
+  void operator()(const broker::journal::inbound_released& r);
+  void operator()(const broker::journal::retained_set& r);
+  void operator()(const broker::journal::retained_cleared& r);
+  void operator()(const broker::journal::packet_id_cycle& r);
+  void operator()(const broker::journal::will_stored& r);
+  void operator()(const broker::journal::will_cleared& r);
+};
+
+} // namespace mqtk::store

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+// The database read back as journal records, in an order broker_core::restore() replays: bodies
+// and retained messages, sessions, then what each session holds.
+#include <set>
+#include <unordered_map>
+
+#include "message_blob.hpp"
+#include "store_impl.hpp"
+
+namespace mqtk::store {
+
+namespace journal = broker::journal;
+using detail::statement;
+
+namespace {
+
+using bodies = std::unordered_map<std::int64_t, std::shared_ptr<const codec::publish>>;
+
+struct loader {
+  sqlite3* db;
+  std::vector<broker::journal_record>& out;
+  std::string damage; // what did not read back, if anything
+
+  bool rows(const char* sql, const auto& each) {
+    statement s(db, sql);
+    if (!s.ok()) return false;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      each(s);
+    return rc == SQLITE_DONE;
+  }
+  std::optional<std::int64_t> ms(const statement& s, int col) { return s.maybe(col); }
+  std::optional<broker::wall_time> when(const statement& s, int col) {
+    const auto v = s.maybe(col);
+    return v ? std::optional<broker::wall_time>(detail::from_ms(*v)) : std::nullopt;
+  }
+  bool props(const statement& s, int col, codec::properties& p) {
+    if (s.null(col) || detail::read_properties(s.text(col), p)) return true;
+    damage = "properties that do not decode";
+    return false;
+  }
+
+  bool messages(bodies& all) {
+    return rows("SELECT id, topic, payload, qos, retain, properties FROM messages",
+                [&](const statement& s) {
+                  auto m = std::make_shared<codec::publish>();
+                  m->topic = s.text(1);
+                  m->payload = s.text(2);
+                  m->qos = static_cast<std::uint8_t>(s.integer(3));
+                  m->retain = s.integer(4) != 0;
+                  if (props(s, 5, m->props)) all[s.integer(0)] = std::move(m);
+                });
+  }
+  bool retained(const bodies& all) {
+    return rows("SELECT topic, message_id, expires_at FROM retained", [&](const statement& s) {
+      const auto it = all.find(s.integer(1));
+      if (it == all.end()) return void(damage = "a retained message without its body");
+      out.push_back(journal::retained_set{static_cast<broker::message_id>(it->first), it->second,
+                                          when(s, 2)});
+    });
+  }
+  // Closing and the id cycle go last: after the queue's message_sent records, which move both.
+  std::vector<journal::session_closed> closed;
+  std::vector<journal::packet_id_cycle> cycles;
+  bool sessions() {
+    return rows("SELECT client_id, username, expiry, version, connected, expires_at, "
+                "last_packet_id FROM sessions",
+                [&](const statement& s) {
+                  journal::session_stored r;
+                  r.client_id = s.text(0);
+                  if (!s.null(1)) r.username = s.text(1);
+                  r.expiry = static_cast<std::uint32_t>(s.integer(2));
+                  r.version = static_cast<codec::protocol_version>(s.integer(3));
+                  if (s.integer(4) == 0) closed.push_back({r.client_id, when(s, 5)});
+                  const auto cycle = static_cast<std::uint16_t>(s.integer(6));
+                  if (cycle != 0) cycles.push_back({r.client_id, cycle});
+                  out.push_back(std::move(r));
+                });
+  }
+  bool subscriptions() {
+    return rows("SELECT client_id, filter, qos, no_local, retain_as_published, retain_handling, "
+                "subscription_id FROM subscriptions",
+                [&](const statement& s) {
+                  journal::subscription_added r{s.text(0), s.text(1), {}, 0};
+                  r.options.qos = static_cast<std::uint8_t>(s.integer(2));
+                  r.options.no_local = s.integer(3) != 0;
+                  r.options.retain_as_published = s.integer(4) != 0;
+                  r.options.retain_handling = static_cast<std::uint8_t>(s.integer(5));
+                  r.subscription_id = static_cast<std::uint32_t>(s.integer(6));
+                  out.push_back(std::move(r));
+                });
+  }
+  bool queue(const bodies& all);
+  bool wills_and_inbound();
+};
+
+bool loader::queue(const bodies& all) {
+  std::set<std::int64_t> stored;
+  return rows("SELECT client_id, message_id, qos, retain, subscription_ids, expires_at, "
+              "packet_id, state FROM queue ORDER BY seq",
+              [&](const statement& s) {
+                const auto id = s.integer(1);
+                const auto it = all.find(id);
+                if (it == all.end()) return void(damage = "a queued message without its body");
+                const auto mid = static_cast<broker::message_id>(id);
+                if (stored.insert(id).second)
+                  out.push_back(journal::message_stored{mid, it->second});
+                journal::message_queued q{
+                    s.text(0),         mid, static_cast<std::uint8_t>(s.integer(2)),
+                    s.integer(3) != 0, {},  when(s, 5)};
+                if (!s.null(4)) {
+                  const auto ids = s.text(4);
+                  for (std::size_t from = 0; from < ids.size();) {
+                    const auto comma = std::min(ids.find(',', from), ids.size());
+                    q.subscription_ids.push_back(
+                        static_cast<std::uint32_t>(std::stoul(ids.substr(from, comma - from))));
+                    from = comma + 1;
+                  }
+                }
+                const std::string client = q.client_id;
+                out.push_back(std::move(q));
+                const auto packet_id = static_cast<std::uint16_t>(s.integer(6));
+                const auto state = s.integer(7);
+                if (state >= 1) out.push_back(journal::message_sent{client, mid, packet_id});
+                if (state == 2) out.push_back(journal::message_released{client, packet_id});
+              });
+}
+
+bool loader::wills_and_inbound() {
+  const bool inbound = rows("SELECT client_id, packet_id FROM inbound", [&](const statement& s) {
+    out.push_back(journal::inbound_received{s.text(0), static_cast<std::uint16_t>(s.integer(1))});
+  });
+  return inbound &&
+         rows("SELECT client_id, topic, payload, qos, retain, properties, due_at FROM wills",
+              [&](const statement& s) {
+                journal::will_stored w{s.text(0), {}, detail::from_ms(s.integer(6))};
+                w.will.topic = s.text(1);
+                w.will.payload = s.text(2);
+                w.will.qos = static_cast<std::uint8_t>(s.integer(3));
+                w.will.retain = s.integer(4) != 0;
+                if (props(s, 5, w.will.props)) out.push_back(std::move(w));
+              });
+}
+
+} // namespace
+
+bool sqlite_store::load(std::vector<broker::journal_record>& out, std::string& why) {
+  loader l{impl_->db, out, {}, {}, {}};
+  bodies all;
+  const bool read = l.messages(all) && l.retained(all) && l.sessions() && l.subscriptions() &&
+                    l.queue(all) && l.wills_and_inbound();
+  if (!read) return impl_->fail(why);
+  if (!l.damage.empty()) {
+    why = impl_->path + ": damaged: " + l.damage + "; move it aside to start empty";
+    return false;
+  }
+  for (auto& c : l.cycles)
+    out.push_back(std::move(c));
+  for (auto& c : l.closed)
+    out.push_back(std::move(c));
+  return true;
+}
+
+} // namespace mqtk::store

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// Each journal record as the rows it changes.
+#include <sstream>
+
+#include "message_blob.hpp"
+#include "store_impl.hpp"
+
+namespace mqtk::store {
+
+namespace journal = broker::journal;
+using detail::statement;
+using impl = sqlite_store::impl;
+
+namespace {
+// The first queued (not yet sent) row of a session with a message id.
+constexpr const char* first_queued =
+    "(SELECT seq FROM queue WHERE client_id = ?1 AND message_id = ?2 AND state = 0 "
+    "ORDER BY seq LIMIT 1)";
+} // namespace
+
+bool impl::prepare(std::string& why) {
+  struct {
+    statement* s;
+    std::string sql;
+  } all[] = {
+      {&begin, "BEGIN IMMEDIATE"},
+      {&commit, "COMMIT"},
+      {&rollback, "ROLLBACK"},
+      {&put_session,
+       "INSERT INTO sessions VALUES(?1, ?2, ?3, ?4, 1, NULL, 0) ON CONFLICT(client_id) "
+       "DO UPDATE SET username = ?2, expiry = ?3, version = ?4, connected = 1, "
+       "expires_at = NULL"},
+      {&close_session, "UPDATE sessions SET connected = 0, expires_at = ?2 WHERE client_id = ?1"},
+      {&end_session, "DELETE FROM sessions WHERE client_id = ?1"},
+      {&end_subscriptions, "DELETE FROM subscriptions WHERE client_id = ?1"},
+      {&end_queue, "DELETE FROM queue WHERE client_id = ?1 RETURNING message_id"},
+      {&end_inbound, "DELETE FROM inbound WHERE client_id = ?1"},
+      {&end_will, "DELETE FROM wills WHERE client_id = ?1"},
+      {&put_subscription,
+       "INSERT OR REPLACE INTO subscriptions VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&drop_subscription, "DELETE FROM subscriptions WHERE client_id = ?1 AND filter = ?2"},
+      {&put_message, "INSERT OR IGNORE INTO messages VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&put_queued, "INSERT INTO queue(client_id, message_id, qos, retain, subscription_ids, "
+                    "expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&mark_sent,
+       std::string("UPDATE queue SET packet_id = ?3, state = 1 WHERE seq = ") + first_queued},
+      {&mark_released, "UPDATE queue SET state = 2 WHERE client_id = ?1 AND packet_id = ?2 AND "
+                       "state <> 0"},
+      {&drop_sent, "DELETE FROM queue WHERE client_id = ?1 AND packet_id = ?2 AND state <> 0 "
+                   "RETURNING message_id"},
+      {&drop_queued,
+       std::string("DELETE FROM queue WHERE seq = ") + first_queued + " RETURNING message_id"},
+      {&put_inbound, "INSERT OR IGNORE INTO inbound VALUES(?1, ?2)"},
+      {&drop_inbound, "DELETE FROM inbound WHERE client_id = ?1 AND packet_id = ?2"},
+      {&old_retained, "SELECT message_id FROM retained WHERE topic = ?1"},
+      {&put_retained, "INSERT OR REPLACE INTO retained VALUES(?1, ?2, ?3)"},
+      {&drop_retained, "DELETE FROM retained WHERE topic = ?1 RETURNING message_id"},
+      {&put_will, "INSERT OR REPLACE INTO wills VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&drop_will, "DELETE FROM wills WHERE client_id = ?1"},
+      {&put_cycle, "UPDATE sessions SET last_packet_id = ?2 WHERE client_id = ?1"},
+      {&collect_body, "DELETE FROM messages WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM queue "
+                      "WHERE message_id = ?1) AND NOT EXISTS (SELECT 1 FROM retained WHERE "
+                      "message_id = ?1)"},
+  };
+  for (auto& [s, sql] : all) {
+    *s = statement(db, sql);
+    if (!s->ok()) return fail(why);
+  }
+  return true;
+}
+
+void impl::run_returning(statement& s) {
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW)
+    unreferenced.push_back(s.integer(0));
+  if (rc != SQLITE_DONE) failed = true;
+  s.reset();
+}
+
+void impl::collect() {
+  for (const auto id : unreferenced)
+    run(collect_body.bind(1, id));
+  unreferenced.clear();
+  for (const auto& [client, last] : cycles)
+    run(put_cycle.bind(1, std::string_view(client)).bind(2, std::int64_t{last}));
+  cycles.clear();
+}
+
+void impl::operator()(const journal::session_stored& r) {
+  run(put_session.bind(1, std::string_view(r.client_id))
+          .bind(2, r.username)
+          .bind(3, std::int64_t{r.expiry})
+          .bind(4, static_cast<std::int64_t>(r.version)));
+}
+
+void impl::operator()(const journal::session_closed& r) {
+  run(close_session.bind(1, std::string_view(r.client_id)).bind(2, detail::to_ms(r.expires_at)));
+}
+
+void impl::operator()(const journal::session_ended& r) {
+  const std::string_view id = r.client_id;
+  run(end_session.bind(1, id));
+  run(end_subscriptions.bind(1, id));
+  run_returning(end_queue.bind(1, id));
+  run(end_inbound.bind(1, id));
+  run(end_will.bind(1, id));
+}
+
+void impl::operator()(const journal::subscription_added& r) {
+  run(put_subscription.bind(1, std::string_view(r.client_id))
+          .bind(2, std::string_view(r.filter))
+          .bind(3, std::int64_t{r.options.qos})
+          .bind(4, std::int64_t{r.options.no_local})
+          .bind(5, std::int64_t{r.options.retain_as_published})
+          .bind(6, std::int64_t{r.options.retain_handling})
+          .bind(7, std::int64_t{r.subscription_id}));
+}
+
+void impl::operator()(const journal::subscription_removed& r) {
+  run(drop_subscription.bind(1, std::string_view(r.client_id)).bind(2, std::string_view(r.filter)));
+}
+
+void impl::operator()(const journal::message_stored& r) {
+  const auto& m = *r.message;
+  run(put_message.bind(1, static_cast<std::int64_t>(r.id))
+          .bind(2, std::string_view(m.topic))
+          .bind_blob(3, std::string_view(m.payload))
+          .bind(4, std::int64_t{m.qos})
+          .bind(5, std::int64_t{m.retain})
+          .bind_blob(6, detail::properties_blob(m.topic, m.props)));
+}
+
+void impl::operator()(const journal::message_queued& r) {
+  std::optional<std::string> ids;
+  if (!r.subscription_ids.empty()) {
+    std::ostringstream s;
+    for (std::size_t k = 0; k < r.subscription_ids.size(); ++k)
+      s << (k ? "," : "") << r.subscription_ids[k];
+    ids = s.str();
+  }
+  run(put_queued.bind(1, std::string_view(r.client_id))
+          .bind(2, static_cast<std::int64_t>(r.id))
+          .bind(3, std::int64_t{r.qos})
+          .bind(4, std::int64_t{r.retain})
+          .bind(5, ids)
+          .bind(6, detail::to_ms(r.expires_at)));
+}
+
+void impl::operator()(const journal::packet_id_cycle& r) {
+  cycles[r.client_id] = r.last_packet_id;
+}
+
+void impl::operator()(const journal::message_sent& r) {
+  cycles[r.client_id] = r.packet_id;
+  run(mark_sent.bind(1, std::string_view(r.client_id))
+          .bind(2, static_cast<std::int64_t>(r.id))
+          .bind(3, std::int64_t{r.packet_id}));
+}
+
+void impl::operator()(const journal::message_released& r) {
+  run(mark_released.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
+}
+
+void impl::operator()(const journal::message_acked& r) {
+  run_returning(
+      drop_sent.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
+}
+
+void impl::operator()(const journal::message_dropped& r) {
+  if (!r.in_flight) cycles[r.client_id] = r.packet_id; // the cycle moved past it
+  if (r.in_flight)
+    run_returning(
+        drop_sent.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
+  else
+    run_returning(drop_queued.bind(1, std::string_view(r.client_id))
+                      .bind(2, static_cast<std::int64_t>(r.id)));
+}
+
+void impl::operator()(const journal::inbound_received& r) {
+  run(put_inbound.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
+}
+
+void impl::operator()(const journal::inbound_released& r) {
+  run(drop_inbound.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
+}
+
+void impl::operator()(const journal::retained_set& r) {
+  const std::string_view topic = r.message->topic;
+  run_returning(old_retained.bind(1, topic)); // the replaced body may be unreferenced now
+  (*this)(journal::message_stored{r.id, r.message});
+  run(put_retained.bind(1, topic)
+          .bind(2, static_cast<std::int64_t>(r.id))
+          .bind(3, detail::to_ms(r.expires_at)));
+}
+
+void impl::operator()(const journal::retained_cleared& r) {
+  run_returning(drop_retained.bind(1, std::string_view(r.topic)));
+}
+
+void impl::operator()(const journal::will_stored& r) {
+  const auto& w = r.will;
+  run(put_will.bind(1, std::string_view(r.client_id))
+          .bind(2, std::string_view(w.topic))
+          .bind_blob(3, std::string_view(w.payload))
+          .bind(4, std::int64_t{w.qos})
+          .bind(5, std::int64_t{w.retain})
+          .bind_blob(6, detail::properties_blob(w.topic, w.props))
+          .bind(7, detail::to_ms(r.at)));
+}
+
+void impl::operator()(const journal::will_cleared& r) {
+  run(drop_will.bind(1, std::string_view(r.client_id)));
+}
+
+} // namespace mqtk::store

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+// The SQLite store: journal batches in, records out that rebuild the same broker; files that are
+// not ours, newer, damaged or read-only are refused with the file named.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "../broker/journal_world.hpp"
+#include "mqtk/store/sqlite_store.hpp"
+
+using namespace mqtk;
+using namespace mqtk::testing;
+using store::sqlite_store;
+using store::sync_mode;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A directory of its own under the system's temporary one, removed afterwards.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    std::string t = (fs::temp_directory_path() / "mqtk-store-XXXXXX").string();
+    REQUIRE(::mkdtemp(t.data()) != nullptr);
+    path = t;
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  std::string file(const char* name) const { return (path / name).string(); }
+};
+
+void sql(const std::string& path, const char* text) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, text, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+// A store at `path` holding `ops` more operations of `a`'s history, all in one batch.
+std::unique_ptr<sqlite_store> saved_history(const std::string& path, world& a, std::mt19937& rng,
+                                            int ops) {
+  std::string why;
+  auto db = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(db);
+  run_history(a, rng, ops);
+  REQUIRE(db->save(a.records, why));
+  return db;
+}
+
+} // namespace
+
+// The store's promise, on top of the journal's: what it saved, batch by batch, loads back into a
+// core that answers the next 1,000 operations byte for byte as the one that wrote it.
+TEST_CASE("a core restored from the store behaves as the original", "[store]") {
+  temp_dir dir;
+  for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+    CAPTURE(seed);
+    const auto path = dir.file(("seed" + std::to_string(seed) + ".db").c_str());
+    std::string why;
+    auto db = sqlite_store::open(path, sync_mode::normal, why);
+    REQUIRE(db);
+    std::mt19937 rng(seed);
+    world a;
+    std::size_t saved = 0;
+    run_history(a, rng, 400, [&] {
+      const std::vector<journal_record> batch(a.records.begin() + static_cast<long>(saved),
+                                              a.records.end());
+      saved = a.records.size();
+      REQUIRE(db->save(batch, why));
+    });
+    db.reset();
+    auto again = sqlite_store::open(path, sync_mode::normal, why);
+    REQUIRE(again);
+    std::vector<journal_record> loaded;
+    REQUIRE(again->load(loaded, why));
+    world b;
+    b.now = a.now;
+    b.core.restore(loaded, b.now);
+    b.take_clients(a);
+    require_same(a, b, rng, 1000);
+  }
+}
+
+TEST_CASE("a new store is private, versioned and ours", "[store]") {
+  temp_dir dir;
+  const auto path = dir.file("mqtk.db");
+  std::string why;
+  REQUIRE(sqlite_store::open(path, sync_mode::full, why));
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(s, 0) == sqlite_store::schema_version);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+TEST_CASE("files that are not ours, newer or not databases are refused by name", "[store]") {
+  temp_dir dir;
+  std::string why;
+  const auto other = dir.file("other.db");
+  sql(other, "CREATE TABLE notes(text TEXT)");
+  CHECK_FALSE(sqlite_store::open(other, sync_mode::normal, why));
+  CHECK_THAT(why, Catch::Contains(other) && Catch::Contains("not mqtk-broker's"));
+
+  const auto newer = dir.file("newer.db");
+  REQUIRE(sqlite_store::open(newer, sync_mode::normal, why));
+  sql(newer, "PRAGMA user_version = 99");
+  CHECK_FALSE(sqlite_store::open(newer, sync_mode::normal, why));
+  CHECK_THAT(why, Catch::Contains(newer) && Catch::Contains("newer mqtk-broker"));
+
+  const auto text = dir.file("text.db");
+  std::ofstream(text) << "persistence true\nthis is a configuration file, not a database\n";
+  CHECK_FALSE(sqlite_store::open(text, sync_mode::normal, why));
+  CHECK_THAT(why, Catch::Contains(text));
+}
+
+// Torn writes: a store cut short or overwritten anywhere either opens and loads (SQLite's own
+// recovery) into a core whose invariants hold, or is refused with its name; it never crashes.
+// (SQLite keeps no page checksums: bytes overwritten inside a payload load as they are.)
+TEST_CASE("a damaged store loads or is refused, never crashes", "[store]") {
+  temp_dir dir;
+  const auto good = dir.file("good.db");
+  {
+    std::mt19937 rng(7);
+    world a;
+    const auto db = saved_history(good, a, rng, 300);
+    sql(good, "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  const auto size = fs::file_size(good);
+  std::mt19937 rng(11);
+  int refused = 0, loaded = 0;
+  for (int round = 0; round < 40; ++round) {
+    const auto path = dir.file(("torn" + std::to_string(round) + ".db").c_str());
+    fs::copy_file(good, path, fs::copy_options::overwrite_existing);
+    const auto at = rng() % size;
+    if (round % 2 == 0) {
+      fs::resize_file(path, at);
+    } else {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(at));
+      for (int k = 0; k < 64; ++k)
+        f.put(static_cast<char>(rng()));
+    }
+    std::string why;
+    std::vector<journal_record> records;
+    auto db = sqlite_store::open(path, sync_mode::normal, why);
+    if (db && db->load(records, why)) {
+      ++loaded;
+      broker_core core(journaled());
+      core.restore(records, {});
+      CHECK(core.check_invariants().empty());
+    } else {
+      ++refused;
+      CHECK_THAT(why, Catch::Contains(path));
+    }
+  }
+  CHECK(refused + loaded == 40);
+  CHECK(refused > 0); // both outcomes happen with these seeds: neither path goes untested
+  CHECK(loaded > 0);
+}
+
+TEST_CASE("a store that cannot be written refuses the batch and keeps what it had", "[store]") {
+  temp_dir dir;
+  const auto path = dir.file("mqtk.db");
+  std::string why;
+  std::mt19937 rng(3);
+  world a;
+  const auto db = saved_history(path, a, rng, 200);
+  std::vector<journal_record> before;
+  REQUIRE(db->load(before, why));
+  // Another writer holds the database: this batch cannot commit, and nothing of it lands.
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  const auto saved = a.records.size();
+  run_history(a, rng, 50);
+  const std::vector<journal_record> more(a.records.begin() + static_cast<long>(saved),
+                                         a.records.end());
+  REQUIRE_FALSE(more.empty());
+  CHECK_FALSE(db->save(more, why));
+  CHECK_THAT(why, Catch::Contains(path));
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  std::vector<journal_record> after;
+  REQUIRE(db->load(after, why));
+  CHECK(after.size() == before.size());
+}
