@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The Asio side of a client connection: resolve, connect, read, coalesced writes, timers,
-// reconnecting with back-off, and the MQTT 5 → 3.1.1 fallback of -V auto.
+// The Asio side of a client connection: resolve, connect, read, coalesced writes and timers,
+// carrying out what connection_policy decides about reconnecting and the -V auto fallback.
 #include "mqtk/client/connection.hpp"
 
 #include <asio.hpp>
@@ -20,27 +20,6 @@ using stream = asio::generic::stream_protocol;
 
 namespace {
 
-// Reasons a broker gives when it is going away or overloaded, not when it objects to us: worth
-// another try. Anything else (bad credentials, session taken over, a protocol error) is final.
-bool transient(const std::error_code& ec) {
-  // Asio reports socket errors in its own "asio.system" category, not std::system_category().
-  if (ec.category() == std::generic_category() || ec.category() == std::system_category() ||
-      ec.category() == asio::error::get_system_category() ||
-      ec.category() == asio::error::get_misc_category() ||
-      ec.category() == asio::error::get_netdb_category())
-    return true;
-  if (ec.category() != reason_category()) return false;
-  switch (static_cast<reason_code>(ec.value())) {
-  case reason_code::server_unavailable:
-  case reason_code::server_busy:
-  case reason_code::server_shutting_down:
-  case reason_code::keep_alive_timeout:
-    return true;
-  default:
-    return false;
-  }
-}
-
 std::string describe(const session::event::closed& c) {
   std::string r = c.error.message();
   if (c.reason_string) r += " (" + *c.reason_string + ")";
@@ -49,60 +28,71 @@ std::string describe(const session::event::closed& c) {
 
 } // namespace
 
+// Design: connection_policy decides what an attempt leads to (another socket, a wait, the
+// fallback, the end); this struct only moves bytes, runs timers and tells the user. The
+// generation guards against callbacks of a socket whose attempt is over.
 struct connection::impl : std::enable_shared_from_this<impl> {
+  using state = connection_policy::state;
+
   impl(asio::io_context& context, session::client_config config, endpoint e)
-      : io(context), where(std::move(e)), s(config), original(std::move(config)), resolver(context),
-        socket(context), timer(context), retry_timer(context), trace_decoder(s.version()) {}
+      : io(context), where(std::move(e)), s(config), original(std::move(config)),
+        policy(s.version(), where.connect_timeout, [] { return std::random_device{}(); }),
+        resolver(context), socket(context), timer(context), retry_timer(context),
+        trace_decoder(s.version()) {}
 
   asio::io_context& io;
   endpoint where;
   session::client_session s;
   session::client_config original;
+  connection_policy policy;
   asio::ip::tcp::resolver resolver;
   stream::socket socket;
-  asio::steady_timer timer;
+  asio::steady_timer timer; // the connect deadline, then the session's deadlines
   asio::steady_timer retry_timer;
   event_handler on_event;
   buffer writing;
   // Each attempt bumps the generation; callbacks of an earlier socket see a stale one and stop.
   std::uint64_t generation = 0;
   bool write_pending = false;
-  bool transport_up = false;   // this attempt's socket is connected
-  bool ever_connected = false; // a CONNACK with Success was seen
-  bool user_closing = false;   // disconnect() or abort() was called
-  bool closing = false;        // a closed event is pending until the output is flushed
-  bool closed = false;         // final: the tool has been told
-  // Design: the session's closed event is held back until everything queued before it (the last
-  // QoS 0 messages, the DISCONNECT) is written and the socket is closed, so a tool that exits on
-  // it loses nothing.
-  std::optional<session::event::closed> pending_close;
-  failure why = failure::none;
   std::function<void(const std::string&)> trace;
   std::function<void()> drained;
   codec::stream_decoder trace_decoder;
-  reconnect_policy policy;
   std::function<void(const std::string&)> notice;
-  unsigned attempt = 0;
-  bool version_fallback = false;
-  std::optional<std::minstd_rand> jitter; // seeded on first use: random_device costs start-up
   // TLS and/or WebSocket between the socket and the session; null for plain TCP.
   std::unique_ptr<transport::layer> layer;
   buffer plain; // the layer's plain side: bytes read, or the session's output to wrap
-  bool session_started = false;
 
-  void attempt_connect() {
-    const auto gen = ++generation;
-    transport_up = false;
-    closing = false;
-    pending_close.reset();
+  bool closed() const noexcept { return policy.current() == state::closed; }
+
+  void execute(connection_policy::decision d) {
+    if (auto* o = std::get_if<connection_policy::open_socket>(&d)) return open(*o);
+    if (auto* r = std::get_if<connection_policy::retry_later>(&d)) return wait(*r);
+    if (auto* g = std::get_if<connection_policy::give_up>(&d)) return finish(std::move(g->event));
+    // send_disconnect comes only from user_disconnect(), which disconnect() handles.
+  }
+
+  void open(const connection_policy::open_socket& o) {
+    if (o.fallback) {
+      auto config = original;
+      config.connect.version = o.version;
+      config.connect.props = {};
+      if (config.connect.will) config.connect.will->props = {};
+      s = session::client_session(std::move(config));
+      if (notice) notice("the broker refused MQTT 5; trying MQTT 3.1.1");
+    }
+    attempt_connect(o.deadline);
+  }
+
+  void attempt_connect(session::time_point deadline) {
+    drop_socket();
+    const auto gen = generation;
     layer.reset();
     socket = stream::socket(io);
     trace_decoder = codec::stream_decoder(s.version());
     auto self = shared_from_this();
-    armed.reset();
-    timer.expires_after(where.connect_timeout);
+    timer.expires_at(deadline);
     timer.async_wait([self, gen](std::error_code ec) {
-      if (!ec && gen == self->generation && !self->transport_up)
+      if (!ec && gen == self->generation && self->policy.current() == state::connecting)
         self->transport_failed(failure::timed_out, std::make_error_code(std::errc::timed_out));
     });
     if (!where.unix_path.empty())
@@ -125,7 +115,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     resolver.async_resolve(
         where.host, std::to_string(where.port),
         [self, gen](std::error_code ec2, asio::ip::tcp::resolver::results_type r) {
-          if (gen != self->generation || self->closed) return;
+          if (gen != self->generation || self->closed()) return;
           if (ec2) return self->transport_failed(failure::unreachable, ec2);
           std::vector<stream::endpoint> eps;
           for (const auto& e : r)
@@ -149,14 +139,14 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     const auto gen = generation;
     const auto target = eps[i];
     socket.async_connect(target, [self, gen, eps = std::move(eps), i](std::error_code ec2) mutable {
-      if (gen != self->generation || self->closed) return;
+      if (gen != self->generation || self->closed()) return;
       if (ec2) return self->connect_to(std::move(eps), i + 1, ec2);
-      self->on_transport_up();
+      self->on_socket_connected();
     });
   }
 
-  void on_transport_up() {
-    transport_up = true;
+  void on_socket_connected() {
+    policy.socket_connected();
     timer.cancel();
     std::error_code nb;
     socket.non_blocking(true, nb); // read_some after a readiness wait must never block
@@ -164,7 +154,6 @@ struct connection::impl : std::enable_shared_from_this<impl> {
       std::error_code ignored;
       socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     }
-    session_started = false;
     std::string problem;
     layer = make_layer(problem);
     if (!layer && !problem.empty()) return handshake_failed(problem);
@@ -190,7 +179,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   }
 
   void start_session() {
-    session_started = true;
+    policy.transport_ready();
     if (trace && layer) trace("transport: " + layer->describe());
     s.start(clock::now());
   }
@@ -198,12 +187,15 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // A TLS or WebSocket handshake failed: like a refused TCP connection, the broker was not
   // reached (exit 3), and the layer's words say why.
   void handshake_failed(const std::string& problem) {
-    auto c = session::event::closed{std::make_error_code(std::errc::protocol_error), false, problem,
-                                    std::nullopt};
-    std::error_code ignored;
-    socket.close(ignored);
-    if (!user_closing && ever_connected && policy.enabled) return retry(c);
-    finish(std::move(c), failure::unreachable);
+    transport_failed(failure::unreachable, std::make_error_code(std::errc::protocol_error),
+                     problem);
+  }
+
+  // DNS, TCP, the deadline or a handshake failed before MQTT could flow.
+  void transport_failed(failure f, std::error_code ec,
+                        std::optional<std::string> problem = std::nullopt) {
+    execute(policy.transport_failed(
+        session::event::closed{ec, false, std::move(problem), std::nullopt}, f, clock::now()));
   }
 
   // Bytes read: through the layer (if any) to the session.
@@ -211,16 +203,14 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     if (!layer) return deliver(bytes);
     plain.clear();
     const bool ok = layer->from_wire(bytes, plain);
-    if (!session_started && layer->open()) start_session();
+    if (policy.current() == state::handshaking && layer->open()) start_session();
     if (!plain.empty()) deliver(plain);
-    if (closed) return;
+    if (closed()) return;
     if (!ok) {
-      if (!session_started) return handshake_failed(layer->error());
+      if (policy.current() == state::handshaking) return handshake_failed(layer->error());
       s.on_connection_lost();
-      if (!closing)
-        pending_close = session::event::closed{std::make_error_code(std::errc::protocol_error),
-                                               true, layer->error(), std::nullopt};
-      closing = true;
+      policy.ending(session::event::closed{std::make_error_code(std::errc::protocol_error), true,
+                                           layer->error(), std::nullopt});
       return shut();
     }
     if (layer->ended()) return lost(asio::error::eof);
@@ -233,44 +223,32 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     after();
   }
 
-  // Before the socket was up: a first failure is final (exit 3); after a session was up it is
-  // one more reason to wait and retry.
-  void transport_failed(failure f, std::error_code ec) {
-    if (closed) return;
-    std::error_code ignored;
-    socket.close(ignored);
-    if (!user_closing && ever_connected && policy.enabled)
-      return retry(session::event::closed{ec, false, std::nullopt, std::nullopt});
-    finish(session::event::closed{ec, false, std::nullopt, std::nullopt}, f);
-  }
-
   // Design: wait for readability, then read into one buffer per thread. An idle connection
   // holds no read buffer, which matters for a bench holding 10,000 of them.
   void read() {
     auto self = shared_from_this();
     const auto gen = generation;
     socket.async_wait(stream::socket::wait_read, [self, gen](std::error_code ec) {
-      if (gen != self->generation || self->closed) return;
+      if (gen != self->generation || self->closed()) return;
       if (ec) return self->lost(ec);
       thread_local std::array<std::uint8_t, 64 * 1024> scratch;
       const auto n = self->socket.read_some(asio::buffer(scratch), ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again) return self->read();
       if (ec) return self->lost(ec);
       self->on_read(byte_view(scratch.data(), n));
-      if (gen == self->generation && !self->closed && self->transport_up) self->read();
+      if (gen == self->generation && !self->closed() && self->policy.socket_up()) self->read();
     });
   }
 
   // The socket failed under a live session. The session reports why if it knows (CONNACK
   // refusal, DISCONNECT); otherwise it is a lost connection.
   void lost(std::error_code ec) {
-    if (layer && !session_started)
+    if (policy.current() == state::handshaking)
       return handshake_failed(fmt::format(
           "the server closed the connection during the {} handshake ({})",
           where.websocket ? (where.tls ? "TLS and WebSocket" : "WebSocket") : "TLS", ec.message()));
     s.on_connection_lost();
-    if (!closing) pending_close = session::event::closed{ec, true, std::nullopt, std::nullopt};
-    closing = true;
+    policy.ending(session::event::closed{ec, true, std::nullopt, std::nullopt});
     shut();
   }
 
@@ -296,27 +274,27 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // After every input: deliver events, write output, re-arm the session's timer.
   void after() {
     for (auto& e : s.take_events()) {
+      // Design: the session's closed event is held back (by the policy) until everything queued
+      // before it (the last QoS 0 messages, the DISCONNECT) is written and the socket is closed,
+      // so a tool that exits on it loses nothing.
       if (auto* c = std::get_if<session::event::closed>(&e)) {
-        closing = true;
-        pending_close = std::move(*c);
+        policy.ending(std::move(*c));
         continue;
       }
-      if (std::holds_alternative<session::event::connected>(e)) {
-        ever_connected = true;
-        attempt = 0;
-      }
+      if (std::holds_alternative<session::event::connected>(e)) policy.session_connected();
       on_event(e);
-      if (closed) return;
+      if (closed()) return;
     }
     flush();
     arm();
   }
 
   void flush() {
-    if (write_pending || closed) return;
-    if (transport_up) collect(writing);
-    if (!transport_up || writing.empty()) {
-      if (closing) shut();
+    if (write_pending || closed()) return;
+    const bool up = policy.socket_up();
+    if (up) collect(writing);
+    if (!up || writing.empty()) {
+      if (policy.ending_attempt()) shut();
       return;
     }
     write_pending = true;
@@ -325,10 +303,10 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     asio::async_write(socket, asio::buffer(writing), [self, gen](std::error_code ec, std::size_t) {
       if (gen != self->generation) return;
       self->write_pending = false;
-      if (self->closed) return;
+      if (self->closed()) return;
       if (ec) return self->lost(ec);
       self->flush();
-      if (!self->write_pending && self->drained && !self->closed) self->drained();
+      if (!self->write_pending && self->drained && !self->closed()) self->drained();
     });
   }
 
@@ -353,7 +331,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // A layer's goodbye (WebSocket close frame, TLS close_notify), best effort: the socket is
   // about to close whether or not the peer reads it.
   void say_goodbye() {
-    if (!layer || !layer->open() || !transport_up) return;
+    if (!layer || !layer->open() || !policy.socket_up()) return;
     layer->end();
     buffer tail;
     layer->take_wire(tail);
@@ -361,70 +339,49 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     socket.write_some(asio::buffer(tail), ignored);
   }
 
-  // The attempt is over: close the socket, then reconnect, fall back, or tell the tool.
-  void shut() {
-    if (closed || !pending_close) return;
-    auto c = std::move(*pending_close);
-    pending_close.reset();
-    say_goodbye();
-    closing = false;
-    transport_up = false;
-    write_pending = false;
+  // Ends this attempt's socket; its callbacks become stale.
+  void drop_socket() {
     ++generation;
+    write_pending = false;
+    armed.reset();
     timer.cancel();
     std::error_code ignored;
     socket.shutdown(stream::socket::shutdown_both, ignored);
     socket.close(ignored);
-    if (!user_closing && !ever_connected && version_fallback && refused_v5(c)) {
-      version_fallback = false;
-      auto config = original;
-      config.connect.version = codec::protocol_version::v311;
-      config.connect.props = {};
-      if (config.connect.will) config.connect.will->props = {};
-      s = session::client_session(std::move(config));
-      if (notice) notice("the broker refused MQTT 5; trying MQTT 3.1.1");
-      return attempt_connect();
-    }
-    if (!user_closing && ever_connected && policy.enabled && transient(c.error)) return retry(c);
-    finish(std::move(c), failure::none);
   }
 
-  static bool refused_v5(const session::event::closed& c) {
-    if (c.error == make_error_code(reason_code::unsupported_protocol_version)) return true;
-    // Some 3.1.1-only brokers close the connection instead of answering.
-    return c.by_server && c.error.category() != reason_category() &&
-           c.error.category() != mqtk::error_category();
+  // The attempt is over and its output flushed: close the socket, then do what the policy says.
+  void shut() {
+    if (!policy.ending_attempt()) return;
+    say_goodbye();
+    drop_socket();
+    execute(policy.attempt_ended(clock::now()));
   }
 
-  void retry(const session::event::closed& c) {
+  void wait(const connection_policy::retry_later& r) {
+    drop_socket();
     s.on_connection_lost();
-    if (policy.max_attempts != 0 && attempt >= policy.max_attempts) return finish(c, failure::none);
-    auto delay = policy.first_delay * (1LL << std::min(attempt, 20u));
-    if (delay > policy.max_delay) delay = policy.max_delay;
-    const auto half = delay / 2;
-    if (!jitter) jitter.emplace(std::random_device{}());
-    delay = half + session::duration(std::uniform_int_distribution<session::duration::rep>(
-                       0, half.count())(*jitter));
-    ++attempt;
     if (notice)
-      notice(fmt::format("connection lost: {}; reconnecting in {:.1f} s (attempt {})", describe(c),
-                         std::chrono::duration<double>(delay).count(), attempt));
+      notice(fmt::format("connection lost: {}; reconnecting in {:.1f} s (attempt {})",
+                         describe(r.cause), std::chrono::duration<double>(r.delay).count(),
+                         r.attempt));
+    arm_retry(r.at);
+  }
+
+  void arm_retry(session::time_point at) {
     auto self = shared_from_this();
-    retry_timer.expires_after(delay);
+    retry_timer.expires_at(at);
     retry_timer.async_wait([self](std::error_code ec) {
-      if (!ec && !self->closed && !self->user_closing) self->attempt_connect();
+      if (ec) return;
+      self->execute(self->policy.timer_fired(clock::now()));
+      // A timer that fired early finds the policy still waiting.
+      if (self->policy.current() == state::backing_off) self->arm_retry(self->policy.retry_at());
     });
   }
 
-  void finish(session::event::closed c, failure f) {
-    if (closed) return;
-    closed = true;
-    why = f;
-    ++generation;
-    timer.cancel();
+  void finish(session::event::closed c) {
+    drop_socket();
     retry_timer.cancel();
-    std::error_code ignored;
-    socket.close(ignored);
     on_event(c);
   }
 
@@ -432,7 +389,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // deadline is kept (on_tick() is idempotent and re-arms for what is then next).
   std::optional<session::time_point> armed;
   void arm() {
-    if (closed || !transport_up) return;
+    if (!policy.socket_up()) return;
     const auto deadline = s.next_deadline();
     if (!deadline || (armed && *armed <= *deadline)) return;
     armed = deadline;
@@ -440,7 +397,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     auto self = shared_from_this();
     const auto gen = generation;
     timer.async_wait([self, gen](std::error_code ec) {
-      if (ec || gen != self->generation || self->closed) return;
+      if (ec || gen != self->generation || self->closed()) return;
       self->armed.reset();
       self->s.on_tick(clock::now());
       self->after();
@@ -453,7 +410,7 @@ connection::connection(asio::io_context& io, session::client_config config, endp
 
 connection::~connection() {
   if (impl_) {
-    impl_->closed = true;
+    (void)impl_->policy.user_abort(); // callbacks still queued find the connection closed
     std::error_code ignored;
     impl_->socket.close(ignored);
     impl_->timer.cancel();
@@ -463,7 +420,7 @@ connection::~connection() {
 
 void connection::start(event_handler on_event) {
   impl_->on_event = std::move(on_event);
-  impl_->attempt_connect();
+  impl_->execute(impl_->policy.start(clock::now()));
 }
 
 result<std::uint16_t> connection::publish(codec::publish message) {
@@ -487,35 +444,31 @@ result<std::uint16_t> connection::unsubscribe(std::vector<std::string> filters,
 }
 
 void connection::disconnect(reason_code code, codec::properties props) {
-  if (impl_->closed) return;
-  impl_->user_closing = true;
-  if (!impl_->transport_up)
-    return impl_->finish(session::event::closed{make_error_code(code), false, {}, {}},
-                         failure::none);
-  impl_->s.disconnect(code, std::move(props), clock::now());
+  if (impl_->closed()) return;
+  auto d = impl_->policy.user_disconnect(code);
+  if (std::holds_alternative<connection_policy::send_disconnect>(d))
+    impl_->s.disconnect(code, std::move(props), clock::now());
+  else if (!std::holds_alternative<std::monostate>(d))
+    return impl_->execute(std::move(d));
   impl_->after();
 }
 
 void connection::abort() {
-  if (impl_->closed) return;
-  impl_->user_closing = true;
-  impl_->finish(
-      session::event::closed{std::make_error_code(std::errc::connection_aborted), false, {}, {}},
-      failure::none);
+  impl_->execute(impl_->policy.user_abort());
 }
 
 session::client_session& connection::session() noexcept {
   return impl_->s;
 }
 failure connection::transport_failure() const noexcept {
-  return impl_->why;
+  return impl_->policy.last_failure();
 }
 void connection::set_trace(std::function<void(const std::string&)> trace) {
   impl_->trace = std::move(trace);
 }
 void connection::set_reconnect(reconnect_policy policy,
                                std::function<void(const std::string&)> notice) {
-  impl_->policy = policy;
+  impl_->policy.set_reconnect(policy);
   impl_->notice = std::move(notice);
 }
 void connection::set_drained_handler(std::function<void()> drained) {
@@ -527,7 +480,7 @@ bool connection::backlogged() const noexcept {
   return impl_->write_pending && impl_->s.output_size() >= 64 * 1024;
 }
 void connection::set_version_fallback(bool on) {
-  impl_->version_fallback = on;
+  impl_->policy.set_version_fallback(on);
 }
 
 } // namespace mqtk::client

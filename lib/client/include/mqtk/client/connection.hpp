@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // One MQTT client connection over TCP, TLS, WebSocket or a Unix socket: Asio moves the bytes,
-// transport layers wrap them, session::client_session decides.
+// transport layers wrap them, session::client_session speaks MQTT, connection_policy decides about
+// attempts.
 #pragma once
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mqtk/client/connection_policy.hpp"
 #include "mqtk/session/client_session.hpp"
 
 namespace asio {
@@ -35,19 +37,6 @@ struct endpoint {
   std::string ws_path = "/mqtt";
   std::vector<std::string> ws_headers; ///< "Name: value" lines added to the upgrade request
 };
-
-/// Reconnecting after a connection that was up is lost: exponential back-off from `first_delay`
-/// up to `max_delay`, each delay drawn at random from its upper half so that many clients
-/// dropped together do not return together.
-struct reconnect_policy {
-  bool enabled = false;
-  session::duration first_delay = std::chrono::milliseconds(250);
-  session::duration max_delay = std::chrono::seconds(30);
-  unsigned max_attempts = 0; ///< 0: keep trying
-};
-
-/// Why the connection could not be used at all, as opposed to the session's own events.
-enum class failure { none, unreachable, timed_out };
 
 /// Connects (DNS, TCP with a timeout), runs the session, and reports every session event to
 /// `on_event`. Outgoing frames queued while a write is in flight go out together in the next
