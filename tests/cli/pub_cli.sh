@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # mqtk-pub as a user meets it, against mqtk-broker with mosquitto_sub listening: every payload
-# source, exit codes 0/2/3/4 provoked for real, 100,000 QoS 1 lines exactly once.
+# source, exit codes 0/2/3/4 provoked for real (3 also for a TLS handshake that stalls), 100,000
+# QoS 1 lines exactly once.
 # usage: pub_cli.sh PATH/TO/mqtk-pub PATH/TO/mqtk-broker
 . "$(dirname "$0")/../interop/lib.sh"
 pub=$1
@@ -22,6 +23,19 @@ check "two payload sources exit 2" bash -c "'$pub' -p $port -t a -m x -n 2>/dev/
 check "a bad MQTK_PORT exits 2" bash -c "MQTK_PORT=abc '$pub' -t a -m x 2>/dev/null; [ \$? -eq 2 ]"
 check "MQTK_PORT is used" bash -c "MQTK_PORT=$port '$pub' -t env -m x"
 check "no broker exits 3" bash -c "'$pub' -p 1 -t a -m x 2>/dev/null; [ \$? -eq 3 ]"
+silent_tls() {
+  # A listener that accepts and never answers the TLS handshake: --connect-timeout covers the
+  # handshake too, so this exits 3 instead of waiting forever.
+  /usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+open(sys.argv[1], "w").write(str(s.getsockname()[1])); c = s.accept(); time.sleep(30)' "$work/silent.port" &
+  pids+=($!)
+  for _ in $(seq 200); do [ -s "$work/silent.port" ] && break; sleep 0.025; done
+  local out
+  out=$($T "$pub" -L "mqtts://127.0.0.1:$(cat "$work/silent.port")/a" -m x --connect-timeout 1 2>&1)
+  [ $? -eq 3 ] && grep -q "could not reach 127.0.0.1:.*timed out" <<<"$out"
+}
+check "a TLS handshake that never completes exits 3 at --connect-timeout" silent_tls
 
 message() {
   receive "$work/m" 1 m

@@ -153,6 +153,15 @@ TEST_CASE("a first attempt that fails is final even with reconnect on", "[policy
     CHECK(p.last_failure() == failure::unreachable);
     CHECK(g.event.error == std::errc::connection_refused);
   }
+  SECTION("the connect deadline during a TLS handshake: timed out") {
+    auto p = make();
+    as<policy::open_socket>(p.start(t(0ms)));
+    p.socket_connected();
+    const auto g = as<policy::give_up>(p.transport_failed(
+        {std::make_error_code(std::errc::timed_out), false, std::nullopt, std::nullopt},
+        failure::timed_out, t(10'000ms)));
+    CHECK(g.why == failure::timed_out);
+  }
   SECTION("a CONNACK refusal") {
     auto p = make();
     as<policy::open_socket>(p.start(t(0ms)));

@@ -90,9 +90,12 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     socket = stream::socket(io);
     trace_decoder = codec::stream_decoder(s.version());
     auto self = shared_from_this();
+    // The deadline covers the TLS and WebSocket handshakes too; the session's own CONNACK
+    // deadline replaces it once MQTT flows (arm()).
     timer.expires_at(deadline);
     timer.async_wait([self, gen](std::error_code ec) {
-      if (!ec && gen == self->generation && self->policy.current() == state::connecting)
+      const auto st = self->policy.current();
+      if (!ec && gen == self->generation && (st == state::connecting || st == state::handshaking))
         self->transport_failed(failure::timed_out, std::make_error_code(std::errc::timed_out));
     });
     if (!where.unix_path.empty())
@@ -147,7 +150,6 @@ struct connection::impl : std::enable_shared_from_this<impl> {
 
   void on_socket_connected() {
     policy.socket_connected();
-    timer.cancel();
     std::error_code nb;
     socket.non_blocking(true, nb); // read_some after a readiness wait must never block
     if (where.unix_path.empty()) {

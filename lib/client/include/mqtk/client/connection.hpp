@@ -27,6 +27,7 @@ struct endpoint {
   std::uint16_t port = 1883;
   std::string unix_path;    ///< when set, connect to this Unix socket instead of host:port
   std::string bind_address; ///< local address to connect from (-A); empty: the kernel's choice
+  /// DNS, TCP and the TLS/WebSocket handshakes together; then the session's CONNACK timeout.
   session::duration connect_timeout = std::chrono::seconds(10);
   /// mqtts and wss: the TLS settings, and the name or address the server certificate must
   /// carry (also sent as SNI); empty skips the name check (--insecure).

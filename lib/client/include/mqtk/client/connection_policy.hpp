@@ -60,7 +60,7 @@ public:
   enum class state {
     idle,          ///< start() not called yet
     connecting,    ///< resolving and opening the socket (the connect deadline runs)
-    handshaking,   ///< socket up, TLS and/or WebSocket handshake
+    handshaking,   ///< socket up, TLS and/or WebSocket handshake (the connect deadline still runs)
     transport_up,  ///< MQTT bytes flow: CONNECT sent, CONNACK awaited (the session's deadline)
     connected,     ///< CONNACK with Success
     closing,       ///< the attempt ends; its cause is held until the output is flushed
