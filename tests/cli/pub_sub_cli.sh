@@ -159,36 +159,23 @@ retained_tools() {
 }
 check "--retain-handling 2, --retained-only and --remove-retained" retained_tools
 
-fake_v311() {
+fake_v311() { # URL_SCHEME [--ws]
   # A broker that speaks only 3.1.1: refuses protocol level 5 with return code 1.
-  /usr/bin/python3 - "$work/fake.port" "$work/fake.log" <<'PY' &
-import socket, sys
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
-open(sys.argv[1], "w").write(str(s.getsockname()[1]))
-log = open(sys.argv[2], "w")
-for _ in range(2):
-    c, _ = s.accept(); data = c.recv(4096)
-    level = data[8]
-    log.write(f"CONNECT level {level}\n"); log.flush()
-    if level == 5:
-        c.sendall(b"\x20\x02\x00\x01"); c.close(); continue
-    c.sendall(b"\x20\x02\x00\x00")
-    rest = b""
-    while True:
-        chunk = c.recv(4096)
-        if not chunk: break
-        rest += chunk
-    log.write(f"then {rest.hex()}\n"); log.flush()
-PY
+  rm -f "$work/fake.port" "$work/fake.log"
+  /usr/bin/python3 "$(dirname "$0")/broker_311_only.py" "$work/fake.port" "$work/fake.log" "${@:2}" &
   pids+=($!)
   for _ in $(seq 200); do [ -s "$work/fake.port" ] && break; sleep 0.025; done
-  "$pub" -p "$(cat "$work/fake.port")" -t v -m hi -V auto 2>"$work/fake.err" || return 1
+  $T "$pub" -L "$1://127.0.0.1:$(cat "$work/fake.port")" -t v -m hi -V auto 2>"$work/fake.err" ||
+    { cat "$work/fake.err" >&2; return 1; }
   for _ in $(seq 200); do grep -q then "$work/fake.log" && break; sleep 0.025; done
   grep -q "trying MQTT 3.1.1" "$work/fake.err" &&
     [ "$(cat "$work/fake.log")" = $'CONNECT level 5\nCONNECT level 4\nthen 30050001766869e000' ] ||
     { cat "$work/fake.log" "$work/fake.err" >&2; return 1; }
 }
-check "-V auto falls back to 3.1.1 when the broker refuses 5" fake_v311
+check "-V auto falls back to 3.1.1 when the broker refuses 5" fake_v311 mqtt
+# Over a layer the refusal arrives inside WebSocket frames (this crashed when the fallback
+# replaced the layer under the read that delivered the refusal).
+check "-V auto falls back to 3.1.1 over WebSocket too" fake_v311 ws --ws
 
 restart() {
   local p=$port

@@ -203,11 +203,13 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // Bytes read: through the layer (if any) to the session.
   void on_read(byte_view bytes) {
     if (!layer) return deliver(bytes);
+    const auto gen = generation;
     plain.clear();
     const bool ok = layer->from_wire(bytes, plain);
     if (policy.current() == state::handshaking && layer->open()) start_session();
     if (!plain.empty()) deliver(plain);
-    if (closed()) return;
+    // What was delivered may have ended this attempt (and started the next, without a layer).
+    if (gen != generation || closed()) return;
     if (!ok) {
       if (policy.current() == state::handshaking) return handshake_failed(layer->error());
       s.on_connection_lost();
