@@ -17,7 +17,7 @@
 namespace mqtk::conformance {
 namespace {
 
-std::string expand(std::string hex, const std::map<std::string, std::string>& defs) {
+std::string expand(std::string hex, const snippets& defs) {
   // $NAME snippets, longest names first so that $C5A does not eat $C5AB.
   std::vector<std::pair<std::string, std::string>> sorted(defs.begin(), defs.end());
   std::sort(sorted.begin(), sorted.end(),
@@ -50,28 +50,28 @@ std::string expand(std::string hex, const std::map<std::string, std::string>& de
   return hex;
 }
 
-buffer bytes_of(const std::string& hex, const std::map<std::string, std::string>& defs,
-                const std::string& where) {
+} // namespace
+
+buffer hex_bytes(const std::string& hex, const snippets& defs, const std::string& where) {
   auto b = from_hex(expand(hex, defs));
   if (!b) throw std::runtime_error(where + ": bad hex: " + hex);
   return *b;
 }
 
-step parse_step(const nlohmann::json& j, const std::map<std::string, std::string>& defs,
-                const std::string& where) {
+step parse_step(const nlohmann::json& j, const snippets& defs, const std::string& where) {
   step s;
   s.client = j.value("c", "a");
   if (j.contains("send")) {
     s.what = step::kind::send;
-    s.bytes = bytes_of(j["send"].get<std::string>(), defs, where);
+    s.bytes = hex_bytes(j["send"].get<std::string>(), defs, where);
   } else if (j.contains("expect")) {
     s.what = step::kind::expect;
-    s.bytes = bytes_of(j["expect"].get<std::string>(), defs, where);
+    s.bytes = hex_bytes(j["expect"].get<std::string>(), defs, where);
   } else if (j.contains("expect_disconnect") || j.contains("expect_connack")) {
     const bool d = j.contains("expect_disconnect");
     s.what = d ? step::kind::expect_disconnect : step::kind::expect_connack;
     const auto b =
-        bytes_of(j[d ? "expect_disconnect" : "expect_connack"].get<std::string>(), defs, where);
+        hex_bytes(j[d ? "expect_disconnect" : "expect_connack"].get<std::string>(), defs, where);
     if (b.size() != 1) throw std::runtime_error(where + ": a reason code is one byte");
     s.code = b[0];
   } else if (j.contains("expect_closed")) {
@@ -89,42 +89,52 @@ step parse_step(const nlohmann::json& j, const std::map<std::string, std::string
   return s;
 }
 
-} // namespace
-
-std::vector<test_case> load_tables(const std::string& dir) {
+void for_each_case(const std::string& dir,
+                   const std::function<void(const std::string& file, const nlohmann::json& c,
+                                            const snippets& defs)>& each) {
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".json") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   // defs.json holds snippets shared by every table.
-  std::map<std::string, std::string> shared;
+  snippets shared;
   if (std::ifstream in(std::filesystem::path(dir) / "defs.json"); in) {
     const auto doc = nlohmann::json::parse(in);
     for (const auto& [k, v] : doc.at("defs").items())
       shared[k] = v.get<std::string>();
   }
-  std::vector<test_case> cases;
   for (const auto& path : files) {
     if (path.filename() == "defs.json") continue;
     std::ifstream in(path);
     const auto doc = nlohmann::json::parse(in);
-    std::map<std::string, std::string> defs = shared;
+    snippets defs = shared;
     if (doc.contains("defs"))
       for (const auto& [k, v] : doc["defs"].items())
         defs[k] = v.get<std::string>();
-    for (const auto& jc : doc.at("cases")) {
-      test_case c;
-      c.file = path.filename().string();
-      c.name = jc.at("name").get<std::string>();
-      c.sans_io_only = jc.value("sans_io_only", false);
-      c.version = jc.at("version").get<std::string>();
-      if (c.version != "3.1.1" && c.version != "5")
-        throw std::runtime_error(c.file + ": " + c.name + ": version must be \"3.1.1\" or \"5\"");
-      for (const auto& js : jc.at("steps"))
-        c.steps.push_back(parse_step(js, defs, c.file + ": " + c.name));
-      cases.push_back(std::move(c));
-    }
+    for (const auto& jc : doc.at("cases"))
+      each(path.filename().string(), jc, defs);
   }
+}
+
+test_case case_header(const std::string& file, const nlohmann::json& jc) {
+  test_case c;
+  c.file = file;
+  c.name = jc.at("name").get<std::string>();
+  c.sans_io_only = jc.value("sans_io_only", false);
+  c.version = jc.at("version").get<std::string>();
+  if (c.version != "3.1.1" && c.version != "5")
+    throw std::runtime_error(c.file + ": " + c.name + ": version must be \"3.1.1\" or \"5\"");
+  return c;
+}
+
+std::vector<test_case> load_tables(const std::string& dir) {
+  std::vector<test_case> cases;
+  for_each_case(dir, [&](const std::string& file, const nlohmann::json& jc, const snippets& defs) {
+    auto c = case_header(file, jc);
+    for (const auto& js : jc.at("steps"))
+      c.steps.push_back(parse_step(js, defs, c.file + ": " + c.name));
+    cases.push_back(std::move(c));
+  });
   return cases;
 }
 
