@@ -83,6 +83,10 @@ void client_session::on_connack(const codec::connack& ack, time_point now) {
                                     ack.props.server_reference});
     return;
   }
+  // Clean Start leaves no session for the server to have kept [MQTT-3.2.2-2], so Session
+  // Present 1 means the two sides disagree: the client closes [MQTT-3.2.2-4].
+  if (ack.session_present && config_.connect.clean_start && version() == protocol_version::v5)
+    return protocol_violation(make_error_code(reason_code::protocol_error), now);
   const auto& p = ack.props;
   limits_.receive_maximum = p.receive_maximum.value_or(65'535);
   limits_.maximum_qos = p.maximum_qos.value_or(2);
