@@ -74,7 +74,7 @@ TEST_CASE("conformance tables against the running broker", "[conformance][live]"
       conformance::load_tables(MQTK_CONFORMANCE_DIR); // Catch reruns the body per section
   for (const auto& tc : cases) {
     if (tc.sans_io_only) continue;
-    DYNAMIC_SECTION(tc.file << ": " << tc.name) {
+    DYNAMIC_SECTION(tc.file << " (" << tc.version << "): " << tc.name) {
       broker_process broker(MQTK_BROKER_BIN, {"--sys-interval", "0"});
       run_case(broker.port(), tc);
       check_still_serving(broker.port());
