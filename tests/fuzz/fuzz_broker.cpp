@@ -51,6 +51,7 @@ struct driver {
   session::time_point now{};
   std::map<connection_id, peer> peers;
   std::vector<journal_record> records;
+  bool store_failing = false; // set_store_failing(): refusals instead of acknowledgements
 
   static config settings() {
     config c;
@@ -193,10 +194,13 @@ struct driver {
         core.on_bytes(p->id, in.take(n), now);
       }
       break;
-    case 2:
-      now += std::chrono::milliseconds(100 * in.byte());
+    case 2: { // time passes; the high bit also turns the store's failure on or off
+      const auto b = in.byte();
+      now += std::chrono::milliseconds(100 * (b & 0x7f));
+      if (b & 0x80) core.set_store_failing(store_failing = !store_failing);
       core.on_tick(now);
       break;
+    }
     case 3:
       if (auto* p = pick(in)) {
         const auto id = p->id;

@@ -98,6 +98,10 @@ std::vector<journal_record> broker_core::take_journal() {
   return r;
 }
 
+void broker_core::set_store_failing(bool failing) {
+  s_->store_failing = failing;
+}
+
 void broker_core::set_wall_clock(time_point now, wall_time wall) {
   s_->wall_offset =
       wall.time_since_epoch() -

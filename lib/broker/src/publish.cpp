@@ -31,19 +31,27 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
     if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::not_authorized, {}});
     return;
   }
+  const bool unsaved = store_failing && allowed && p.qos > 0 && must_save(s, p);
   if (p.qos == 2) {
     // v5 announced a Receive Maximum [MQTT-3.3.4-9]; 3.1.1 has none.
     const std::size_t limit = v5 ? cfg.lim.receive_maximum : 65'535;
-    switch (s.flow.get().receive_qos2(p.packet_id, limit)) {
+    auto& f = s.flow.get();
+    switch (f.receive_qos2(p.packet_id, limit)) {
     case session::inbound_qos2::duplicate: // acknowledge again, route once [MQTT-4.3.3-10]
       send(c, codec::pubrec{p.packet_id, reason_code::success, {}});
       return;
     case session::inbound_qos2::over_limit:
       return protocol_error(c, make_error_code(reason_code::receive_maximum_exceeded));
     case session::inbound_qos2::fresh:
+      if (unsaved) {
+        f.release_qos2(p.packet_id, c.version()); // never accepted: a resend is new again
+        return refuse_unsaved(c, p);
+      }
       if (s.journaled) record(journal::inbound_received{s.client_id, p.packet_id});
       break;
     }
+  } else if (unsaved) {
+    return refuse_unsaved(c, p);
   }
   const auto id = p.packet_id;
   const auto qos = p.qos;
@@ -66,9 +74,39 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   }
 }
 
+// Retained messages, QoS 2 ids of a durable publisher and deliveries to durable sessions are
+// saved; a message reaching only clean sessions needs no disk. (Asked only while the store fails:
+// it matches the topic a second time.)
+bool state::must_save(const session_state& s, const codec::publish& p) {
+  if ((p.retain && p.topic.rfind("$SYS/", 0) != 0) || (p.qos == 2 && s.journaled)) return true;
+  scratch.clear();
+  trie.match(p.topic, scratch);
+  for (const auto* sub : scratch.direct)
+    if (const auto it = by_key.find(sub->client); it != by_key.end() && it->second->journaled)
+      return true;
+  for (const auto* g : scratch.groups)
+    for (const auto& m : g->members)
+      if (const auto it = by_key.find(m.client); it != by_key.end() && it->second->journaled)
+        return true;
+  return false;
+}
+
+// Nothing that cannot be saved is acknowledged: v5 hears Unspecified error, and 3.1.1, whose
+// acknowledgements carry no code, loses the connection, so the client sends again later.
+void state::refuse_unsaved(connection& c, const codec::publish& p) {
+  drop("the store cannot save");
+  if (c.version() != protocol_version::v5) return close(c, std::nullopt);
+  if (p.qos == 1) send(c, codec::puback{p.packet_id, reason_code::unspecified_error, {}});
+  if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::unspecified_error, {}});
+}
+
 void state::on_pubrel(connection& c, const codec::pubrel& p) {
   session_state& s = *c.sess;
   auto& f = s.flow.get();
+  // A PUBCOMP whose release is not saved would let a restart hold the id again, and take the
+  // client's next QoS 2 message under it for a resend. The client sends PUBREL again later.
+  if (store_failing && s.journaled && f.awaits_release(p.packet_id))
+    return close(c, reason_code::unspecified_error, "the broker cannot save its state");
   const auto before = f.inbound_pending();
   send(c, codec::pubcomp{p.packet_id, f.release_qos2(p.packet_id, c.version()), {}});
   if (s.journaled && f.inbound_pending() < before)

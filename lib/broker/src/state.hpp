@@ -112,6 +112,7 @@ struct state {
   stats st;
   std::shared_ptr<access_policy> policy;
   bool policy_checks_topics = false; // policy->checks_topics(), asked once
+  bool store_failing = false;        // set_store_failing(): refuse what would need a save
   std::unordered_map<connection_id, std::unique_ptr<connection>> conns;
   // Keyed by a view of the session's own client_id: one copy of each id, not two.
   std::unordered_map<std::string_view, std::unique_ptr<session_state>> sessions;
@@ -160,6 +161,10 @@ struct state {
   void close(connection& c, std::optional<reason_code> disconnect_reason,
              std::string_view why = {});
   void protocol_error(connection& c, std::error_code ec);
+  // While the store fails (publish.cpp): whether accepting `p` from `s` must be saved, and the
+  // refusal of a PUBLISH that must.
+  bool must_save(const session_state& s, const codec::publish& p);
+  void refuse_unsaved(connection& c, const codec::publish& p);
   void connection_gone(connection& c, time_point now);
   void check_timers(time_point now);
   // Packets (connect.cpp, publish.cpp, subscribe.cpp)

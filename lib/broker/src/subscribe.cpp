@@ -34,6 +34,10 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
       ack.codes.push_back(v5 ? reason_code::not_authorized : reason_code::unspecified_error);
       continue;
     }
+    if (store_failing && s.journaled) { // a SUBACK would promise what a restart forgets
+      ack.codes.push_back(reason_code::unspecified_error);
+      continue;
+    }
     const bool added = add_subscription(s, t.filter, t.options, sub_id);
     ack.codes.push_back(static_cast<reason_code>(t.options.qos)); // granted QoS [MQTT-3.9.3-1]
     want_retained.push_back({t.filter, t.options, added});

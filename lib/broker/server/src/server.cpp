@@ -83,6 +83,7 @@ struct server::impl {
   server::journal_sink save;
   std::vector<journal_record> unsaved; // taken from the core, not yet stored
   bool in_trouble = false;             // closing everything after a failed save
+  bool store_failing = false;          // since the first failed save, until one succeeds
 
   void adopt(socket_t s, const listener_options& o, std::uint16_t index) {
     std::unique_ptr<transport::layer> layer;
@@ -307,8 +308,17 @@ struct server::impl {
     std::string why;
     if (save(unsaved, why)) {
       unsaved.clear();
+      if (store_failing) {
+        store_failing = false;
+        core.set_store_failing(false);
+        if (log) log("the broker's state is saved again");
+      }
       return true;
     }
+    // Once the core knows, it refuses whatever would need a save: its output may go out.
+    if (store_failing) return true;
+    store_failing = true;
+    core.set_store_failing(true);
     storage_trouble(why);
     return false;
   }
@@ -318,8 +328,7 @@ struct server::impl {
     in_trouble = true;
     if (log)
       log("cannot save the broker's state (" + why + "); closing " + std::to_string(conns.size()) +
-          " connections unacknowledged, saving again with the next "
-          "change");
+          " connections unacknowledged; until a save succeeds, what needs one is refused");
     auto all = std::move(conns);
     conns.clear();
     for (auto& [id, c] : all) {

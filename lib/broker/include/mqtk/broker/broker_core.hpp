@@ -128,6 +128,12 @@ public:
   /// and in-flight messages, inbound QoS 2 ids and delayed wills; retained messages. Records
   /// naming what does not exist (an acknowledgement for a message already gone) change nothing.
   void restore(const std::vector<journal_record>& records, time_point now);
+  /// The store cannot save (a full disk, a read-only file) until called again with false. Until
+  /// then a QoS 1/2 PUBLISH whose acceptance must be saved (retained, QoS 2 from a durable
+  /// session, or reaching a durable session) is refused: v5 PUBACK/PUBREC 0x80, and in 3.1.1,
+  /// whose acknowledgements carry no code, the connection is closed. A durable session's
+  /// SUBSCRIBE gets 0x80 for each filter. What needs no disk goes on.
+  void set_store_failing(bool failing);
   /// Relates the core's clock to the wall clock, for the journal's deadlines: `now` is `wall`.
   /// Without it, wall time is the core's clock since its epoch.
   void set_wall_clock(time_point now, wall_time wall);

@@ -121,6 +121,7 @@ public:
   /// Payload bytes of the waiting messages.
   std::size_t queued_bytes() const noexcept { return queued_bytes_; }
   std::size_t inbound_pending() const noexcept { return inbound_qos2_.size(); }
+  bool awaits_release(std::uint16_t id) const { return inbound_qos2_.count(id) != 0; }
   /// In-flight messages out on this connection: those a reconnect still owes are not.
   std::size_t out_now() const noexcept { return inflight_.size() - owed_; }
   /// Drops the first waiting message (returned), e.g. when a queue limit says so.
