@@ -183,6 +183,31 @@ TEST_CASE("flow: a reconnect resends at most a window; the rest follow as room a
   CHECK(out.take() == lines{"done 5 0", "publish 6 new"});
 }
 
+// Found by the broker_core fuzz target: a session taken over with a smaller Receive Maximum,
+// and the peer answering PUBREC for a message the new connection still owed.
+TEST_CASE("flow: a PUBREC for an owed message never takes the window past its size "
+          "[MQTT-4.9.0-2]",
+          "[flow]") {
+  flow f;
+  recorder out;
+  f.enqueue(msg("a", 1));
+  f.enqueue(msg("b", 2));
+  f.fill(out, 3);
+  out.take();
+  f.resume(out, true, 1); // back with Receive Maximum 1: only "a" goes again
+  CHECK(out.take() == lines{"publish 1 dup a"});
+  CHECK_FALSE(f.on_pubrec(2, reason_code::success, none, protocol_version::v5, out, 1));
+  CHECK(out.take() == lines{"pubrel 2"});
+  CHECK(f.out_now() == 1); // "b" stays owed: the window is full with "a"
+  CHECK(f.on_puback(1, reason_code::success, none, out));
+  f.fill(out, 1);
+  CHECK(out.take() == lines{"done 1 0", "pubrel 2"}); // its turn: PUBREL again, no PUBLISH
+  CHECK(f.out_now() == 1);
+  CHECK(f.on_pubcomp(2, reason_code::success, none, out));
+  CHECK(out.take() == lines{"done 2 0"});
+  CHECK(f.out_now() == 0);
+}
+
 TEST_CASE("flow: a message the output refuses is forgotten, on fill and on resume", "[flow]") {
   flow f;
   recorder out;

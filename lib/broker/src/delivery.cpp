@@ -238,7 +238,7 @@ void state::on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packe
   } else if (type == codec::packet_type::pubrec) {
     const auto* e = s.journaled ? f.inflight().find(id) : nullptr;
     const bool was_sent = e && e->state == session::inflight_state::awaiting_pubrec;
-    done = f.on_pubrec(id, rc, none, c.version(), w);
+    done = f.on_pubrec(id, rc, none, c.version(), w, window(c));
     if (was_sent && !done) record(journal::message_released{s.client_id, id});
   } else {
     done = f.on_pubcomp(id, rc, none, w);

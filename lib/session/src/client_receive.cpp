@@ -48,7 +48,7 @@ void client_session::handle(codec::packet& p, time_point now) {
         } else if constexpr (std::is_same_v<T, codec::puback>) {
           flow_.on_puback(x.packet_id, x.code, x.props, w);
         } else if constexpr (std::is_same_v<T, codec::pubrec>) {
-          flow_.on_pubrec(x.packet_id, x.code, x.props, version(), w);
+          flow_.on_pubrec(x.packet_id, x.code, x.props, version(), w, window());
         } else if constexpr (std::is_same_v<T, codec::pubrel>) {
           send(codec::pubcomp{x.packet_id, flow_.release_qos2(x.packet_id, version()), {}}, now);
         } else if constexpr (std::is_same_v<T, codec::pubcomp>) {

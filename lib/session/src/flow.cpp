@@ -124,7 +124,7 @@ bool flow::on_puback(std::uint16_t id, reason_code rc, const codec::properties& 
 }
 
 bool flow::on_pubrec(std::uint16_t id, reason_code rc, const codec::properties& props,
-                     codec::protocol_version v, flow_output& out) {
+                     codec::protocol_version v, flow_output& out, std::size_t window) {
   const auto at = inflight_.by_id_.find(id);
   if (at == inflight_.by_id_.end()) {
     out.pubrel(id, v == codec::protocol_version::v5 ? reason_code::packet_identifier_not_found
@@ -135,7 +135,9 @@ bool flow::on_pubrec(std::uint16_t id, reason_code rc, const codec::properties& 
   if (e.state == inflight_state::awaiting_puback) return false; // not a QoS 2 message
   if (is_failure(rc))
     return e.state == inflight_state::awaiting_pubrec && complete(at, rc, props, out);
-  if (e.resend != resend_due::no) { // it reached the peer before: no need to send it again
+  // It reached the peer before: no need to send it again, if the window has room for it.
+  // Otherwise it stays owed (a full window holds no more), and its turn repeats the PUBREL.
+  if (e.resend != resend_due::no && out_now() < window) {
     e.resend = resend_due::no;
     --owed_;
   }

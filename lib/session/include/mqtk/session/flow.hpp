@@ -96,8 +96,12 @@ public:
   /// PUBREC: success sends PUBREL and awaits PUBCOMP (again, for a repeated PUBREC); a failure
   /// code completes the message, no PUBREL follows (section 4.3.3); an unknown id gets PUBREL
   /// 0x92 (v5) or 0x00 (3.1.1) so the peer can free its state. True when something completed.
+  /// A message still owed since a reconnect that the peer answers counts as out on this
+  /// connection from then on, unless `window` is already full: then it stays owed, and its turn
+  /// sends PUBREL again.
   bool on_pubrec(std::uint16_t id, reason_code rc, const codec::properties& props,
-                 codec::protocol_version v, flow_output& out);
+                 codec::protocol_version v, flow_output& out,
+                 std::size_t window = static_cast<std::size_t>(-1));
   /// PUBCOMP: completes a QoS 2 message awaiting it. True when something completed.
   bool on_pubcomp(std::uint16_t id, reason_code rc, const codec::properties& props,
                   flow_output& out);
