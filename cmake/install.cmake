@@ -2,14 +2,14 @@
 # Install layout and the Debian package: binaries, man pages (1, 5, 8) and the completions of
 # bash, zsh and fish, all generated from the tools' own definitions (scripts/gen-docs).
 include(GNUInstallDirs)
-install(TARGETS mqtk-pub mqtk-sub mqtk-bench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS mqtk-pub mqtk-sub mqtk-bench mqtk-passwd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mqtk-broker RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 # OpenSSL's module, loaded on demand by every tool from ../lib/mqtk/ (docs/design.md, TLS).
 install(TARGETS mqtk_openssl LIBRARY DESTINATION lib/mqtk)
-install(FILES man/mqtk-pub.1 man/mqtk-sub.1 man/mqtk-bench.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES man/mqtk-pub.1 man/mqtk-sub.1 man/mqtk-bench.1 man/mqtk-passwd.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES man/mqtk-broker.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES man/mqtk-broker.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
-foreach(tool mqtk-pub mqtk-sub mqtk-bench mqtk-broker)
+foreach(tool mqtk-pub mqtk-sub mqtk-bench mqtk-broker mqtk-passwd)
   install(FILES completions/bash/${tool}
           DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
   install(FILES completions/zsh/_${tool} DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)

@@ -25,9 +25,6 @@ bool boolean(const std::string& s, bool& out) {
   return false;
 }
 
-// Keys mosquitto has that belong to work not done yet: refused by name rather than ignored.
-constexpr const char* const later[] = {"password_file", "acl_file"};
-
 using field_error = std::string; // empty: the value was taken
 
 // Design: one table is both the parser and mqtk-broker.conf(5) (`mqtk-broker --generate
@@ -60,6 +57,12 @@ field_error listener_flag(const std::string& a, const std::string& b, file_setti
     l->*member = v;
   }
   return {};
+}
+
+// Where an access key goes: the listener above it, if any (used per listener only with
+// per_listener_settings true; merged into the broker's otherwise).
+security_files& security_of(file_settings& f) {
+  return f.listeners.empty() ? f.security : f.listeners.back().security;
 }
 
 const config_key keys[] = {
@@ -120,11 +123,47 @@ const config_key keys[] = {
        return {};
      }},
     {"allow_anonymous", "true|false",
-     "Accept clients without credentials; needed to listen on a non-loopback address.",
+     "Accept clients without a user name. Default: false where a password_file applies, else "
+     "true, and then only loopback listeners may be used unless this is said.",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        bool v;
        if (!boolean(a, v) || !b.empty()) return "allow_anonymous takes true or false";
-       f.allow_anonymous = v;
+       security_of(f).allow_anonymous = v;
+       return {};
+     }},
+    {"password_file", "FILE",
+     "Users and password hashes, as mosquitto_passwd or mqtk-passwd write them; clients must "
+     "give a user name and password that match. Read again on SIGHUP.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if (a.empty() || !b.empty()) return "password_file needs one file name";
+       security_of(f).password_file = a;
+       return {};
+     }},
+    {"acl_file", "FILE",
+     "Which topics each client may read and write (mosquitto's format: topic, user and "
+     "pattern lines); what no line grants is refused. Read again on SIGHUP.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if (a.empty() || !b.empty()) return "acl_file needs one file name";
+       security_of(f).acl_file = a;
+       return {};
+     }},
+    {"per_listener_settings", "true|false",
+     "true: allow_anonymous, password_file and acl_file written under a listener apply to "
+     "that listener only (default false: to the whole broker, wherever written).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       bool v;
+       if (!boolean(a, v) || !b.empty()) return "per_listener_settings takes true or false";
+       f.per_listener_settings = v;
+       return {};
+     }},
+    {"max_connections", "N",
+     "Simultaneous client connections; one more is refused with CONNACK Quota exceeded (v5) or "
+     "Server unavailable (3.1.1). -1: no limit (default 100000).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       long long v = 0;
+       if (!number(a, v) || !b.empty() || v == 0 || v < -1)
+         return "max_connections needs a number from 1, or -1 for no limit";
+       f.max_connections = v < 0 ? std::size_t{10'000'000} : static_cast<std::size_t>(v);
        return {};
      }},
     {"max_packet_size", "BYTES", "The largest packet accepted (at least 20; default 1048576).",
@@ -220,10 +259,6 @@ std::span<const config_key> config_keys() noexcept {
   return keys;
 }
 
-std::span<const char* const> unsupported_keys() noexcept {
-  return later;
-}
-
 result<file_settings> read_config_file(const std::string& path, std::string& error) {
   std::ifstream in(path);
   if (!in) {
@@ -245,11 +280,6 @@ result<file_settings> read_config_file(const std::string& path, std::string& err
     if (!(words >> key)) continue;
     words >> a >> b >> extra;
     if (!extra.empty()) return bad(fmt::format("too many values for '{}'", key));
-    for (const char* k : later)
-      if (key == k)
-        return bad(fmt::format("'{}' is not supported yet (authentication arrives with later "
-                               "work)",
-                               key));
     const auto* k = std::find_if(std::begin(keys), std::end(keys),
                                  [&](const config_key& c) { return key == c.key; });
     if (k == std::end(keys)) return bad(fmt::format("unknown key '{}'", key));

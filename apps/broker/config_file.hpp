@@ -15,7 +15,9 @@ struct file_settings {
   std::vector<listener> listeners;
   std::optional<std::string> bind_address;
   std::optional<std::uint16_t> port;
-  std::optional<bool> allow_anonymous;
+  security_files security; ///< written above every listener, or for all (see listener)
+  std::optional<bool> per_listener_settings;
+  std::optional<std::size_t> max_connections;
   std::optional<std::uint32_t> max_packet_size;
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
@@ -38,13 +40,10 @@ struct config_key {
   std::string (*apply)(const std::string& first, const std::string& second, file_settings& f);
 };
 std::span<const config_key> config_keys() noexcept;
-/// mosquitto keys refused by name because their features are not built yet.
-std::span<const char* const> unsupported_keys() noexcept;
 /// mqtk-broker.conf(5), generated from the table above.
 std::string config_manual();
 
-/// Reads `path`. Errors name the file, the line and the key: unknown keys, bad values, and keys
-/// that belong to features not built yet (password and ACL files).
+/// Reads `path`. Errors name the file, the line and the key: unknown keys and bad values.
 result<file_settings> read_config_file(const std::string& path, std::string& error);
 
 } // namespace mqtk::app::broker

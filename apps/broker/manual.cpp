@@ -14,11 +14,20 @@ page_info manual() {
   p.description = R"roff(.B mqtk-broker
 is a small, strict and fast MQTT 3.1.1 and 5.0 broker. Without options it listens on
 127.0.0.1:1883. Like mosquitto 2.0 it refuses to listen on a non-loopback address without
-authentication unless \fB\-\-allow\-anonymous\fR says so.
+authentication (\fB\-\-password\-file\fR) unless \fB\-\-allow\-anonymous\fR says so.
+.PP
+\fB\-\-password\-file\fR takes files made by
+.BR mqtk-passwd (1)
+or mosquitto_passwd; a wrong password and an unknown user get the same refusal (3.1.1 code 4,
+MQTT 5 0x86). \fB\-\-acl\-file\fR takes mosquitto's ACL format and is checked at PUBLISH,
+SUBSCRIBE (a filter must be readable as a whole), every delivery and for wills. No client may
+publish into \fB$SYS\fR.
 .PP
 When a subscriber's queue is full it pauses the publishers that feed it (backpressure) instead
 of dropping their messages; \fB\-\-drop\-when\-full\fR restores mosquitto's behaviour. SIGTERM
-and SIGINT stop it cleanly, logging what went in and out.)roff";
+and SIGINT stop it cleanly, logging what went in and out. SIGHUP reads the password file, the
+ACL file and the TLS certificates again: a file with a problem keeps the old settings (each bad
+line is logged as FILE:LINE), and subscriptions the new ACL refuses are removed.)roff";
   p.sections = {
       {"EXIT STATUS",
        ".TP\n.B 0\nStopped by SIGTERM or SIGINT.\n.TP\n.B 1\nCould not listen.\n.TP\n.B 2\n"
@@ -26,13 +35,16 @@ and SIGINT stop it cleanly, logging what went in and out.)roff";
       {"FILES", ".TP\n.I mqtk-broker.conf\nSettings in mosquitto.conf syntax, given with "
                 "\\fB\\-c\\fR; see \\fBmqtk-broker.conf\\fR(5)."}};
   p.examples = {{"Listen on 127.0.0.1:1883 and log every connection:", "mqtk-broker -v"},
+                {"Users from a password file, topics from an ACL file:",
+                 "mqtk-broker --password-file passwords --acl-file acl"},
                 {"Listen on IPv6 loopback and a Unix socket:",
                  "mqtk-broker -L '[::1]:1883' --unix /tmp/mqtk.sock"},
                 {"MQTT over TLS and over WebSocket (for browsers), besides 127.0.0.1:1883:",
                  "mqtk-broker -p 1883 -L mqtts://127.0.0.1:8883 -L ws://127.0.0.1:8080 "
                  "--certfile server.crt --keyfile server.key"}};
-  p.see_also = "\\fBmqtk-broker.conf\\fR(5), \\fBmqtk-pub\\fR(1), \\fBmqtk-sub\\fR(1), "
-               "\\fBmosquitto\\fR(8)roff";
+  p.see_also = "\\fBmqtk-broker.conf\\fR(5), \\fBmqtk-passwd\\fR(1), \\fBmqtk-pub\\fR(1), "
+               "\\fBmqtk-sub\\fR(1), "
+               "\\fBmosquitto\\fR(8)";
   return p;
 }
 
@@ -45,19 +57,12 @@ mqtk-broker.conf \- the configuration file of mqtk-broker
 .I FILE
 .SH DESCRIPTION
 A subset of mosquitto.conf(5): one key and its values per line, separated by spaces; # starts a
-comment. Options given on the command line override the file. An unknown key, a bad value or a
-key of a feature not built yet stops mqtk-broker with status 2, naming the file, the line and
-the key.
+comment. Options given on the command line override the file. An unknown key or a bad value
+stops mqtk-broker with status 2, naming the file, the line and the key.
 .SH KEYS
 )roff";
   for (const auto& k : config_keys())
     out += fmt::format(".TP\n\\fB{}\\fR \\fI{}\\fR\n{}\n", k.key, k.value, k.description);
-  out += ".SH \"REFUSED KEYS\"\nThese mosquitto keys belong to work not done yet and are refused "
-         "by name rather than ignored:\n";
-  std::string refused;
-  for (const char* k : unsupported_keys())
-    refused += (refused.empty() ? "" : ", ") + fmt::format("\\fB{}\\fR", k);
-  out += refused + ".\n";
   out += R"roff(.SH EXAMPLES
 .PP
 .RS

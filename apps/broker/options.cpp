@@ -79,6 +79,8 @@ struct raw_options {
   std::vector<std::string> unix_paths;
   std::string port_file;
   bool allow_anonymous = false;
+  std::string password_file;
+  std::string acl_file;
   std::optional<std::uint32_t> max_packet_size;
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
@@ -138,7 +140,15 @@ void define(CLI::App& app, raw_options& o) {
                  "Write the TCP ports listened on to FILE, one per line, in listener order")
       ->type_name("FILE");
   app.add_flag("--allow-anonymous", o.allow_anonymous,
-               "Accept clients without credentials on non-loopback listeners too");
+               "Accept clients without credentials, also on non-loopback listeners and with a "
+               "password file");
+  app.add_option("--password-file", o.password_file,
+                 "Clients must log in as a user of FILE (mosquitto_passwd's format; re-read on "
+                 "SIGHUP)")
+      ->type_name("FILE");
+  app.add_option("--acl-file", o.acl_file,
+                 "Topic access rules in mosquitto's ACL format (re-read on SIGHUP)")
+      ->type_name("FILE");
   app.add_option("--max-packet-size", o.max_packet_size,
                  "Largest packet accepted (default 1048576)")
       ->type_name("BYTES")
@@ -162,7 +172,7 @@ void define(CLI::App& app, raw_options& o) {
       ->type_name("SECONDS")
       ->check(CLI::Range(1, 65535));
   app.add_option("--max-connections", o.max_connections,
-                 "Simultaneous connections; more are closed at once (default 100000)")
+                 "Simultaneous connections; more are refused at CONNECT (default 100000)")
       ->type_name("N")
       ->check(CLI::Range(1, 10000000));
   app.add_flag(
@@ -210,16 +220,46 @@ bool collect_listeners(const raw_options& o, const file_settings& f, settings& s
     if (!check_listener(l, error)) return false;
   s.unix_paths = o.unix_paths;
   if (s.tcp.empty() && s.unix_paths.empty()) s.tcp.push_back({"127.0.0.1", 1883});
-  // mosquitto 2.0's rule: without authentication, only loopback unless the user says so.
-  const bool anonymous_said = o.allow_anonymous || f.allow_anonymous.value_or(false);
-  for (const auto& l : s.tcp)
-    if (!is_loopback(l.address) && !anonymous_said) {
-      error = fmt::format("refusing to listen on {}:{} without authentication; pass "
-                          "--allow-anonymous (or 'allow_anonymous true' in the config file) to "
-                          "accept anonymous clients from the network",
-                          l.address, l.port);
-      return false;
-    }
+  return true;
+}
+
+// A listener's access keys over the broker's (per_listener_settings true).
+security_files merged(security_files base, const security_files& own) {
+  if (own.allow_anonymous) base.allow_anonymous = own.allow_anonymous;
+  if (own.password_file) base.password_file = own.password_file;
+  if (own.acl_file) base.acl_file = own.acl_file;
+  return base;
+}
+
+// Who may connect where: the flags over the file; per listener only when the file says so.
+// mosquitto 2.0's rule holds: anonymous access from the network only when said.
+bool collect_security(const raw_options& o, const file_settings& f, settings& s,
+                      std::string& error) {
+  security_files global = f.security;
+  const bool per_listener = f.per_listener_settings.value_or(false);
+  if (!per_listener)
+    for (const auto& l : f.listeners)
+      global = merged(global, l.security);
+  if (o.allow_anonymous) global.allow_anonymous = true;
+  if (!o.password_file.empty()) global.password_file = o.password_file;
+  if (!o.acl_file.empty()) global.acl_file = o.acl_file;
+  s.security.assign(1, global);
+  if (per_listener) {
+    s.security.clear();
+    for (const auto& l : s.tcp)
+      s.security.push_back(merged(global, l.security));
+    s.security.insert(s.security.end(), s.unix_paths.size(), global);
+  }
+  for (std::size_t i = 0; i < s.tcp.size(); ++i) {
+    const auto& l = s.tcp[i];
+    const auto& rules = s.security[per_listener ? i : 0];
+    if (is_loopback(l.address) || !anonymous_allowed(rules) || rules.allow_anonymous) continue;
+    error = fmt::format("refusing to listen on {}:{} without authentication; give a "
+                        "password_file, or pass --allow-anonymous (or 'allow_anonymous true' "
+                        "in the config file) to accept anonymous clients from the network",
+                        l.address, l.port);
+    return false;
+  }
   return true;
 }
 
@@ -259,6 +299,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (f.sys_interval) s.core.sys_interval = std::chrono::seconds(*f.sys_interval);
   if (f.max_keep_alive) lim.max_keep_alive = *f.max_keep_alive;
   if (o.max_keep_alive) lim.max_keep_alive = *o.max_keep_alive;
+  if (f.max_connections) lim.max_connections = *f.max_connections;
   if (o.max_connections) lim.max_connections = *o.max_connections;
   if (o.max_packet_size) lim.max_packet_size = *o.max_packet_size;
   if (o.max_inflight) lim.max_inflight = *o.max_inflight;
@@ -266,10 +307,11 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (o.receive_maximum) lim.receive_maximum = *o.receive_maximum;
   if (o.sys_interval) s.core.sys_interval = std::chrono::seconds(*o.sys_interval);
   lim.drop_when_full = o.drop_when_full;
-  s.core.allow_anonymous = f.allow_anonymous.value_or(true);
   s.core.version_string = std::string("mqtk-broker ") + MQTK_VERSION;
 
   if (!collect_listeners(o, f, s, error)) return std::nullopt;
+  if (!collect_security(o, f, s, error)) return std::nullopt;
+  s.core.allow_anonymous = anonymous_allowed(s.security.front());
   if (!collect_persistence(o, f, s, error)) return std::nullopt;
   for (const auto& w : f.warnings)
     fmt::print(stderr, "mqtk-broker: {}\n", w);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/security.hpp"
 #include "mqtk/broker/config.hpp"
 #include "mqtk/transport/tls.hpp"
 
@@ -21,12 +22,17 @@ inline transport::tls_options listener_tls() {
 }
 
 struct listener {
+  listener() = default;
+  listener(std::string a, std::uint16_t p) : address(std::move(a)), port(p) {}
   std::string address; ///< IPv4 or IPv6 literal
   std::uint16_t port = 1883;
   bool websocket = false;
   /// TLS when certfile is set. For a listener, verify_peer asks for a client certificate.
   transport::tls_options tls = listener_tls();
   bool identity_as_username = false;
+  /// allow_anonymous, password_file and acl_file written under this listener (they are its
+  /// own with per_listener_settings true, the broker's otherwise).
+  security_files security;
   bool tls_on() const { return !tls.certfile.empty() || !tls.keyfile.empty(); }
   std::string scheme() const {
     return websocket ? (tls_on() ? "wss" : "ws") : (tls_on() ? "mqtts" : "mqtt");
@@ -41,6 +47,9 @@ struct settings {
   /// The database file when persistence is on (persistence_location + persistence_file).
   std::optional<std::string> persistence;
   bool persistence_full_sync = false; ///< persistence_sync full: fsync every commit
+  /// Access rules by listener index (TCP listeners in order, then Unix ones); a single entry
+  /// serves them all (per_listener_settings false).
+  std::vector<security_files> security;
   bool verbose = false;
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// mqtk-broker's main loop: listeners, signals, clean shutdown.
+// mqtk-broker's main loop: listeners, access rules, signals (SIGHUP reloads), clean shutdown.
 #include "broker/run.hpp"
 
 #include <asio.hpp>
@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "common/exit_codes.hpp"
+#include "mqtk/broker/password_pool.hpp"
 #include "mqtk/broker/server.hpp"
 #include "mqtk/store/sqlite_store.hpp"
 #include "mqtk/transport/tls.hpp"
@@ -15,6 +16,10 @@
 namespace mqtk::app::broker {
 
 namespace {
+
+void say(const std::string& line) {
+  fmt::print(stderr, "mqtk-broker: {}\n", line);
+}
 
 // Opens every TCP listener (TLS contexts first: a bad certificate is a usage error); the bound
 // ports go to `ports` in order. Returns an exit status.
@@ -28,7 +33,7 @@ int listen_tcp(mqtk::broker::server& srv, const settings& s, std::vector<std::ui
       std::string why;
       o.tls = transport::tls_context::make(true, l.tls, why);
       if (!o.tls) {
-        fmt::print(stderr, "mqtk-broker: {} listener on port {}: {}\n", l.scheme(), l.port, why);
+        say(fmt::format("{} listener on port {}: {}", l.scheme(), l.port, why));
         return exit_usage;
       }
     }
@@ -67,6 +72,79 @@ std::unique_ptr<store::sqlite_store> open_store(const settings& s,
   return db;
 }
 
+// The access rules from the password and ACL files; what they say is not in force until a
+// reload succeeds, so a broken file never opens access.
+struct access {
+  std::shared_ptr<mqtk::auth::file_policy> policy;
+  std::unique_ptr<mqtk::broker::password_pool> pool;
+  std::vector<mqtk::auth::security_settings> rules; // in force, for the log
+};
+
+std::string describe_rules(const access& a) {
+  return describe(a.rules);
+}
+
+std::optional<std::vector<mqtk::auth::security_settings>> read_rules(const settings& s) {
+  std::vector<std::string> problems, notes;
+  auto rules = load_security(s.security, problems, notes);
+  for (const auto& n : notes)
+    say(n);
+  for (const auto& p : problems)
+    say(p);
+  return rules;
+}
+
+// Nothing to set up when no access key was given: the core's open policy serves.
+bool start_access(asio::io_context& io, const settings& s, mqtk::broker::broker_core& core,
+                  mqtk::broker::server& srv, access& a) {
+  bool any = false;
+  for (const auto& f : s.security)
+    any = any || f.any();
+  if (!any) return true;
+  auto rules = read_rules(s);
+  if (!rules) return false;
+  a.pool = std::make_unique<mqtk::broker::password_pool>(
+      io, [&srv](std::uint64_t id, mqtk::broker::verdict v) { srv.complete_auth(id, v); });
+  if (std::string why; !a.pool->ready(why)) {
+    say("cannot check passwords: " + why);
+    return false;
+  }
+  a.rules = *rules;
+  a.policy = std::make_shared<mqtk::auth::file_policy>(std::move(*rules), *a.pool);
+  core.set_access_policy(a.policy);
+  say("access rules: " + describe_rules(a));
+  return true;
+}
+
+// SIGHUP: the password and ACL files and the TLS certificates again. Each part that reads
+// whole replaces the old; one that does not keeps it, and the log says why.
+void reload(const settings& s, mqtk::broker::broker_core& core, mqtk::broker::server& srv,
+            access& a) {
+  say("SIGHUP received, reloading");
+  if (a.policy) {
+    if (auto rules = read_rules(s)) {
+      a.rules = *rules;
+      a.policy->replace(std::move(*rules));
+      const auto removed = core.set_access_policy(a.policy);
+      say(fmt::format("access rules reloaded: {}; {} subscriptions removed", describe_rules(a),
+                      removed));
+    } else {
+      say("access rules kept as they were: the files above have problems");
+    }
+  }
+  for (std::size_t i = 0; i < s.tcp.size(); ++i) {
+    const auto& l = s.tcp[i];
+    if (!l.tls_on()) continue;
+    std::string why;
+    if (auto tls = transport::tls_context::make(true, l.tls, why))
+      srv.replace_tls(static_cast<std::uint16_t>(i), std::move(tls));
+    else
+      say(fmt::format("{} listener on port {}: certificate kept as it was: {}", l.scheme(), l.port,
+                      why));
+  }
+  srv.flush();
+}
+
 } // namespace
 
 int run(const settings& s) {
@@ -75,9 +153,11 @@ int run(const settings& s) {
   std::unique_ptr<store::sqlite_store> db;
   if (s.persistence && !(db = open_store(s, core))) return exit_failure;
   mqtk::broker::server srv(io, core);
-  // Failures to save are always told; the rest of the log only with -v.
-  const auto say = [](const std::string& line) { fmt::print(stderr, "mqtk-broker: {}\n", line); };
-  if (s.verbose || db) srv.set_logger(say, s.verbose);
+  // Failures to save and access problems are always told; the rest of the log only with -v.
+  const bool secured = !s.security.empty() && s.security.front().any();
+  if (s.verbose || db || secured) srv.set_logger(say, s.verbose);
+  access rules;
+  if (!start_access(io, s, core, srv, rules)) return exit_usage;
   if (db)
     srv.set_journal_sink([&db](const std::vector<mqtk::broker::journal_record>& batch,
                                std::string& why) { return db->save(batch, why); });
@@ -116,6 +196,15 @@ int run(const settings& s) {
     auto guard = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(2));
     guard->async_wait([&io, guard](std::error_code) { io.stop(); });
   });
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangup.async_wait([&](std::error_code ec, int) {
+      if (ec) return;
+      reload(s, core, srv, rules);
+      await_hangup();
+    });
+  };
+  await_hangup();
   io.run();
   const auto& st = core.statistics();
   fmt::print(stderr, "mqtk-broker: stopped; {} messages in, {} out, {} dropped\n",

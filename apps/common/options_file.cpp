@@ -6,6 +6,8 @@
 #include <fstream>
 #include <string_view>
 
+#include "mqtk/core/text.hpp"
+
 namespace mqtk::app {
 namespace {
 
@@ -25,14 +27,6 @@ std::string default_path(const std::string& tool) {
   if (const char* h = std::getenv("HOME"); h != nullptr && *h != '\0')
     return std::string(h) + "/.config/mqtk/" + tool + ".conf";
   return {};
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 } // namespace

@@ -7,14 +7,16 @@ complete -c mqtk-broker -s p -l port -d 'Listen on 127.0.0.1:PORT (repeatable; 0
 complete -c mqtk-broker -s L -l listen -d 'Listen on [SCHEME://]ADDRESS:PORT, SCHEME mqtt (default), mqtts, ws or wss; e.g. [::1]:1883, ws://127.0.0.1:8080 (repeatable)' -x -a 'mqtt:// mqtts:// ws:// wss://'
 complete -c mqtk-broker -l unix -d 'Listen on a Unix-domain socket at PATH (repeatable)' -r -F
 complete -c mqtk-broker -l port-file -d 'Write the TCP ports listened on to FILE, one per line, in listener order' -r -F
-complete -c mqtk-broker -l allow-anonymous -d 'Accept clients without credentials on non-loopback listeners too'
+complete -c mqtk-broker -l allow-anonymous -d 'Accept clients without credentials, also on non-loopback listeners and with a password file'
+complete -c mqtk-broker -l password-file -d 'Clients must log in as a user of FILE (mosquitto_passwd\'s format; re-read on SIGHUP)' -r -F
+complete -c mqtk-broker -l acl-file -d 'Topic access rules in mosquitto\'s ACL format (re-read on SIGHUP)' -r -F
 complete -c mqtk-broker -l max-packet-size -d 'Largest packet accepted (default 1048576)' -x
 complete -c mqtk-broker -l max-inflight -d 'QoS 1/2 messages in flight per client (default 100)' -x
 complete -c mqtk-broker -l max-queued -d 'Messages queued per client (default 1000)' -x
 complete -c mqtk-broker -l receive-maximum -d 'Receive Maximum announced to MQTT 5 clients (default 100)' -x
 complete -c mqtk-broker -l sys-interval -d 'Seconds between $SYS updates; 0 turns them off (default 10)' -x
 complete -c mqtk-broker -l max-keep-alive -d 'Largest keep-alive accepted; MQTT 5 clients asking for more (or none) are told this' -x
-complete -c mqtk-broker -l max-connections -d 'Simultaneous connections; more are closed at once (default 100000)' -x
+complete -c mqtk-broker -l max-connections -d 'Simultaneous connections; more are refused at CONNECT (default 100000)' -x
 complete -c mqtk-broker -l drop-when-full -d 'Drop messages for a full client queue (mosquitto\'s way) instead of pausing publishers'
 complete -c mqtk-broker -l persistence -d 'Keep sessions, queued and retained messages in DIR/mqtk.db across restarts and crashes (every change saved before it is acknowledged)' -r -F
 complete -c mqtk-broker -l persistence-sync -d 'normal: saved changes survive a crash (default); full: also a power loss' -x -a 'normal full'

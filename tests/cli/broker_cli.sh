@@ -25,8 +25,8 @@ check "an unknown flag exits 2" '"$broker" --no-such-flag 2>/dev/null; [ $? -eq 
 printf 'listener 0\nfrobnicate yes\n' >"$work/bad.conf"
 check "an unknown config key exits 2 naming file, line and key" \
   'out=$("$broker" -c "$work/bad.conf" 2>&1); [ $? -eq 2 ] && grep -q "bad.conf:2: unknown key .frobnicate." <<<"$out"'
-printf 'listener 0\npassword_file /x\n' >"$work/later.conf"
-check "a key of later work is refused by name" 'out=$("$broker" -c "$work/later.conf" 2>&1); [ $? -eq 2 ] && grep -q "password_file. is not supported yet" <<<"$out"'
+printf 'listener 0\npassword_file /nonexistent/passwd\n' >"$work/nopw.conf"
+check "a password file that cannot be read stops the broker naming it" 'out=$("$broker" -c "$work/nopw.conf" 2>&1); [ $? -eq 2 ] && grep -q "/nonexistent/passwd: cannot read it" <<<"$out"'
 printf 'certfile /x\n' >"$work/orphan.conf"
 check "a TLS key above any listener is refused" 'out=$("$broker" -c "$work/orphan.conf" 2>&1); [ $? -eq 2 ] && grep -q "orphan.conf:1: TLS keys belong to a listener" <<<"$out"'
 printf 'listener 0\ncertfile /nonexistent.crt\nkeyfile /nonexistent.key\n' >"$work/nofile.conf"

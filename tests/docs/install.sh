@@ -11,8 +11,8 @@ stage="$work/stage"
 installed() {
   cmake --install "$build" --prefix "$stage" >/dev/null || return 1
   local f
-  for f in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench sbin/mqtk-broker lib/mqtk/libmqtk-openssl.so \
-    share/man/man1/mqtk-pub.1 \
+  for f in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench bin/mqtk-passwd sbin/mqtk-broker \
+    lib/mqtk/libmqtk-openssl.so share/man/man1/mqtk-pub.1 share/man/man1/mqtk-passwd.1 \
     share/man/man1/mqtk-bench.1 \
     share/man/man1/mqtk-sub.1 share/man/man5/mqtk-broker.conf.5 share/man/man8/mqtk-broker.8 \
     share/bash-completion/completions/mqtk-pub share/bash-completion/completions/mqtk-sub \
@@ -24,7 +24,7 @@ check "cmake --install places binaries, man pages (1, 5, 8) and completions" ins
 
 versions() {
   local t
-  for t in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench sbin/mqtk-broker; do
+  for t in bin/mqtk-pub bin/mqtk-sub bin/mqtk-bench bin/mqtk-passwd sbin/mqtk-broker; do
     "$stage/$t" --version | grep -Eq "^mqtk-[a-z]+ [0-9.]+ \(commit [0-9a-f]{7}.*; transports: tcp, tls, ws, wss, unix\)$" ||
       { "$stage/$t" --version >&2; return 1; }
   done
@@ -49,6 +49,14 @@ tls_publish() {
 }
 check "installed tools load the installed OpenSSL module (mqtts)" tls_publish
 
+passwd_login() { # the installed mqtk-passwd hashes with the installed module; the broker checks
+  echo secret | "$stage/bin/mqtk-passwd" -c -I 1000 "$work/passwords" ann &&
+    grep -q '^ann:\$7\$1000\$' "$work/passwords" || return 1
+  start_broker "$stage/sbin/mqtk-broker" --password-file "$work/passwords"
+  "$stage/bin/mqtk-pub" -p "$port" -u ann -P secret -t t -m in -q 1
+}
+check "installed mqtk-passwd writes a file the installed broker logs a user in with" passwd_login
+
 package() {
   (cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" >/dev/null) || return 1
   local deb
@@ -58,7 +66,8 @@ package() {
   files=$(dpkg-deb -c "$deb") &&
     grep -q "./usr/share/bash-completion/completions/mqtk-pub$" <<<"$files" &&
     grep -q "./usr/share/man/man1/mqtk-sub.1$" <<<"$files" &&
-    grep -q "./usr/sbin/mqtk-broker$" <<<"$files"
+    grep -q "./usr/sbin/mqtk-broker$" <<<"$files" &&
+    grep -q "./usr/bin/mqtk-passwd$" <<<"$files"
 }
 check "cpack -G DEB builds mqtk_*.deb with computed Depends and every file" package
 finish

@@ -77,7 +77,7 @@ void state::connection_gone(connection& c, time_point now) {
         s->delayed_will = std::move(c.will);
         s->will_at = now + std::chrono::seconds(std::min(delay, s->expiry));
       } else {
-        publish_will(std::move(*c.will), now);
+        publish_will(std::move(*c.will), *s, now);
       }
     }
     if (s->expiry == 0) {
@@ -133,7 +133,7 @@ void state::check_timers(time_point now) {
   for (auto* s : wills) {
     if (s->journaled) record(journal::will_cleared{s->client_id});
     s->will_at.reset();
-    publish_will(std::move(*s->delayed_will), now);
+    publish_will(std::move(*s->delayed_will), *s, now);
     s->delayed_will.reset();
   }
   for (auto* s : expired)
@@ -158,8 +158,14 @@ std::optional<connection_id> broker_core::on_accept(time_point now, std::uint16_
     s_->next_sys = now;
     s_->started_set = true;
   }
-  if (s_->conns.size() >= s_->cfg.lim.max_connections) return std::nullopt;
+  // Past max_connections a few more are taken, only to be told why at their CONNECT (mosquitto
+  // closes them silently); beyond that room the transport closes them.
+  constexpr std::size_t room_to_refuse = 64;
+  const bool over = s_->conns.size() - s_->over_quota >= s_->cfg.lim.max_connections;
+  if (over && s_->over_quota >= room_to_refuse) return std::nullopt;
   auto c = std::make_unique<connection>();
+  c->over_quota = over;
+  if (over) ++s_->over_quota;
   c->id = s_->next_conn++;
   c->decoder = codec::stream_decoder(codec::protocol_version::v5, s_->cfg.lim.max_packet_size);
   c->connect_deadline = now + s_->cfg.lim.connect_timeout;
@@ -185,9 +191,26 @@ void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
   s_->read_packets(*c, now);
 }
 
-void broker_core::set_access_policy(std::shared_ptr<access_policy> policy) {
+std::size_t broker_core::set_access_policy(std::shared_ptr<access_policy> policy) {
   s_->policy = std::move(policy);
   s_->policy_checks_topics = s_->policy->checks_topics();
+  if (!s_->policy_checks_topics) return 0;
+  std::size_t removed = 0;
+  for (auto& [id, s] : s_->sessions) {
+    const auto* subs = s->subscriptions.peek();
+    if (subs == nullptr) continue;
+    std::vector<std::string> refused;
+    for (const auto& [filter, sub] : *subs)
+      if (!s_->policy->may_subscribe(s_->who(*s), filter, sub.options.qos))
+        refused.push_back(filter);
+    for (const auto& filter : refused) {
+      s_->remove_subscription(*s, filter);
+      s_->log.push_back("subscription " + filter + " of client " + s->client_id +
+                        " removed: the access rules no longer allow it");
+    }
+    removed += refused.size();
+  }
+  return removed;
 }
 
 void broker_core::complete_auth(connection_id id, verdict v, time_point now) {
@@ -214,6 +237,7 @@ void broker_core::on_closed(connection_id id, time_point now) {
     s_->log.push_back("client " + it->second->sess->client_id + " disconnected" +
                       (it->second->send_will ? "" : " cleanly"));
   s_->connection_gone(*it->second, now);
+  if (it->second->over_quota) --s_->over_quota;
   s_->conns.erase(it);
 }
 

@@ -12,7 +12,7 @@ namespace mqtk::broker::detail {
 using codec::protocol_version;
 
 client_ref state::who(const session_state& s) const {
-  client_ref r{s.client_id, std::nullopt};
+  client_ref r{s.client_id, std::nullopt, s.listener};
   if (s.username) r.username = *s.username;
   return r;
 }
@@ -120,6 +120,11 @@ bool will_ok(const state& st, const codec::connect& p) {
 void state::on_connect(connection& c, codec::connect& p, time_point now) {
   const auto v = p.version;
   c.decoder.set_version(v);
+  if (c.over_quota) {
+    log.push_back("client " + p.client_id + " refused: max_connections (" +
+                  std::to_string(cfg.lim.max_connections) + ") reached");
+    return refuse(c, v, reason_code::quota_exceeded); // 3.1.1: 3 Server unavailable
+  }
   if (!will_ok(*this, p)) return refuse(c, v, reason_code::topic_name_invalid);
   if (p.client_id.empty() && v == protocol_version::v311 && !p.clean_start)
     return refuse(c, v, reason_code::client_identifier_not_valid); // [MQTT-3.1.3-8]
@@ -159,6 +164,11 @@ void state::on_verdict(connection& c, codec::connect& p, verdict v, time_point n
   }
   if (p.props.authentication_method)
     return refuse(c, p.version, reason_code::bad_authentication_method);
+  // A will its owner may not publish is refused now, while the client can still be told.
+  client_ref owner{p.client_id, std::nullopt, c.listener};
+  if (p.username) owner.username = *p.username;
+  if (p.will && !will_allowed(owner, *p.will))
+    return refuse(c, p.version, reason_code::not_authorized);
   finish_connect(c, p, now);
 }
 
@@ -174,6 +184,7 @@ void state::finish_connect(connection& c, codec::connect& p, time_point now) {
   bool present = false;
   session_state& s = attach_session(c, p, present, now);
   s.username = p.username ? std::make_unique<std::string>(*p.username) : nullptr;
+  s.listener = c.listener;
   journal_connect(s);
   c.phase = connection::phase::connected;
   std::uint16_t keep_alive = p.keep_alive;
@@ -213,7 +224,7 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
     if (connection* prev = old.conn) { // take over [MQTT-3.1.4-3]
       old.conn = nullptr;
       prev->sess = nullptr;
-      if (prev->will) publish_will(std::move(*prev->will), now);
+      if (prev->will) publish_will(std::move(*prev->will), old, now);
       prev->will.reset();
       close(*prev, reason_code::session_taken_over);
     }
@@ -264,7 +275,17 @@ void state::end_session(session_state& s) {
   sessions.erase(sessions.find(s.client_id)); // destroys s (and the key that viewed it)
 }
 
-void state::publish_will(codec::will_message w, time_point now) {
+bool state::will_allowed(const client_ref& owner, const codec::will_message& w) {
+  return !is_sys_topic(w.topic) &&
+         (!policy_checks_topics || policy->may_publish(owner, w.topic, w.qos, w.retain));
+}
+
+// Checked again when the will is published: a reload may have changed the rules since CONNECT.
+void state::publish_will(codec::will_message w, const session_state& owner, time_point now) {
+  if (!will_allowed(who(owner), w)) {
+    drop("will not authorized");
+    return;
+  }
   auto msg = std::make_shared<codec::publish>();
   msg->topic = std::move(w.topic);
   msg->payload = std::move(w.payload);

@@ -23,8 +23,10 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
     return protocol_error(c, make_error_code(reason_code::protocol_error));
   // A publish the policy refuses is answered as a v5 failure (0x87), or, in 3.1.1, whose
   // acknowledgements carry no code, acknowledged and dropped.
+  // $SYS belongs to the broker: clients may read it, never write it.
   const bool allowed =
-      !policy_checks_topics || policy->may_publish(who(s), p.topic, p.qos, p.retain);
+      !is_sys_topic(p.topic) &&
+      (!policy_checks_topics || policy->may_publish(who(s), p.topic, p.qos, p.retain));
   if (!allowed && (p.qos == 0 || v5)) {
     drop("publish not authorized");
     if (p.qos == 1) send(c, codec::puback{p.packet_id, reason_code::not_authorized, {}});

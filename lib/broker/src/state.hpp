@@ -71,7 +71,8 @@ struct session_state {
   std::unique_ptr<std::string> username; // as authenticated; null for anonymous clients
   std::uint32_t expiry = 0;              // seconds after disconnect; 0xFFFFFFFF: never
   codec::protocol_version version = codec::protocol_version::v5;
-  bool journaled = false; // its changes go to the journal (config::journal, a durable session)
+  bool journaled = false;     // its changes go to the journal (config::journal, a durable session)
+  std::uint16_t listener = 0; // of its last connection, for the access policy's topic checks
 };
 
 struct connection {
@@ -102,6 +103,7 @@ struct connection {
   bool listed_ready = false;
   bool send_will = true; // cleared by a normal DISCONNECT [MQTT-3.14.4-3]
   bool paused = false;
+  bool over_quota = false; // accepted past max_connections: its CONNECT is refused
   codec::protocol_version version() const { return decoder.version(); }
 };
 
@@ -120,6 +122,7 @@ struct state {
   topic::subscription_trie trie;
   topic::retained_store retained;
   connection_id next_conn = 1;
+  std::size_t over_quota = 0; // connections with over_quota set
   std::uint64_t next_key = 1;
   std::uint64_t next_assigned_id = 1;
   std::vector<connection_id> ready, closing, resumed;
@@ -180,7 +183,9 @@ struct state {
   session_state& attach_session(connection& c, const codec::connect& p, bool& present,
                                 time_point now);
   void end_session(session_state& s);
-  void publish_will(codec::will_message w, time_point now);
+  void publish_will(codec::will_message w, const session_state& owner, time_point now);
+  // Whether the policy lets `owner` publish its will (write access, never into $SYS).
+  bool will_allowed(const client_ref& owner, const codec::will_message& w);
   void on_disconnect(connection& c, const codec::disconnect& d);
   void on_publish(connection& c, codec::publish& p, time_point now);
   void on_pubrel(connection& c, const codec::pubrel& p);
@@ -233,5 +238,9 @@ struct state {
 
 /// Topic levels over the limit make a name or filter unacceptable.
 bool too_deep(const state& st, std::string_view topic);
+// The broker's own topics [MQTT-4.7.2-1]; no client may publish there.
+inline bool is_sys_topic(std::string_view t) {
+  return t == "$SYS" || t.starts_with("$SYS/");
+}
 
 } // namespace mqtk::broker::detail

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * The C interface between the tools and libmqtk-openssl.so, the module that holds everything
- * OpenSSL does for mqtk (TLS, SHA-1, base64, random bytes). The tools load it only when a TLS or
- * WebSocket transport is asked for, so a plain mqtt:// run never pays OpenSSL 3's load-time
- * cost (DESIGN.md §2). Plain C types only: the module and the tools each carry their own C++
- * runtime. */
+ * OpenSSL does for mqtk (TLS, hashes, PBKDF2, HMAC, base64, random bytes). The tools load it only
+ * when a TLS or WebSocket transport is asked for, so a plain mqtt:// run never pays OpenSSL 3's
+ * load-time cost (DESIGN.md §2). Plain C types only: the module and the tools each carry their own
+ * C++ runtime. */
 #pragma once
 
 #include <stddef.h>
@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-enum { MQTK_OPENSSL_API_VERSION = 2 };
+enum { MQTK_OPENSSL_API_VERSION = 3 };
 
 /* Status of a TLS engine call. */
 enum { MQTK_TLS_OK = 0, MQTK_TLS_FAILED = -1 };
@@ -68,6 +68,21 @@ struct mqtk_openssl_api {
   void (*base64)(const uint8_t* data, size_t len, char* out);
   /* Cryptographically random bytes; 0 on failure. */
   int (*random_bytes)(uint8_t* out, size_t len);
+  /* The digests below take `digest` as "sha256" or "sha512"; each returns 1, or 0 on failure
+   * (an unknown digest, out too small). */
+  /* digest(a || b) into out (cap bytes at least the digest's size); *len gets its size. */
+  int (*hash2)(const char* digest, const uint8_t* a, size_t a_len, const uint8_t* b, size_t b_len,
+               uint8_t* out, size_t cap, size_t* len);
+  /* PBKDF2-HMAC-digest of the password and salt, out_len bytes (RFC 8018). */
+  int (*pbkdf2)(const char* digest, const uint8_t* password, size_t password_len,
+                const uint8_t* salt, size_t salt_len, unsigned iterations, uint8_t* out,
+                size_t out_len);
+  /* HMAC-digest of data under key into out (cap bytes); *len gets its size. */
+  int (*hmac)(const char* digest, const uint8_t* key, size_t key_len, const uint8_t* data,
+              size_t data_len, uint8_t* out, size_t cap, size_t* len);
+  /* 1 when the len bytes at a and b are equal, in time that does not depend on where they
+   * differ. */
+  int (*equal)(const uint8_t* a, const uint8_t* b, size_t len);
 };
 
 /* The module's one exported symbol. */

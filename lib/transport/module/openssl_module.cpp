@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-// libmqtk-openssl.so: TLS over memory buffers (the caller moves the bytes), SHA-1, base64 and
-// random bytes, behind the C interface of openssl_api.h. Written without the C++ library (fixed
-// buffers, calloc) so that the module needs nothing but libc and OpenSSL.
+// libmqtk-openssl.so: TLS over memory buffers (the caller moves the bytes), the hashes behind
+// WebSocket and password checks, base64 and random bytes, behind the C interface of openssl_api.h.
+// Written without the C++ library (fixed buffers, calloc) so that the module needs nothing but libc
+// and OpenSSL.
 #include "openssl_api.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
@@ -334,6 +337,51 @@ int random_bytes(uint8_t* out, size_t len) {
   return RAND_bytes(out, static_cast<int>(len)) == 1 ? 1 : 0;
 }
 
+const EVP_MD* named_digest(const char* name) {
+  if (std::strcmp(name, "sha256") == 0) return EVP_sha256();
+  if (std::strcmp(name, "sha512") == 0) return EVP_sha512();
+  return nullptr;
+}
+
+int hash2(const char* digest, const uint8_t* a, size_t a_len, const uint8_t* b, size_t b_len,
+          uint8_t* out, size_t cap, size_t* len) {
+  const EVP_MD* md = named_digest(digest);
+  if (!md || cap < static_cast<size_t>(EVP_MD_get_size(md))) return 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned n = 0;
+  const bool ok = ctx && EVP_DigestInit_ex(ctx, md, nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx, a, a_len) == 1 && EVP_DigestUpdate(ctx, b, b_len) == 1 &&
+                  EVP_DigestFinal_ex(ctx, out, &n) == 1;
+  EVP_MD_CTX_free(ctx);
+  *len = n;
+  return ok ? 1 : 0;
+}
+
+int pbkdf2(const char* digest, const uint8_t* password, size_t password_len, const uint8_t* salt,
+           size_t salt_len, unsigned iterations, uint8_t* out, size_t out_len) {
+  const EVP_MD* md = named_digest(digest);
+  if (!md || iterations == 0 || iterations > 0x7fffffffu) return 0;
+  return PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(password), static_cast<int>(password_len),
+                           salt, static_cast<int>(salt_len), static_cast<int>(iterations), md,
+                           static_cast<int>(out_len), out) == 1
+             ? 1
+             : 0;
+}
+
+int hmac(const char* digest, const uint8_t* key, size_t key_len, const uint8_t* data,
+         size_t data_len, uint8_t* out, size_t cap, size_t* len) {
+  const EVP_MD* md = named_digest(digest);
+  if (!md || cap < static_cast<size_t>(EVP_MD_get_size(md))) return 0;
+  unsigned n = 0;
+  if (!HMAC(md, key, static_cast<int>(key_len), data, data_len, out, &n)) return 0;
+  *len = n;
+  return 1;
+}
+
+int equal(const uint8_t* a, const uint8_t* b, size_t len) {
+  return CRYPTO_memcmp(a, b, len) == 0 ? 1 : 0;
+}
+
 constexpr mqtk_openssl_api api = {
     MQTK_OPENSSL_API_VERSION,
     ctx_new,
@@ -353,6 +401,10 @@ constexpr mqtk_openssl_api api = {
     sha1,
     base64,
     random_bytes,
+    hash2,
+    pbkdf2,
+    hmac,
+    equal,
 };
 
 } // namespace

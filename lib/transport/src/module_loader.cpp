@@ -61,8 +61,9 @@ const mqtk_openssl_api* openssl(std::string& why) {
       }
       tried += (tried.empty() ? "" : "; ") + path + ": not an mqtk OpenSSL module of this version";
     }
-    failure =
-        "TLS and WebSocket need libmqtk-openssl.so, which could not be loaded (" + tried + ")";
+    failure = "TLS, WebSocket and password hashing need libmqtk-openssl.so, which could not be "
+              "loaded (" +
+              tried + ")";
   });
   if (!api) why = failure;
   return api;

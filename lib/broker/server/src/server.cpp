@@ -424,6 +424,19 @@ void server::shutdown(std::function<void()> done) {
   impl_->pump();
 }
 
+void server::complete_auth(connection_id id, verdict v) {
+  impl_->core.complete_auth(id, v, now());
+  impl_->pump();
+}
+
+void server::replace_tls(std::uint16_t listener, std::shared_ptr<transport::tls_context> tls) {
+  if (listener < impl_->acceptors.size()) impl_->acceptors[listener]->options.tls = std::move(tls);
+}
+
+void server::flush() {
+  impl_->pump();
+}
+
 void server::set_journal_sink(journal_sink save) {
   impl_->save = std::move(save);
 }

@@ -65,11 +65,14 @@ public:
 
   /// A new connection; it must send CONNECT within limits::connect_timeout [MQTT-3.1.0-1], and
   /// be authenticated within it too. `listener` is the transport's index of the listener (the
-  /// access policy sees it). Returns nullopt (and the transport closes it) when
-  /// max_connections is reached.
+  /// access policy sees it). Past max_connections, a few more are accepted and their CONNECT
+  /// refused (v5 0x97 Quota exceeded, 3.1.1 code 3 Server unavailable); beyond those, returns
+  /// nullopt and the transport closes the socket.
   std::optional<connection_id> on_accept(time_point now, std::uint16_t listener = 0);
-  /// Who decides access; by default open_policy(config::allow_anonymous).
-  void set_access_policy(std::shared_ptr<access_policy> policy);
+  /// Who decides access; by default open_policy(config::allow_anonymous). Called again after
+  /// the policy's rules changed (a reload), it asks each session's subscriptions again and
+  /// removes those the policy now refuses (logged); returns how many it removed.
+  std::size_t set_access_policy(std::shared_ptr<access_policy> policy);
   /// The answer to an authenticate() that said verdict::pending: the held CONNECT goes on (or
   /// is refused) and the packets behind it are read. A no-op for a connection gone meanwhile.
   void complete_auth(connection_id c, verdict v, time_point now);

@@ -62,6 +62,15 @@ public:
   /// is written, so no acknowledgement leaves before what it acknowledges is stored. A batch
   /// that cannot be saved is kept and tried again with the next; meanwhile every connection is
   /// closed without its pending output, and clients send again what was not acknowledged.
+  /// The access policy's answer to a CONNECT it held (broker_core::complete_auth), then the
+  /// output it causes.
+  void complete_auth(connection_id id, verdict v);
+  /// Serves the next TLS connections on `listener` with `tls` (certificate rotation); the open
+  /// ones keep theirs.
+  void replace_tls(std::uint16_t listener, std::shared_ptr<transport::tls_context> tls);
+  /// Hands the core's pending effects to the sockets: for callers that changed the core
+  /// directly (a new access policy).
+  void flush();
   using journal_sink =
       std::function<bool(const std::vector<journal_record>& batch, std::string& why)>;
   void set_journal_sink(journal_sink save);
