@@ -9,6 +9,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "mqtk/auth/scram.hpp"
 #include "mqtk/client/url.hpp"
 #include "mqtk/topic/validate.hpp"
 
@@ -51,6 +52,11 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
       ->group(g);
   app.add_option("--pw-file", f.password_file, "Read the password from FILE")
       ->type_name("FILE")
+      ->group(g);
+  app.add_option("--auth-method", f.auth_method,
+                 "Log in with SCRAM (MQTT 5 enhanced authentication): the password never "
+                 "crosses the network and the broker must prove it knows the user")
+      ->type_name("SCRAM-SHA-256|SCRAM-SHA-512")
       ->group(g);
   app.add_option("-k,--keepalive", f.keep_alive, "Keep-alive in seconds (default 60; 0 off)")
       ->type_name("SECONDS")
@@ -223,6 +229,23 @@ bool apply_session(const connection_flags& f, const std::string& tool, connectio
   return true;
 }
 
+// SCRAM takes the user name and password; the password then stays out of the CONNECT.
+bool apply_auth_method(const connection_flags& f, connection_settings& s, std::string& why) {
+  if (f.auth_method.empty()) return true;
+  auto& c = s.config.connect;
+  const auto kind = auth::scram::kind_of(f.auth_method);
+  if (!kind)
+    return why = "--auth-method " + f.auth_method + ": use SCRAM-SHA-256 or SCRAM-SHA-512", false;
+  if (c.version != codec::protocol_version::v5 || s.version_auto)
+    return why = "--auth-method needs MQTT 5 (-V 5)", false;
+  if (!c.username || !c.password)
+    return why = "--auth-method " + f.auth_method + " needs -u USER and a password (-P, --pw-file)",
+           false;
+  s.config.auth = auth::scram::client(*kind, *c.username, *c.password);
+  c.password.reset();
+  return true;
+}
+
 } // namespace
 
 std::optional<connection_settings> to_settings(const connection_flags& f, const std::string& tool,
@@ -231,7 +254,8 @@ std::optional<connection_settings> to_settings(const connection_flags& f, const 
   if (!parse_version(f.version, s.config.connect.version, s.version_auto))
     return why = "-V " + f.version + ": use 5, 311 or auto", std::nullopt;
   if (!apply_layer(f, false, s, why) || !apply_environment(s, why) ||
-      !apply_layer(f, true, s, why) || !apply_session(f, tool, s, why))
+      !apply_layer(f, true, s, why) || !apply_session(f, tool, s, why) ||
+      !apply_auth_method(f, s, why))
     return std::nullopt;
   if (!f.bind_address.empty()) {
     if (!f.unix_path.empty()) return why = "-A and --unix exclude each other", std::nullopt;

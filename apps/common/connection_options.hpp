@@ -24,6 +24,7 @@ struct connection_flags {
   std::string username;
   std::string password;
   std::string password_file;
+  std::string auth_method; ///< --auth-method: SCRAM-SHA-256 or SCRAM-SHA-512
   unsigned keep_alive = 60;
   bool no_clean = false;
   std::optional<std::uint32_t> session_expiry;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/exit_codes.hpp"
+#include "mqtk/core/errc.hpp"
 
 namespace mqtk::app {
 
@@ -26,6 +27,10 @@ int exit_status_for(const session::event::closed& e, client::failure f, bool con
     if (e.by_server && e.error.category() == reason_category()) {
       message = "the broker refused the connection: " + reason();
       return exit_refused;
+    }
+    if (e.error == errc::server_not_proven) { // SCRAM: this side refused the broker
+      message = "refusing the broker: " + e.error.message();
+      return exit_unreachable;
     }
     if (e.error == std::errc::timed_out) {
       message = "no CONNACK from the broker in time";

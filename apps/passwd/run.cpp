@@ -135,7 +135,7 @@ int upgrade(const settings& s, std::vector<std::string>& lines) {
     auto& l = lines[i];
     const auto colon = l.find(':');
     if (user_of(l).empty() || colon == std::string::npos) continue;
-    if (l.compare(colon + 1, 3, "$6$") == 0 || l.compare(colon + 1, 3, "$7$") == 0) continue;
+    if (l.compare(colon + 1, 1, "$") == 0) continue; // $6$, $7$, $scram-...$
     const auto user = l.substr(0, colon);
     if (auto bad = auth::bad_user_name(user); !bad.empty()) {
       say(fmt::format("{}:{}: {}; nothing was changed", s.file, i + 1, bad));

@@ -13,6 +13,7 @@ complete -c mqtk-bench -s I -l id-prefix -d 'Client id prefix; the process id is
 complete -c mqtk-bench -s u -l username -d 'User name (or $MQTK_USERNAME)' -x
 complete -c mqtk-bench -s P -l pw -d 'Password (or $MQTK_PASSWORD, or --pw-file)' -x
 complete -c mqtk-bench -l pw-file -d 'Read the password from FILE' -r -F
+complete -c mqtk-bench -l auth-method -d 'Log in with SCRAM (MQTT 5 enhanced authentication): the password never crosses the network and the broker must prove it knows the user' -x -a 'SCRAM-SHA-256 SCRAM-SHA-512'
 complete -c mqtk-bench -s k -l keepalive -d 'Keep-alive in seconds (default 60; 0 off)' -x
 complete -c mqtk-bench -s c -l disable-clean-session -d 'Resume a persistent session'
 complete -c mqtk-bench -s x -l session-expiry -d 'Session Expiry Interval in seconds (v5)' -x

@@ -6,5 +6,6 @@ complete -c mqtk-passwd -s b -l batch -d 'Take the password from the command lin
 complete -c mqtk-passwd -s c -l create -d 'Create FILE, replacing it if it exists'
 complete -c mqtk-passwd -s D -l delete -d 'Delete USER from FILE'
 complete -c mqtk-passwd -s U -l upgrade -d 'Hash every plain-text password of FILE (lines already hashed stay)'
-complete -c mqtk-passwd -s H -l hash -d 'The hash: sha512-pbkdf2 (default) or sha512 (weak, old)' -x -a 'sha512-pbkdf2 sha512'
-complete -c mqtk-passwd -s I -l iterations -d 'PBKDF2 iterations (default 210000)' -x
+complete -c mqtk-passwd -s H -l hash -d 'The hash: sha512-pbkdf2 (default), sha512 (weak, old), or a SCRAM verifier for --auth-method SCRAM-SHA-256/512 (mqtk-broker only)' -x -a 'sha512-pbkdf2 sha512 scram-sha-256 scram-sha-512'
+complete -c mqtk-passwd -l scram -d 'The same as -H scram-sha-256'
+complete -c mqtk-passwd -s I -l iterations -d 'PBKDF2 iterations (default 210000; SCRAM 10000)' -x

@@ -207,6 +207,54 @@ tls_rotation() {
 }
 check "SIGHUP rotates the TLS certificate: the next client gets the new one; a broken one is not taken" tls_rotation
 
+scram_login() { # a SCRAM verifier: mqtk-pub and mqtk-sub log in without sending the password
+  echo "tidal wave" | "$passwd" --scram pw sam &&
+    printf 'user sam\ntopic sam/#\n' >>acl && reload_and_wait || return 1
+  sub_bg "$work/sam.out" -u sam -P "tidal wave" --auth-method SCRAM-SHA-256 -t sam/x -C 1
+  $T "$pub" -p "$port" -u sam -P "tidal wave" --auth-method SCRAM-SHA-256 -t sam/x -m scrammed -q 1 &&
+    wait "$sub_pid" && [ "$(cat "$work/sam.out")" = scrammed ] &&
+    $T "$pub" -p "$port" -u sam -P "tidal wave" -t sam/x -m plain -q 1 # plain login, same verifier
+}
+check "SCRAM-SHA-256: mqtk-pub and mqtk-sub log in with --auth-method; a plain login works too" scram_login
+
+scram_wrong_password() {
+  local out status=0
+  out=$($T "$pub" -p "$port" -u sam -P "tidal" --auth-method SCRAM-SHA-256 -t sam/x -m x 2>&1) || status=$?
+  [ "$status" -eq 4 ] && grep -q "0x86" <<<"$out" || { echo "status $status: $out" >&2; return 1; }
+}
+check "SCRAM with a wrong password is refused with 0x86 (exit 4)" scram_wrong_password
+
+scram_wrong_verifier() { # a broker whose verifier takes the proof but cannot sign: the client leaves
+  # Same StoredKey, another user's ServerKey: the proof checks, the signature cannot.
+  local line other
+  line=$(grep '^sam:' pw)
+  echo other | "$passwd" --scram -c fake.pw x || return 1
+  other=$(grep '^x:' fake.pw | sed 's/.*\$//')
+  echo "${line%\$*}\$$other" >impostor.pw
+  "$broker" -p 0 --port-file impostor.port --password-file impostor.pw 2>impostor.log &
+  pids+=($!)
+  for _ in $(seq 200); do [ -s impostor.port ] && break; sleep 0.025; done
+  local out status=0
+  out=$($T "$pub" -p "$(cat impostor.port)" -u sam -P "tidal wave" --auth-method SCRAM-SHA-256 \
+    -t sam/x -m x 2>&1) || status=$?
+  [ "$status" -eq 3 ] && grep -q "SCRAM signature is wrong" <<<"$out" ||
+    { echo "status $status: $out" >&2; return 1; }
+}
+check "a broker that cannot prove it holds the verifier is refused by the client (exit 3)" scram_wrong_verifier
+
+scram_capture() { # the password is nowhere in the bytes between client and broker
+  rm -f proxy.port
+  /usr/bin/python3 "$here/capture_proxy.py" "$port" proxy.port capture.bin &
+  local proxy=$!
+  for _ in $(seq 200); do [ -s proxy.port ] && break; sleep 0.025; done
+  $T "$pub" -p "$(cat proxy.port)" -u sam -P "tidal wave" --auth-method SCRAM-SHA-256 \
+    -t sam/x -m captured -q 1 || return 1
+  wait "$proxy"
+  grep -q "SCRAM-SHA-256" capture.bin && grep -q "captured" capture.bin &&
+    ! grep -q "tidal" capture.bin && ! grep -q "$(printf 'tidal wave' | base64)" capture.bin
+}
+check "the SCRAM password never crosses the wire (raw bytes captured by a relay)" scram_capture
+
 world_readable() {
   grep -q "pw: the password file is readable by every user" broker.log
 }

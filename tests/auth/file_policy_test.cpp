@@ -36,7 +36,7 @@ std::shared_ptr<const password_table> users(std::initializer_list<std::string> n
   auto t = std::make_shared<password_table>();
   for (const auto& n : names)
     t->users[n] =
-        password_entry{hash_kind::sha512_pbkdf2, iterations, "salt", std::string(64, 'x')};
+        password_entry{hash_kind::sha512_pbkdf2, iterations, "salt", std::string(64, 'x'), {}};
   return t;
 }
 

@@ -2,6 +2,7 @@
 #include "mqtk/auth/file_policy.hpp"
 
 #include "mqtk/auth/password_hash.hpp"
+#include "mqtk/transport/crypto.hpp"
 
 namespace mqtk::auth {
 
@@ -10,6 +11,9 @@ using broker::verdict;
 file_policy::file_policy(std::vector<security_settings> rules, credential_checker& checker)
     : rules_(std::move(rules)), checker_(checker) {
   if (rules_.empty()) rules_.emplace_back();
+  std::string why;
+  const auto r = transport::crypto::random(32, why);
+  secret_.assign(r.begin(), r.end());
 }
 
 void file_policy::replace(std::vector<security_settings> rules) {
@@ -26,7 +30,7 @@ namespace {
 // answer takes as long as for a known user with a wrong password.
 const password_entry& stand_in(const password_table& t) {
   static const password_entry fallback{hash_kind::sha512_pbkdf2, default_iterations,
-                                       std::string(12, '\0'), std::string(64, '\0')};
+                                       std::string(12, '\0'), std::string(64, '\0'), {}};
   return t.users.empty() ? fallback : t.users.begin()->second;
 }
 } // namespace
@@ -68,6 +72,31 @@ bool file_policy::may_subscribe(const broker::client_ref& who, std::string_view 
 bool file_policy::may_receive(const broker::client_ref& who, std::string_view topic) {
   const auto& s = rules_for(who.listener);
   return !s.acl || acl_may_read(*s.acl, identity(who), topic);
+}
+
+broker::auth_answer file_policy::exchange(const broker::auth_request& r, std::string_view method,
+                                          std::string_view data, bool first) {
+  const auto kind = scram::kind_of(method);
+  const auto& s = rules_for(r.listener);
+  if (!kind || !s.passwords || secret_.empty()) {
+    exchanges_.erase(r.id);
+    return {}; // 0x8C: not a method this broker can check
+  }
+  if (first) {
+    auto ex = std::make_unique<scram::server_exchange>(*kind, s.passwords, secret_);
+    auto answer = ex->first(data);
+    if (answer.v == verdict::continue_auth) exchanges_[r.id] = std::move(ex);
+    return answer;
+  }
+  const auto it = exchanges_.find(r.id);
+  if (it == exchanges_.end()) return {verdict::bad_credentials, {}, {}};
+  auto answer = it->second->final(data);
+  exchanges_.erase(it);
+  return answer;
+}
+
+void file_policy::forget(std::uint64_t id) {
+  exchanges_.erase(id);
 }
 
 bool file_policy::checks_topics() const noexcept {

@@ -10,7 +10,7 @@
 namespace mqtk::auth {
 namespace {
 
-constexpr std::size_t digest_size = 64; // SHA-512, for both kinds
+constexpr std::size_t digest_size = 64; // SHA-512, for $6$ and $7$
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
@@ -41,8 +41,11 @@ password_entry parse_hash(std::string_view h, std::string& why) {
   std::size_t salt_at = 2;
   if (parts[1] == "6" && parts.size() == 4) {
     e.kind = hash_kind::sha512;
-  } else if (parts[1] == "7" && parts.size() == 5) {
-    e.kind = hash_kind::sha512_pbkdf2;
+  } else if ((parts[1] == "7" && parts.size() == 5) ||
+             ((parts[1] == "scram-sha-256" || parts[1] == "scram-sha-512") && parts.size() == 6)) {
+    e.kind = parts[1] == "7"               ? hash_kind::sha512_pbkdf2
+             : parts[1] == "scram-sha-256" ? hash_kind::scram_sha256
+                                           : hash_kind::scram_sha512;
     const auto n = iterations(parts[2]);
     if (!n) {
       why = "the iteration count '" + std::string(parts[2]) + "' is not a number from 1";
@@ -51,19 +54,25 @@ password_entry parse_hash(std::string_view h, std::string& why) {
     e.iterations = *n;
     salt_at = 3;
   } else {
-    why =
-        "unknown hash '$" + std::string(parts[1]) + "$...' (known: $6$ sha512, $7$ sha512-pbkdf2)";
+    why = "unknown hash '$" + std::string(parts[1]) +
+          "$...' (known: $6$ sha512, $7$ sha512-pbkdf2, $scram-sha-256$, $scram-sha-512$)";
     return e;
   }
   auto salt = from_base64(parts[salt_at]);
   auto digest = from_base64(parts[salt_at + 1]);
+  const std::size_t size = e.kind == hash_kind::scram_sha256 ? 32 : digest_size;
+  std::optional<std::string> server;
+  if (is_scram(e.kind)) server = from_base64(parts[salt_at + 2]);
   if (!salt || salt->empty())
     why = "the salt is not base64";
-  else if (!digest || digest->size() != digest_size)
-    why = "the hash is not 64 bytes of base64";
+  else if (!digest || digest->size() != size)
+    why = "the hash is not " + std::to_string(size) + " bytes of base64";
+  else if (is_scram(e.kind) && (!server || server->size() != size))
+    why = "the server key is not " + std::to_string(size) + " bytes of base64";
   else {
     e.salt = std::move(*salt);
     e.digest = std::move(*digest);
+    if (server) e.server_key = std::move(*server);
   }
   return e;
 }
@@ -111,11 +120,23 @@ password_table parse_password_file(std::string_view text, std::vector<file_probl
 
 std::string format_password_line(std::string_view user, const password_entry& e) {
   std::string line(user);
-  if (e.kind == hash_kind::sha512)
+  const auto iterations = std::to_string(e.iterations) + "$";
+  switch (e.kind) {
+  case hash_kind::sha512:
     line += ":$6$";
-  else
-    line += ":$7$" + std::to_string(e.iterations) + "$";
-  return line + base64(e.salt) + "$" + base64(e.digest);
+    break;
+  case hash_kind::sha512_pbkdf2:
+    line += ":$7$" + iterations;
+    break;
+  case hash_kind::scram_sha256:
+    line += ":$scram-sha-256$" + iterations;
+    break;
+  case hash_kind::scram_sha512:
+    line += ":$scram-sha-512$" + iterations;
+    break;
+  }
+  line += base64(e.salt) + "$" + base64(e.digest);
+  return is_scram(e.kind) ? line + "$" + base64(e.server_key) : line;
 }
 
 } // namespace mqtk::auth

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "mqtk/auth/password_hash.hpp"
 
+#include "mqtk/auth/scram.hpp"
 #include "mqtk/transport/crypto.hpp"
 
 namespace mqtk::auth {
@@ -23,15 +24,24 @@ password_entry make_entry(std::string_view password, hash_kind kind, unsigned it
                           std::string& why) {
   password_entry e;
   e.kind = kind;
-  e.iterations = kind == hash_kind::sha512_pbkdf2 ? iterations : 0;
-  const auto salt = crypto::random(12, why);
+  e.iterations = kind == hash_kind::sha512 ? 0 : iterations;
+  const auto salt = crypto::random(is_scram(kind) ? 16 : 12, why);
   if (salt.empty()) return e;
   e.salt.assign(salt.begin(), salt.end());
+  if (is_scram(kind)) {
+    if (!scram::derive(e, password, why)) e.digest.clear();
+    return e;
+  }
   e.digest = digest_of(e, password, why);
   return e;
 }
 
 bool verify(const password_entry& e, std::string_view password, std::string& why) {
+  if (is_scram(e.kind)) { // a plain login against a SCRAM verifier: derive and compare
+    auto mine = e;
+    return scram::derive(mine, password, why) &&
+           crypto::equal(as_bytes(mine.digest), as_bytes(e.digest));
+  }
   const auto d = digest_of(e, password, why);
   return !d.empty() && crypto::equal(as_bytes(d), as_bytes(e.digest));
 }

@@ -90,6 +90,10 @@ void state::connection_gone(connection& c, time_point now) {
   }
   paused.erase(c.id);
   if (c.phase == connection::phase::authenticating) held_connects.erase(c.id);
+  if (c.phase == connection::phase::exchanging) {
+    held_connects.erase(c.id);
+    policy->forget(c.id);
+  }
   if (session_state* s = gone) uncongest(*s);
 }
 
@@ -112,7 +116,8 @@ void state::read_packets(connection& c, time_point now) {
 void state::check_timers(time_point now) {
   for (auto& [id, c] : conns) {
     const bool before_connack = c->phase == connection::phase::awaiting_connect ||
-                                c->phase == connection::phase::authenticating;
+                                c->phase == connection::phase::authenticating ||
+                                c->phase == connection::phase::exchanging;
     if (before_connack && now >= c->connect_deadline) {
       close(*c, std::nullopt); // no CONNECT in time, or no answer from the access policy
     } else if (c->phase == connection::phase::connected) {

@@ -24,6 +24,12 @@ void state::on_packet(connection& c, codec::packet& p, time_point now) {
     ++st.protocol_errors;
     return close(c, std::nullopt);
   }
+  if (c.phase == connection::phase::exchanging) {
+    // Until CONNACK, only AUTH and DISCONNECT [MQTT-4.12.0-6] [MQTT-4.12.0-7].
+    if (const auto* a = std::get_if<codec::auth>(&p)) return on_auth(c, *a, now);
+    if (std::holds_alternative<codec::disconnect>(p)) return close(c, std::nullopt);
+    return refuse(c, protocol_version::v5, reason_code::protocol_error);
+  }
   std::visit(
       [&](auto& x) {
         using T = std::decay_t<decltype(x)>;
@@ -136,14 +142,11 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
     p.username = *c.identity;
     p.password.reset();
   }
-  auth_request r;
-  r.id = c.id;
-  r.client_id = p.client_id;
-  if (p.username) r.username = *p.username;
-  if (p.password) r.password = *p.password;
-  if (c.identity) r.identity = *c.identity;
-  r.listener = c.listener;
-  r.version = v;
+  const auto r = request_of(c, p);
+  if (const auto& method = p.props.authentication_method) {
+    auto a = policy->exchange(r, *method, p.props.authentication_data.value_or(""), true);
+    return on_exchange(c, p, std::move(a), now);
+  }
   const verdict answer = policy->authenticate(r);
   if (answer != verdict::pending) return on_verdict(c, p, answer, now);
   // Design: nothing is read from a connection while its CONNECT waits; what it already sent
@@ -152,29 +155,80 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
   held_connects[c.id] = std::make_unique<codec::connect>(std::move(p));
 }
 
-void state::on_verdict(connection& c, codec::connect& p, verdict v, time_point now) {
+auth_request state::request_of(const connection& c, const codec::connect& p) const {
+  auth_request r;
+  r.id = c.id;
+  r.client_id = p.client_id;
+  if (p.username) r.username = *p.username;
+  if (p.password) r.password = *p.password;
+  if (c.identity) r.identity = *c.identity;
+  r.listener = c.listener;
+  r.version = p.version;
+  return r;
+}
+
+// A step of enhanced authentication; the CONNECT waits in held_connects between steps.
+void state::on_exchange(connection& c, codec::connect& p, auth_answer a, time_point now) {
+  if (a.v != verdict::continue_auth) {
+    if (a.v == verdict::allow && a.username) p.username = std::move(a.username);
+    return on_verdict(c, p, a.v, now, &a);
+  }
+  codec::auth step{reason_code::continue_authentication, {}};
+  step.props.authentication_method = p.props.authentication_method;
+  step.props.authentication_data = std::move(a.data);
+  send(c, step);
+  c.phase = connection::phase::exchanging;
+  held_connects[c.id] = std::make_unique<codec::connect>(std::move(p));
+}
+
+void state::on_auth(connection& c, const codec::auth& a, time_point now) {
+  const auto held = held_connects.find(c.id);
+  auto p = std::move(held->second);
+  held_connects.erase(held);
+  c.phase = connection::phase::awaiting_connect;
+  // Each AUTH carries the CONNECT's method [MQTT-4.12.0-5].
+  if (a.code != reason_code::continue_authentication ||
+      a.props.authentication_method != p->props.authentication_method) {
+    policy->forget(c.id);
+    return refuse(c, protocol_version::v5, reason_code::protocol_error);
+  }
+  auto answer = policy->exchange(request_of(c, *p), *p->props.authentication_method,
+                                 a.props.authentication_data.value_or(""), false);
+  on_exchange(c, *p, std::move(answer), now);
+}
+
+void state::on_verdict(connection& c, codec::connect& p, verdict v, time_point now,
+                       const auth_answer* exchanged) {
   switch (v) {
   case verdict::allow:
     break;
   case verdict::bad_credentials:
     return refuse(c, p.version, reason_code::bad_user_name_or_password);
+  case verdict::bad_method:
+    return refuse(c, p.version, reason_code::bad_authentication_method);
   case verdict::not_authorized:
   case verdict::pending: // not an answer: refuse rather than hold a second time
+  case verdict::continue_auth:
     return refuse(c, p.version, reason_code::not_authorized);
   }
-  if (p.props.authentication_method)
+  if (p.props.authentication_method && !exchanged) // a method no exchange took
     return refuse(c, p.version, reason_code::bad_authentication_method);
   // A will its owner may not publish is refused now, while the client can still be told.
   client_ref owner{p.client_id, std::nullopt, c.listener};
   if (p.username) owner.username = *p.username;
   if (p.will && !will_allowed(owner, *p.will))
     return refuse(c, p.version, reason_code::not_authorized);
-  finish_connect(c, p, now);
+  finish_connect(c, p, now, exchanged);
 }
 
-void state::finish_connect(connection& c, codec::connect& p, time_point now) {
+void state::finish_connect(connection& c, codec::connect& p, time_point now,
+                           const auth_answer* exchanged) {
   const auto v = p.version;
   codec::connack ack;
+  if (exchanged) { // the last step's data goes in the CONNACK (section 4.12)
+    ack.props.authentication_method = p.props.authentication_method;
+    if (!exchanged->data.empty()) ack.props.authentication_data = exchanged->data;
+  }
   if (p.client_id.empty()) { // the server assigns one [MQTT-3.1.3-6]
     do                       // restored sessions may hold ids assigned before a restart
       p.client_id = "mqtk-" + std::to_string(next_assigned_id++);

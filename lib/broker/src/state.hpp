@@ -97,6 +97,7 @@ struct connection {
   enum class phase : std::uint8_t {
     awaiting_connect,
     authenticating, // CONNECT held until complete_auth(); not read meanwhile
+    exchanging,     // CONNECT held during enhanced authentication; only AUTH is read
     connected,
     closing
   } phase = phase::awaiting_connect;
@@ -173,8 +174,13 @@ struct state {
   // Packets (connect.cpp, publish.cpp, subscribe.cpp)
   void on_packet(connection& c, codec::packet& p, time_point now);
   void on_connect(connection& c, codec::connect& p, time_point now);
-  void on_verdict(connection& c, codec::connect& p, verdict v, time_point now);
-  void finish_connect(connection& c, codec::connect& p, time_point now);
+  void on_verdict(connection& c, codec::connect& p, verdict v, time_point now,
+                  const auth_answer* exchanged = nullptr);
+  void finish_connect(connection& c, codec::connect& p, time_point now,
+                      const auth_answer* exchanged = nullptr);
+  auth_request request_of(const connection& c, const codec::connect& p) const;
+  void on_exchange(connection& c, codec::connect& p, auth_answer a, time_point now);
+  void on_auth(connection& c, const codec::auth& a, time_point now);
   /// Decodes and handles what `c` has buffered or was fed, until more bytes are needed.
   void read_packets(connection& c, time_point now);
   client_ref who(const session_state& s) const;

@@ -108,6 +108,13 @@ errc_info info(errc e) noexcept {
   case errc::topic_alias_invalid:
     return {"Topic Alias over the maximum or not yet mapped [MQTT-3.3.2-9] [MQTT-3.3.2-10]",
             rc::topic_alias_invalid};
+  case errc::auth_exchange_failed:
+    return {"the server's authentication step does not fit the method (section 4.12)",
+            rc::protocol_error};
+  case errc::server_not_proven:
+    return {"the server's SCRAM signature is wrong: it does not hold this user's verifier (a "
+            "wrong password file, or not the broker meant)",
+            rc::not_authorized};
   }
   return {"unknown mqtk error", rc::unspecified_error};
 }

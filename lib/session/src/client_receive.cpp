@@ -35,8 +35,10 @@ bool client_session::refused_as_311(byte_view bytes) const noexcept {
 
 void client_session::handle(codec::packet& p, time_point now) {
   if (state_ == state::connecting) {
-    // The first packet from the server must be CONNACK [MQTT-3.2.0-1].
+    // The first packet from the server must be CONNACK [MQTT-3.2.0-1], or AUTH during
+    // enhanced authentication (section 4.12).
     if (auto* ack = std::get_if<codec::connack>(&p)) return on_connack(*ack, now);
+    if (auto* a = std::get_if<codec::auth>(&p); a && config_.auth) return on_auth(*a, now);
     return protocol_violation(make_error_code(reason_code::protocol_error), now);
   }
   wire w(*this, now);
@@ -75,6 +77,19 @@ void client_session::handle(codec::packet& p, time_point now) {
   fill_window(now); // an acknowledgement may have made room
 }
 
+void client_session::on_auth(const codec::auth& a, time_point now) {
+  const auto& auth = *config_.auth;
+  if (a.code != reason_code::continue_authentication ||
+      a.props.authentication_method != auth.method())
+    return protocol_violation(make_error_code(reason_code::protocol_error), now);
+  auto data = config_.auth->next(a.props.authentication_data.value_or(""));
+  if (!data) return protocol_violation(data.error(), now);
+  codec::auth reply{reason_code::continue_authentication, {}};
+  reply.props.authentication_method = auth.method();
+  reply.props.authentication_data = std::move(*data);
+  send(reply, now);
+}
+
 void client_session::on_connack(const codec::connack& ack, time_point now) {
   connack_deadline_.reset();
   if (is_failure(ack.code)) {
@@ -82,6 +97,13 @@ void client_session::on_connack(const codec::connack& ack, time_point now) {
     events_.push_back(event::closed{make_error_code(ack.code), true, ack.props.reason_string,
                                     ack.props.server_reference});
     return;
+  }
+  // The server proves itself in the CONNACK's data; without that proof, nothing is sent.
+  if (config_.auth) {
+    if (ack.props.authentication_method != config_.auth->method())
+      return protocol_violation(make_error_code(errc::auth_exchange_failed), now);
+    if (auto ok = config_.auth->finish(ack.props.authentication_data.value_or("")); !ok)
+      return protocol_violation(ok.error(), now);
   }
   // Clean Start leaves no session for the server to have kept [MQTT-3.2.2-2], so Session
   // Present 1 means the two sides disagree: the client closes [MQTT-3.2.2-4].

@@ -21,7 +21,9 @@ std::uint16_t alias_maximum(const codec::connect& c) {
 
 client_session::client_session(client_config config)
     : config_(std::move(config)), decoder_(config_.connect.version),
-      inbound_aliases_(alias_maximum(config_.connect)) {}
+      inbound_aliases_(alias_maximum(config_.connect)) {
+  if (config_.auth) config_.auth = config_.auth->clone(); // its state is this session's
+}
 
 void client_session::start(time_point now) {
   state_ = state::connecting;
@@ -32,7 +34,16 @@ void client_session::start(time_point now) {
   inbound_aliases_ = topic::inbound_aliases(alias_maximum(config_.connect));
   out_.clear();
   awaiting_first_bytes_ = true;
-  send(config_.connect, now);
+  if (const auto& a = config_.auth) {
+    auto data = a->first();
+    if (!data) return close(data.error(), false, now, false);
+    codec::connect p = config_.connect;
+    p.props.authentication_method = a->method();
+    p.props.authentication_data = std::move(*data);
+    send(p, now);
+  } else {
+    send(config_.connect, now);
+  }
   keep_alive_.reset(duration::zero(), now);
   connack_deadline_ = now + config_.connack_timeout;
 }

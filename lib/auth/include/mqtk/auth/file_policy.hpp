@@ -7,10 +7,12 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "mqtk/auth/acl_file.hpp"
 #include "mqtk/auth/password_file.hpp"
+#include "mqtk/auth/scram.hpp"
 #include "mqtk/broker/access_policy.hpp"
 
 namespace mqtk::auth {
@@ -53,12 +55,18 @@ public:
                      std::uint8_t qos) override;
   bool may_receive(const broker::client_ref& who, std::string_view topic) override;
   bool checks_topics() const noexcept override;
+  /// SCRAM-SHA-256 and SCRAM-SHA-512 against the password file's SCRAM verifiers.
+  broker::auth_answer exchange(const broker::auth_request& r, std::string_view method,
+                               std::string_view data, bool first) override;
+  void forget(std::uint64_t id) override;
 
 private:
   const security_settings& rules_for(std::uint16_t listener) const;
 
   std::vector<security_settings> rules_;
   credential_checker& checker_;
+  std::string secret_; // random per process: unknown users' stable fake salts
+  std::unordered_map<std::uint64_t, std::unique_ptr<scram::server_exchange>> exchanges_;
 };
 
 } // namespace mqtk::auth

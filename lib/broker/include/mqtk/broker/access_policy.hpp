@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "mqtk/codec/packets.hpp"
@@ -17,6 +18,16 @@ enum class verdict : std::uint8_t {
   bad_credentials, ///< 3.1.1 return code 4, v5 0x86 Bad User Name or Password
   not_authorized,  ///< 3.1.1 return code 5, v5 0x87 Not Authorized
   pending,         ///< answered later with broker_core::complete_auth(request.id, ...)
+  continue_auth,   ///< enhanced authentication goes on: AUTH 0x18 to the client
+  bad_method,      ///< v5 0x8C Bad Authentication Method
+};
+
+/// One step of MQTT 5 enhanced authentication (section 4.12).
+struct auth_answer {
+  verdict v = verdict::bad_method;
+  std::string data; ///< Authentication Data for the AUTH (continue_auth) or the CONNACK (allow)
+  /// The user the exchange proved (allow): the session's user name for the topic checks.
+  std::optional<std::string> username;
 };
 
 /// Who is connecting, as the CONNECT and the transport say. The views are valid during the call
@@ -67,6 +78,18 @@ public:
   virtual bool may_receive(const client_ref& who, std::string_view topic) = 0;
   /// False when every topic check answers true: the core then skips them on the hot path.
   virtual bool checks_topics() const noexcept { return true; }
+  /// MQTT 5 enhanced authentication: a CONNECT carrying Authentication Method `method` (`first`
+  /// true), then each AUTH 0x18 the client sends while the answer is continue_auth. `data` is
+  /// the packet's Authentication Data. A policy that keeps state between steps drops it when
+  /// it gives a final answer, or when forget() says the connection is gone. By default no
+  /// method is known (0x8C).
+  virtual auth_answer exchange(const auth_request& r, std::string_view method,
+                               std::string_view data, bool first) {
+    (void)r, (void)method, (void)data, (void)first;
+    return {};
+  }
+  /// The connection `id` closed during an exchange.
+  virtual void forget(std::uint64_t id) { (void)id; }
 };
 
 /// The policy of a broker with no password or ACL file: allow_anonymous decides whether a

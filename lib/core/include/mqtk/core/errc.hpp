@@ -56,6 +56,9 @@ enum class errc {
   topic_name_invalid,   ///< Topic Name empty, with wildcard or U+0000 [MQTT-4.7.3-1]
   shared_subscription_invalid, ///< malformed $share/ShareName/filter [MQTT-4.8.2-1] [MQTT-4.8.2-2]
   topic_alias_invalid, ///< alias over the maximum, or unknown [MQTT-3.3.2-9] [MQTT-3.3.2-10]
+  // Enhanced authentication (section 4.12)
+  auth_exchange_failed, ///< the server's AUTH or CONNACK data did not fit the method's steps
+  server_not_proven,    ///< the server could not prove it knows the credentials (SCRAM)
 };
 
 /// The error category of mqtk::errc.

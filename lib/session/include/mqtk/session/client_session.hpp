@@ -14,6 +14,7 @@
 
 #include "mqtk/codec/decoder.hpp"
 #include "mqtk/codec/packets.hpp"
+#include "mqtk/session/enhanced_auth.hpp"
 #include "mqtk/session/flow.hpp"
 #include "mqtk/session/keep_alive.hpp"
 #include "mqtk/session/time.hpp"
@@ -29,6 +30,9 @@ struct client_config {
   duration connack_timeout = std::chrono::seconds(10);
   /// At most this many QoS 1/2 publishes in flight (0: as many as the server's Receive Maximum).
   std::uint16_t max_inflight = 0;
+  /// MQTT 5 enhanced authentication (e.g. SCRAM), or null: its method and first data go in
+  /// each CONNECT, the server's AUTH steps are answered, and its CONNACK data must satisfy it.
+  std::shared_ptr<enhanced_auth> auth;
 };
 
 /// What the server allows, from CONNACK (defaults are the spec's when a property is absent).
@@ -140,6 +144,7 @@ private:
   void fill_window(time_point now);
   std::size_t window() const noexcept;
   void close(std::error_code ec, bool by_server, time_point now, bool send_disconnect);
+  void on_auth(const codec::auth& a, time_point now);
   void on_connack(const codec::connack& ack, time_point now);
   void handle(codec::packet& p, time_point now);
   void on_publish(codec::publish& p, time_point now);
