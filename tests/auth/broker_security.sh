@@ -255,6 +255,22 @@ scram_capture() { # the password is nowhere in the bytes between client and brok
 }
 check "the SCRAM password never crosses the wire (raw bytes captured by a relay)" scram_capture
 
+per_listener() { # per_listener_settings: each listener its own access keys
+  mosquitto_passwd -c -b only.pw lee pass 2>/dev/null
+  printf 'per_listener_settings true\nlistener 0 127.0.0.1\npassword_file %s/only.pw\nlistener 0 127.0.0.1\nallow_anonymous true\n' \
+    "$work" >per.conf
+  "$broker" -c per.conf --port-file per.port 2>per.log &
+  pids+=($!)
+  for _ in $(seq 200); do [ -s per.port ] && break; sleep 0.025; done
+  local locked open
+  locked=$(sed -n 1p per.port) open=$(sed -n 2p per.port)
+  port=$locked expect "Not authorized" connack mqttv5 &&
+    port=$locked expect ok connack mqttv5 -u lee -P pass &&
+    port=$open expect ok connack mqttv5 &&
+    port=$open expect ok connack mqttv5 -u anyone -P anything
+}
+check "per_listener_settings true: a password file on one listener, anonymous on the other" per_listener
+
 world_readable() {
   grep -q "pw: the password file is readable by every user" broker.log
 }
