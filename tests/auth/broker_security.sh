@@ -276,4 +276,22 @@ world_readable() {
   grep -q "pw: the password file is readable by every user" broker.log
 }
 check "a world-readable password file gets a warning" world_readable
+passwd_cli() { # mqtk-passwd as mosquitto_passwd is used: -b, -U, -D, and its refusals
+  local out status
+  out=$("$passwd" -c -b cli.pw one first 2>&1) && grep -q "shows in the process list" <<<"$out" &&
+    [ "$(stat -c %a cli.pw)" = 600 ] || return 1
+  printf 'two:plain secret\n# kept\n' >>cli.pw
+  "$passwd" -U cli.pw && grep -q '^two:\$7\$210000\$' cli.pw && grep -q '^# kept$' cli.pw &&
+    [ "$(grep -c '^one:\$7\$' cli.pw)" = 1 ] || return 1
+  "$passwd" -D cli.pw one && ! grep -q '^one:' cli.pw || return 1
+  status=0; out=$("$passwd" -D cli.pw one 2>&1) || status=$?
+  [ "$status" -eq 1 ] && grep -q "user 'one' is not in cli.pw" <<<"$out" || return 1
+  status=0; "$passwd" -c -D cli.pw x 2>/dev/null || status=$?
+  [ "$status" -eq 2 ] || return 1
+  status=0; "$passwd" cli.pw 'bad:name' </dev/null 2>/dev/null || status=$?
+  [ "$status" -eq 2 ] || return 1
+  start_broker "$broker" --password-file cli.pw # the last check: it replaces the broker
+  expect ok connack mqttv5 -u two -P "plain secret"
+}
+check "mqtk-passwd: -b warns, -U hashes plain lines only, -D deletes, bad usage exits 2" passwd_cli
 finish
