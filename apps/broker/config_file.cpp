@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -67,11 +68,11 @@ security_files& security_of(file_settings& f) {
 
 const config_key keys[] = {
     {"listener", "PORT [ADDRESS]",
-     "Listen on ADDRESS:PORT (default address 127.0.0.1). Repeatable.",
+     "Listen on ADDRESS:PORT (default address 127.0.0.1; localhost is 127.0.0.1). Repeatable.",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        listener l;
        if (!number(a, l.port)) return "listener needs a port number";
-       l.address = b.empty() ? "127.0.0.1" : b;
+       l.address = b.empty() || b == "localhost" ? "127.0.0.1" : b;
        f.listeners.push_back(l);
        return {};
      }},
@@ -244,6 +245,44 @@ const config_key keys[] = {
                             "happens, before it is acknowledged");
        return {};
      }},
+    {"pid_file", "FILE", "Write the broker's process id to FILE once it listens; removed at exit.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if (a.empty() || !b.empty()) return "pid_file needs one file name";
+       f.pid_file = a;
+       return {};
+     }},
+    {"log_dest", "stderr|stdout|file PATH|none",
+     "Where the log goes (default stderr); repeatable, each destination gets every line. "
+     "syslog, topic and dlt are taken as stderr, with a warning.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if (a == "file") {
+         if (b.empty()) return "log_dest file needs a path";
+         f.log_dest.push_back("file:" + b);
+       } else if (a == "stderr" || a == "stdout" || a == "none") {
+         if (!b.empty()) return "log_dest " + a + " takes no value";
+         f.log_dest.push_back(a);
+       } else if (a == "syslog" || a == "topic" || a == "dlt") {
+         f.warnings.push_back("log_dest " + a +
+                              " is not available in mqtk-broker; logging to "
+                              "stderr instead (journald keeps it under systemd)");
+         f.log_dest.push_back("stderr");
+       } else {
+         return "log_dest is stderr, stdout, file PATH or none";
+       }
+       return {};
+     }},
+    {"connection_messages", "true|false",
+     "Log each client's connection and disconnection (default: only with -v).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       bool v;
+       if (!boolean(a, v) || !b.empty()) return "connection_messages takes true or false";
+       f.connection_messages = v;
+       return {};
+     }},
+    {"include_dir", "DIR", "Read every DIR/*.conf file here, in name order (as mosquitto does).",
+     [](const std::string&, const std::string&, file_settings&) -> field_error {
+       return {}; // read by read_into(), which knows the file it is in
+     }},
     {"sys_interval", "SECONDS", "Seconds between $SYS updates; 0 turns them off (default 10).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        unsigned v;
@@ -253,25 +292,158 @@ const config_key keys[] = {
      }},
 };
 
+// mosquitto 2.0's keys that mqtk-broker does not honour: accepted with a warning saying what it
+// does instead, or refused with what to do.
+const foreign_key foreign[] = {
+    {"log_type", true,
+     "mqtk-broker logs errors and warnings always, connections with -v or "
+     "connection_messages true"},
+    {"log_timestamp", true,
+     "log lines carry no timestamp; journald or the log file's reader "
+     "adds one"},
+    {"log_timestamp_format", true, "log lines carry no timestamp"},
+    {"log_facility", true, "there is no syslog output; the log goes to log_dest"},
+    {"set_tcp_nodelay", true, "mqtk-broker always sets TCP_NODELAY (it batches writes itself)"},
+    {"allow_duplicate_messages", true,
+     "deprecated in mosquitto 2.0; mqtk-broker sends one copy "
+     "per matching subscription of a client"},
+    {"persistent_client_expiration", true,
+     "3.1.1 persistent sessions do not expire in "
+     "mqtk-broker; MQTT 5 clients set their own expiry"},
+    {"max_inflight_bytes", true, "the window is limited by max_inflight_messages only"},
+    {"max_queued_bytes", true,
+     "each client's queue holds at most 64 MiB, besides "
+     "max_queued_messages"},
+    {"memory_limit", true, "memory is bounded per client (max_queued_messages, 64 MiB)"},
+    {"message_size_limit", true, "use max_packet_size, which bounds the whole packet"},
+    {"retain_available", true, "retained messages are always available"},
+    {"upgrade_outgoing_qos", true,
+     "messages are delivered at the lower of the two QoS, as MQTT "
+     "asks"},
+    {"check_retain_source", true,
+     "retained messages are not re-checked against their "
+     "publisher's rights"},
+    {"max_qos", true, "every QoS is accepted"},
+    {"max_topic_alias", true, "MQTT 5 clients may use up to 64 topic aliases"},
+    {"auto_id_prefix", true, "assigned client ids start with mqtk-"},
+    {"allow_zero_length_clientid", true,
+     "an empty client id gets an assigned one (MQTT 5, and "
+     "3.1.1 with clean session)"},
+    {"websockets_log_level", true, "WebSocket events are logged with -v"},
+    {"websockets_headers_size", true, "WebSocket handshakes may be up to 8 KiB"},
+    {"socket_domain", true, "the address family follows each listener's address"},
+    {"use_username_as_clientid", false, "not supported: give each client its own id"},
+    {"use_subject_as_username", false, "use use_identity_as_username (the certificate's CN)"},
+    {"auth_plugin", false, "plugins are not supported: use password_file and acl_file"},
+    {"plugin", false, "plugins are not supported: use password_file and acl_file"},
+    {"auth_plugin_deny_special_chars", false, "plugins are not supported"},
+    {"psk_file", false, "TLS-PSK is not supported: use certificates (certfile, keyfile)"},
+    {"psk_hint", false, "TLS-PSK is not supported: use certificates (certfile, keyfile)"},
+    {"bind_interface", false, "give the interface's address to listener instead"},
+    {"mount_point", false, "not supported: prefix the topics in the clients instead"},
+    {"http_dir", false, "mqtk-broker serves no HTTP files: use a web server beside it"},
+    {"crlfile", false,
+     "certificate revocation lists are not supported yet: remove revoked "
+     "clients' CA from cafile"},
+    {"dhparamfile", false, "not needed: mqtk-broker uses ECDHE key exchange only"},
+    {"tls_engine", false, "OpenSSL engines are not supported: use a key file"},
+    {"tls_keyform", false, "OpenSSL engines are not supported: use a PEM key file"},
+    {"user", false,
+     "mqtk-broker does not change user: start it as the user it should run as "
+     "(systemd's User=)"},
+    {"clientid_prefixes", false, "use acl_file patterns to confine clients instead"},
+    {"connection", false,
+     "mqtk-broker has no bridges yet: run this bridge in mosquitto, or "
+     "remove the connection block"},
+};
+
+const char* const bridge_keys[] = {"address",
+                                   "topic",
+                                   "remote_clientid",
+                                   "remote_username",
+                                   "remote_password",
+                                   "local_clientid",
+                                   "local_username",
+                                   "local_password",
+                                   "local_cleansession",
+                                   "cleansession",
+                                   "keepalive_interval",
+                                   "restart_timeout",
+                                   "start_type",
+                                   "try_private",
+                                   "notifications",
+                                   "notifications_local_only",
+                                   "notification_topic",
+                                   "round_robin",
+                                   "idle_timeout",
+                                   "threshold",
+                                   "bridge_alpn",
+                                   "bridge_attempt_unsubscribe",
+                                   "bridge_bind_address",
+                                   "bridge_cafile",
+                                   "bridge_capath",
+                                   "bridge_certfile",
+                                   "bridge_identity",
+                                   "bridge_insecure",
+                                   "bridge_keyfile",
+                                   "bridge_max_packet_size",
+                                   "bridge_outgoing_retain",
+                                   "bridge_protocol_version",
+                                   "bridge_psk",
+                                   "bridge_require_ocsp",
+                                   "bridge_tls_version"};
+
 } // namespace
 
 std::span<const config_key> config_keys() noexcept {
   return keys;
 }
 
-result<file_settings> read_config_file(const std::string& path, std::string& error) {
+std::span<const foreign_key> foreign_keys() noexcept {
+  return foreign;
+}
+
+std::span<const char* const> bridge_only_keys() noexcept {
+  return bridge_keys;
+}
+
+namespace {
+// An unknown key, or one of mosquitto's refused ones, in words that help.
+std::string unknown_key(const std::string& key) {
+  for (const auto& k : foreign)
+    if (!k.accepted && key == k.key) return fmt::format("'{}': {}", key, k.what);
+  for (const char* k : bridge_keys)
+    if (key == k)
+      return fmt::format("'{}' belongs to a bridge (connection block); mqtk-broker has no "
+                         "bridges yet",
+                         key);
+  return fmt::format("unknown key '{}'", key);
+}
+
+// Keys accepted with a warning: the warning is the value's treatment.
+bool accepted_foreign(const std::string& key, file_settings& f) {
+  for (const auto& k : foreign)
+    if (k.accepted && key == k.key) {
+      f.warnings.push_back(fmt::format("{} is not needed: {}", key, k.what));
+      return true;
+    }
+  return false;
+}
+} // namespace
+
+namespace {
+
+// Reads one file into `f`; include_dir reads a directory's *.conf files in name order, as
+// mosquitto does. Every problem is collected, so a file is fixed in one round, not one per line.
+void read_into(const std::string& path, file_settings& f, std::vector<std::string>& problems,
+               int depth) {
   std::ifstream in(path);
   if (!in) {
-    error = fmt::format("cannot read config file {}", path);
-    return unexpected(std::make_error_code(std::errc::no_such_file_or_directory));
+    problems.push_back(fmt::format("cannot read config file {}", path));
+    return;
   }
-  file_settings f;
   std::string line;
   int n = 0;
-  auto bad = [&](const std::string& why) {
-    error = fmt::format("{}:{}: {}", path, n, why);
-    return unexpected(std::make_error_code(std::errc::invalid_argument));
-  };
   while (std::getline(in, line)) {
     ++n;
     if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
@@ -279,16 +451,57 @@ result<file_settings> read_config_file(const std::string& path, std::string& err
     std::string key, a, b, extra;
     if (!(words >> key)) continue;
     words >> a >> b >> extra;
-    if (!extra.empty()) return bad(fmt::format("too many values for '{}'", key));
+    const auto bad = [&](const std::string& why) {
+      problems.push_back(fmt::format("{}:{}: {}", path, n, why));
+    };
+    if (!extra.empty()) {
+      bad(fmt::format("too many values for '{}'", key));
+      continue;
+    }
+    if (key == "include_dir") {
+      if (a.empty() || !b.empty()) {
+        bad("include_dir needs one directory");
+      } else if (depth >= 8) {
+        bad("include_dir nested too deep (8 levels)");
+      } else {
+        std::error_code ec;
+        std::vector<std::string> files;
+        for (const auto& e : std::filesystem::directory_iterator(a, ec))
+          if (e.path().extension() == ".conf") files.push_back(e.path().string());
+        if (ec) bad(fmt::format("include_dir {}: {}", a, ec.message()));
+        std::sort(files.begin(), files.end());
+        for (const auto& file : files)
+          read_into(file, f, problems, depth + 1);
+      }
+      continue;
+    }
     const auto* k = std::find_if(std::begin(keys), std::end(keys),
                                  [&](const config_key& c) { return key == c.key; });
-    if (k == std::end(keys)) return bad(fmt::format("unknown key '{}'", key));
+    if (k == std::end(keys)) {
+      const auto remarks = f.warnings.size();
+      if (!accepted_foreign(key, f)) bad(unknown_key(key));
+      if (f.warnings.size() > remarks)
+        f.warnings.back() = fmt::format("{}:{}: {}", path, n, f.warnings.back());
+      continue;
+    }
     const auto remarks = f.warnings.size();
-    if (auto why = k->apply(a, b, f); !why.empty()) return bad(why);
+    if (auto why = k->apply(a, b, f); !why.empty()) bad(why);
     if (f.warnings.size() > remarks)
       f.warnings.back() = fmt::format("{}:{}: {}", path, n, f.warnings.back());
   }
-  return f;
+}
+
+} // namespace
+
+result<file_settings> read_config_file(const std::string& path, std::string& error) {
+  file_settings f;
+  std::vector<std::string> problems;
+  read_into(path, f, problems, 0);
+  if (problems.empty()) return f;
+  error.clear();
+  for (const auto& p : problems)
+    error += (error.empty() ? "" : "\nmqtk-broker: ") + p;
+  return unexpected(std::make_error_code(std::errc::invalid_argument));
 }
 
 } // namespace mqtk::app::broker

@@ -27,6 +27,9 @@ struct file_settings {
   std::optional<std::string> persistence_location;
   std::optional<std::string> persistence_file;
   std::optional<std::string> persistence_sync;
+  std::optional<std::string> pid_file;
+  std::vector<std::string> log_dest; ///< "stderr", "stdout", "none", "file:PATH"
+  std::optional<bool> connection_messages;
   /// Keys taken with a remark (FILE:LINE: what mqtk does instead), for stderr.
   std::vector<std::string> warnings;
 };
@@ -40,6 +43,16 @@ struct config_key {
   std::string (*apply)(const std::string& first, const std::string& second, file_settings& f);
 };
 std::span<const config_key> config_keys() noexcept;
+/// mosquitto 2.0 keys mqtk-broker does not honour: accepted with a warning (what it does
+/// instead) or refused (what to do).
+struct foreign_key {
+  const char* key;
+  bool accepted;
+  const char* what;
+};
+std::span<const foreign_key> foreign_keys() noexcept;
+/// The keys of mosquitto's bridge blocks, refused (mqtk-broker has no bridges yet).
+std::span<const char* const> bridge_only_keys() noexcept;
 /// mqtk-broker.conf(5), generated from the table above.
 std::string config_manual();
 

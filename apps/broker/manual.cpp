@@ -57,12 +57,25 @@ mqtk-broker.conf \- the configuration file of mqtk-broker
 .I FILE
 .SH DESCRIPTION
 A subset of mosquitto.conf(5): one key and its values per line, separated by spaces; # starts a
-comment. Options given on the command line override the file. An unknown key or a bad value
-stops mqtk-broker with status 2, naming the file, the line and the key.
+comment. Options given on the command line override the file. Every problem of a file (an
+unknown key, a bad value, a refused key) is reported at once as FILE:LINE, and mqtk-broker stops
+with status 2; \fBmqtk-broker \-\-test\-config \-c\fR \fIFILE\fR checks a file (and the
+certificates, password and ACL files it names) without listening.
 .SH KEYS
 )roff";
   for (const auto& k : config_keys())
     out += fmt::format(".TP\n\\fB{}\\fR \\fI{}\\fR\n{}\n", k.key, k.value, k.description);
+  out += ".SH \"MOSQUITTO KEYS\"\nEvery other key of mosquitto 2.0's mosquitto.conf(5) is known. "
+         "These are accepted with one warning line saying what mqtk-broker does instead:\n";
+  for (const auto& k : foreign_keys())
+    if (k.accepted) out += fmt::format(".TP\n\\fB{}\\fR\n{}.\n", k.key, k.what);
+  out += ".PP\nThese stop mqtk-broker with status 2, naming the line and what to do:\n";
+  for (const auto& k : foreign_keys())
+    if (!k.accepted) out += fmt::format(".TP\n\\fB{}\\fR\n{}.\n", k.key, k.what);
+  std::string bridge;
+  for (const char* k : bridge_only_keys())
+    bridge += (bridge.empty() ? "" : ", ") + fmt::format("\\fB{}\\fR", k);
+  out += ".PP\nThe keys of a bridge's connection block are refused likewise: " + bridge + ".\n";
   out += R"roff(.SH EXAMPLES
 .PP
 .RS

@@ -92,6 +92,7 @@ struct raw_options {
   std::string persistence; // DIR
   std::string persistence_sync;
   bool verbose = false;
+  bool test_config = false;
   transport::tls_options tls = listener_tls(); // for -L mqtts:// and wss://
   bool identity_as_username = false;
 };
@@ -186,6 +187,9 @@ void define(CLI::App& app, raw_options& o) {
                  "normal: saved changes survive a crash (default); full: also a power loss")
       ->type_name("normal|full")
       ->check(CLI::IsMember({"normal", "full"}));
+  app.add_flag("--test-config", o.test_config,
+               "Check the configuration (files, certificates, password and ACL files) and exit: "
+               "0 when it is good, 2 naming every problem; listens nowhere");
   app.add_flag("-v,--verbose", o.verbose,
                "Log each connection and client to stderr (dropped messages are always logged)");
   define_tls(app, o);
@@ -317,7 +321,11 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
     fmt::print(stderr, "mqtk-broker: {}\n", w);
   if (!o.port_file.empty()) s.port_file = o.port_file;
   s.verbose = o.verbose;
-  s.core.log_connections = o.verbose;
+  s.core.log_connections = o.verbose || f.connection_messages.value_or(false);
+  s.pid_file = f.pid_file;
+  s.log_dest = f.log_dest.empty() ? std::vector<std::string>{"stderr"} : f.log_dest;
+  s.test_config = o.test_config;
+  s.config_file = o.config_file;
   return s;
 }
 

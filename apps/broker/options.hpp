@@ -51,6 +51,10 @@ struct settings {
   /// serves them all (per_listener_settings false).
   std::vector<security_files> security;
   bool verbose = false;
+  std::optional<std::string> pid_file; ///< written once listening, removed at exit
+  std::vector<std::string> log_dest;   ///< "stderr" (default), "stdout", "none", "file:PATH"
+  bool test_config = false;            ///< --test-config: check everything, listen nowhere
+  std::string config_file;             ///< -c, for messages
 };
 
 /// Parses argv (and the -c config file). On --help/--version prints and returns exit 0 in

@@ -2,10 +2,15 @@
 // mqtk-broker's main loop: listeners, access rules, signals (SIGHUP reloads), clean shutdown.
 #include "broker/run.hpp"
 
+#include <algorithm>
 #include <asio.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <unistd.h>
 
 #include "common/exit_codes.hpp"
 #include "mqtk/broker/password_pool.hpp"
@@ -17,8 +22,53 @@ namespace mqtk::app::broker {
 
 namespace {
 
+// The log's destinations (log_dest): stderr unless the configuration says otherwise.
+struct log_output {
+  std::FILE* file;
+  std::string path; // for a file: reopened on SIGHUP, so logrotate can move it away
+};
+std::vector<log_output>& outputs() {
+  static std::vector<log_output> all{{stderr, {}}};
+  return all;
+}
+
 void say(const std::string& line) {
-  fmt::print(stderr, "mqtk-broker: {}\n", line);
+  for (const auto& o : outputs()) {
+    fmt::print(o.file, "mqtk-broker: {}\n", line);
+    std::fflush(o.file);
+  }
+}
+
+// A failure that stops the broker is told on stderr as well, whatever log_dest says.
+void fail(const std::string& line) {
+  say(line);
+  const bool on_stderr = std::any_of(outputs().begin(), outputs().end(),
+                                     [](const log_output& o) { return o.file == stderr; });
+  if (!on_stderr) fmt::print(stderr, "mqtk-broker: {}\n", line);
+}
+
+bool open_log(const std::vector<std::string>& dest) {
+  std::vector<log_output> opened;
+  for (const auto& d : dest) {
+    if (d == "stderr") opened.push_back({stderr, {}});
+    if (d == "stdout") opened.push_back({stdout, {}});
+    if (d.rfind("file:", 0) != 0) continue;
+    const auto path = d.substr(5);
+    std::FILE* f = std::fopen(path.c_str(), "a");
+    if (!f) {
+      fmt::print(stderr, "mqtk-broker: log_dest file {}: {}\n", path, std::strerror(errno));
+      return false;
+    }
+    opened.push_back({f, path});
+  }
+  outputs() = std::move(opened);
+  return true;
+}
+
+void reopen_log() {
+  for (auto& o : outputs())
+    if (!o.path.empty())
+      if (std::FILE* f = std::freopen(o.path.c_str(), "a", o.file)) o.file = f;
 }
 
 // Opens every TCP listener (TLS contexts first: a bad certificate is a usage error); the bound
@@ -39,15 +89,13 @@ int listen_tcp(mqtk::broker::server& srv, const settings& s, std::vector<std::ui
     }
     auto port = srv.listen_tcp(l.address, l.port, std::move(o));
     if (!port) {
-      fmt::print(stderr, "mqtk-broker: cannot listen on {}:{}: {}\n", l.address, l.port,
-                 port.error().message());
+      fail(fmt::format("cannot listen on {}:{}: {}", l.address, l.port, port.error().message()));
       return exit_failure;
     }
     ports.push_back(*port);
     const bool v6 = l.address.find(':') != std::string::npos;
-    fmt::print(stderr, "mqtk-broker: listening on {}{}{}{}:{}\n",
-               l.scheme() == "mqtt" ? "" : l.scheme() + "://", v6 ? "[" : "", l.address,
-               v6 ? "]" : "", *port);
+    say(fmt::format("listening on {}{}{}{}:{}", l.scheme() == "mqtt" ? "" : l.scheme() + "://",
+                    v6 ? "[" : "", l.address, v6 ? "]" : "", *port));
   }
   return exit_ok;
 }
@@ -61,14 +109,13 @@ std::unique_ptr<store::sqlite_store> open_store(const settings& s,
   auto db = store::sqlite_store::open(*s.persistence, mode, why);
   std::vector<mqtk::broker::journal_record> records;
   if (!db || !db->load(records, why)) {
-    fmt::print(stderr, "mqtk-broker: {}\n", why);
+    fail(why);
     return nullptr;
   }
   const auto started = std::chrono::steady_clock::now();
   core.set_wall_clock(started, std::chrono::system_clock::now());
   core.restore(records, started);
-  fmt::print(stderr, "mqtk-broker: persistence in {}: {} sessions restored\n", *s.persistence,
-             core.session_count());
+  say(fmt::format("persistence in {}: {} sessions restored", *s.persistence, core.session_count()));
   return db;
 }
 
@@ -84,24 +131,63 @@ std::string describe_rules(const access& a) {
   return describe(a.rules);
 }
 
-std::optional<std::vector<mqtk::auth::security_settings>> read_rules(const settings& s) {
+std::optional<std::vector<mqtk::auth::security_settings>>
+read_rules(const settings& s, void (*report)(const std::string&) = say) {
   std::vector<std::string> problems, notes;
   auto rules = load_security(s.security, problems, notes);
   for (const auto& n : notes)
     say(n);
   for (const auto& p : problems)
-    say(p);
+    report(p);
   return rules;
+}
+
+bool any_access_key(const settings& s) {
+  return std::any_of(s.security.begin(), s.security.end(),
+                     [](const security_files& f) { return f.any(); });
+}
+
+// --test-config: everything a start would read, without listening. Every problem is told.
+int check_config(const settings& s) {
+  int problems = 0;
+  for (const auto& l : s.tcp) {
+    std::string why;
+    if (l.tls_on() && !transport::tls_context::make(true, l.tls, why)) {
+      fail(fmt::format("{} listener on port {}: {}", l.scheme(), l.port, why));
+      ++problems;
+    }
+  }
+  if (any_access_key(s) && !read_rules(s, fail)) ++problems;
+  if (s.persistence) {
+    const auto dir = std::filesystem::path(*s.persistence).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir)) {
+      fail("persistence_location " + dir.string() + " is not a directory");
+      ++problems;
+    }
+  }
+  if (problems != 0) return exit_usage;
+  say(fmt::format("{}: the configuration is good ({} TCP listeners, {} Unix sockets)",
+                  s.config_file.empty() ? "the command line" : s.config_file, s.tcp.size(),
+                  s.unix_paths.size()));
+  return exit_ok;
+}
+
+// pid_file: written aside and renamed, like --port-file.
+bool write_pid(const std::string& path) {
+  const auto temp = path + ".tmp";
+  std::ofstream f(temp);
+  f << ::getpid() << '\n';
+  f.close();
+  if (f && std::rename(temp.c_str(), path.c_str()) == 0) return true;
+  fail("cannot write pid_file " + path + ": " + std::strerror(errno));
+  return false;
 }
 
 // Nothing to set up when no access key was given: the core's open policy serves.
 bool start_access(asio::io_context& io, const settings& s, mqtk::broker::broker_core& core,
                   mqtk::broker::server& srv, access& a) {
-  bool any = false;
-  for (const auto& f : s.security)
-    any = any || f.any();
-  if (!any) return true;
-  auto rules = read_rules(s);
+  if (!any_access_key(s)) return true;
+  auto rules = read_rules(s, fail);
   if (!rules) return false;
   a.pool = std::make_unique<mqtk::broker::password_pool>(
       io, [&srv](std::uint64_t id, mqtk::broker::verdict v) { srv.complete_auth(id, v); });
@@ -120,6 +206,7 @@ bool start_access(asio::io_context& io, const settings& s, mqtk::broker::broker_
 // whole replaces the old; one that does not keeps it, and the log says why.
 void reload(const settings& s, mqtk::broker::broker_core& core, mqtk::broker::server& srv,
             access& a) {
+  reopen_log();
   say("SIGHUP received, reloading");
   if (a.policy) {
     if (auto rules = read_rules(s)) {
@@ -148,14 +235,16 @@ void reload(const settings& s, mqtk::broker::broker_core& core, mqtk::broker::se
 } // namespace
 
 int run(const settings& s) {
+  if (!open_log(s.log_dest)) return exit_usage;
+  if (s.test_config) return check_config(s);
   asio::io_context io(1);
   mqtk::broker::broker_core core(s.core);
   std::unique_ptr<store::sqlite_store> db;
   if (s.persistence && !(db = open_store(s, core))) return exit_failure;
   mqtk::broker::server srv(io, core);
   // Failures to save and access problems are always told; the rest of the log only with -v.
-  const bool secured = !s.security.empty() && s.security.front().any();
-  if (s.verbose || db || secured) srv.set_logger(say, s.verbose);
+  if (s.verbose || db || any_access_key(s) || s.core.log_connections)
+    srv.set_logger(say, s.verbose);
   access rules;
   if (!start_access(io, s, core, srv, rules)) return exit_usage;
   if (db)
@@ -166,10 +255,10 @@ int run(const settings& s) {
   if (const int status = listen_tcp(srv, s, ports); status != exit_ok) return status;
   for (const auto& path : s.unix_paths) {
     if (auto r = srv.listen_unix(path); !r) {
-      fmt::print(stderr, "mqtk-broker: cannot listen on {}: {}\n", path, r.error().message());
+      fail(fmt::format("cannot listen on {}: {}", path, r.error().message()));
       return exit_failure;
     }
-    fmt::print(stderr, "mqtk-broker: listening on unix:{}\n", path);
+    say("listening on unix:" + path);
   }
   if (s.port_file && !ports.empty()) {
     // Written aside and renamed: a script polling the file never reads half of it.
@@ -180,17 +269,17 @@ int run(const settings& s) {
     f.close();
     if (f) f.clear(std::rename(temp.c_str(), s.port_file->c_str()) == 0 ? f.goodbit : f.failbit);
     if (!f) {
-      fmt::print(stderr, "mqtk-broker: cannot write {}\n", *s.port_file);
+      fail("cannot write " + *s.port_file);
       return exit_failure;
     }
   }
+  if (s.pid_file && !write_pid(*s.pid_file)) return exit_failure;
   srv.start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code ec, int sig) {
     if (ec) return;
-    fmt::print(stderr, "mqtk-broker: {} received, shutting down\n",
-               sig == SIGINT ? "SIGINT" : "SIGTERM");
+    say(fmt::format("{} received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM"));
     srv.shutdown([&io] { io.stop(); });
     // Clients that do not read their DISCONNECT must not hold the shutdown up.
     auto guard = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(2));
@@ -207,8 +296,9 @@ int run(const settings& s) {
   await_hangup();
   io.run();
   const auto& st = core.statistics();
-  fmt::print(stderr, "mqtk-broker: stopped; {} messages in, {} out, {} dropped\n",
-             st.messages_received, st.messages_sent, st.publish_dropped);
+  say(fmt::format("stopped; {} messages in, {} out, {} dropped", st.messages_received,
+                  st.messages_sent, st.publish_dropped));
+  if (s.pid_file) std::remove(s.pid_file->c_str());
   return exit_ok;
 }
 
