@@ -61,7 +61,9 @@ void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   define_subscription(app, o);
   const char* g = "Output";
-  app.add_option("-C,--count", o.count, "Exit 0 after N messages")
+  app.add_option("-C,--count", o.count,
+                 "Exit 0 after N messages; at QoS 1/2 only those N are acknowledged, the rest "
+                 "stay queued in a persistent session")
       ->type_name("N")
       ->check(CLI::Range(1u, 4000000000u))
       ->group(g);
@@ -130,6 +132,15 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.filter_out = o.filter_out;
   s.unsubscribe = o.unsubscribe;
   s.count = o.count;
+  if (s.count && *s.count > 0 && o.qos > 0) {
+    // -C N acknowledges only what it printed, and asks an MQTT 5 server for no more than N at
+    // a time: the rest stays queued in the session for the next run, as with mosquitto_sub.
+    s.conn.config.manual_ack = true;
+    auto& c = s.conn.config.connect;
+    const auto cap = static_cast<std::uint16_t>(std::min<unsigned>(*s.count, 65'535));
+    if (c.version == codec::protocol_version::v5 && c.props.receive_maximum.value_or(65'535) > cap)
+      c.props.receive_maximum = cap;
+  }
   s.timeout = o.timeout;
   s.verbose = o.verbose;
   s.no_newline = o.no_newline;

@@ -123,12 +123,16 @@ struct subscriber {
     if (s.exit_after_subscribe) end(exit_ok);
   }
 
+  // With -C (manual_ack), a message is acknowledged once printed, or once it is known not to
+  // be printed; one that arrives after the count was reached is left to the next run.
   void on_message(const codec::publish& m) {
     if (finishing) return;
-    if (!m.retain && m.payload.empty() && cleared.erase(m.topic) > 0) return;
-    if (!wanted(m)) return;
+    const auto ack = [&] { conn.session().acknowledge(m, session::clock::now()); };
+    if ((!m.retain && m.payload.empty() && cleared.erase(m.topic) > 0) || !wanted(m)) return ack();
     if (s.retained_only && !m.retain) return end(exit_ok);
     print(m);
+    if (s.conn.config.manual_ack && std::fflush(stdout) != 0) return output_failed();
+    ack();
     if (s.remove_retained && m.retain && !m.payload.empty()) {
       cleared.insert(m.topic);
       if (auto r = conn.publish(codec::publish{m.topic, {}, 0, 0, true, false, {}}); !r)

@@ -47,7 +47,7 @@ complete -c mqtk-sub -l retain-as-published -d 'v5: keep the retain flag as the 
 complete -c mqtk-sub -l retain-handling -d 'v5: 0 send retained messages (default), 1 only for a new subscription, 2 never' -x -a '0 1 2'
 complete -c mqtk-sub -l subscription-id -d 'v5: Subscription Identifier' -x
 complete -c mqtk-sub -s E -l exit-after-subscribe -d 'Exit 0 once the subscriptions are acknowledged (with -c: prepare a session)'
-complete -c mqtk-sub -s C -l count -d 'Exit 0 after N messages' -x
+complete -c mqtk-sub -s C -l count -d 'Exit 0 after N messages; at QoS 1/2 only those N are acknowledged, the rest stay queued in a persistent session' -x
 complete -c mqtk-sub -s W -l timeout -d 'Exit 6 if the count is not reached within SECONDS' -x
 complete -c mqtk-sub -s v -l verbose -d 'Print \'topic payload\''
 complete -c mqtk-sub -s N -l no-newline -d 'Print no newline after each payload'

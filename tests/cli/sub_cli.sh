@@ -59,4 +59,15 @@ head_one() {
 }
 check "mqtk-sub | head -1 exits 0 quietly" head_one
 
+one_job_per_run() { # VERSION [PORT]: -C 1 on a persistent session takes one queued job, acks one
+  local v=$1 p=${2:-$port} got="" i
+  "$sub" -p "$p" -V "$v" -c -i "worker$v" -q 1 -t "jobq$v" -E || return 1
+  for i in 1 2 3 4 5; do "$pub" -p "$p" -V "$v" -t "jobq$v" -m "job$i" -q 1 || return 1; done
+  for i in 1 2 3 4 5; do
+    got+="$($T "$sub" -p "$p" -V "$v" -c -i "worker$v" -q 1 -t "jobq$v" -C 1 -W 5) "
+  done
+  [ "$got" = "job1 job2 job3 job4 job5 " ] || { echo "got: $got" >&2; return 1; }
+}
+check "-C 1 hands out one queued job per run and acknowledges no more (5.0)" one_job_per_run 5
+check "-C 1 hands out one queued job per run and acknowledges no more (3.1.1)" one_job_per_run 311
 finish

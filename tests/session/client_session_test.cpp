@@ -389,3 +389,29 @@ TEST_CASE("disconnect sends DISCONNECT and closes", "[client]") {
   CHECK(only<disconnect>(server.received(s)).code == reason_code::disconnect_with_will);
   CHECK(s.current_state() == client_session::state::closed);
 }
+
+TEST_CASE("manual_ack: QoS 1 and 2 messages are acknowledged only when the caller says so",
+          "[client]") {
+  for (const auto v : {protocol_version::v5, protocol_version::v311}) {
+    fake_server server{v};
+    auto c = config(v);
+    c.manual_ack = true;
+    auto s = connected(server, c);
+    server.send(s, publish{"q", "one", 1, 1, false, false, {}}, t(1ms));
+    server.send(s, publish{"q", "two", 2, 2, false, false, {}}, t(1ms));
+    const auto got = events_of<event::message>(s.take_events());
+    REQUIRE(got.size() == 2);
+    CHECK(server.received(s).empty()); // nothing acknowledged yet
+    // A resent QoS 2 publish the caller has not acknowledged is neither delivered nor
+    // acknowledged again.
+    server.send(s, publish{"q", "two", 2, 2, false, true, {}}, t(2ms));
+    CHECK(events_of<event::message>(s.take_events()).empty());
+    CHECK(server.received(s).empty());
+    s.acknowledge(got[1].message, t(3ms));
+    CHECK(only<pubrec>(server.received(s)).packet_id == 2);
+    s.acknowledge(got[0].message, t(3ms));
+    CHECK(only<puback>(server.received(s)).packet_id == 1);
+    s.acknowledge(got[1].message, t(4ms)); // once only
+    CHECK(server.received(s).empty());
+  }
+}

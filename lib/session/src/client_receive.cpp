@@ -77,6 +77,13 @@ void client_session::handle(codec::packet& p, time_point now) {
   fill_window(now); // an acknowledgement may have made room
 }
 
+void client_session::acknowledge(const codec::publish& m, time_point now) {
+  if (!config_.manual_ack || state_ != state::connected) return;
+  if (m.qos == 1) send(codec::puback{m.packet_id, reason_code::success, {}}, now);
+  if (m.qos == 2 && unacked_qos2_.erase(m.packet_id) != 0)
+    send(codec::pubrec{m.packet_id, reason_code::success, {}}, now);
+}
+
 void client_session::on_auth(const codec::auth& a, time_point now) {
   const auto& auth = *config_.auth;
   if (a.code != reason_code::continue_authentication ||
@@ -143,7 +150,7 @@ void client_session::on_publish(codec::publish& p, time_point now) {
   case 1: {
     const auto id = p.packet_id;
     events_.push_back(event::message{std::move(p)});
-    send(codec::puback{id, reason_code::success, {}}, now);
+    if (!config_.manual_ack) send(codec::puback{id, reason_code::success, {}}, now);
     return;
   }
   default: {
@@ -154,8 +161,13 @@ void client_session::on_publish(codec::publish& p, time_point now) {
       return protocol_violation(make_error_code(reason_code::receive_maximum_exceeded), now);
     case inbound_qos2::fresh:
       events_.push_back(event::message{std::move(p)});
+      if (config_.manual_ack) {
+        unacked_qos2_.insert(id);
+        return;
+      }
       break;
     case inbound_qos2::duplicate:
+      if (unacked_qos2_.count(id) != 0) return; // the caller has not acknowledged it yet
       break;
     }
     send(codec::pubrec{id, reason_code::success, {}}, now);

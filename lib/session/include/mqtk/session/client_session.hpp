@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <variant>
@@ -33,6 +34,10 @@ struct client_config {
   /// MQTT 5 enhanced authentication (e.g. SCRAM), or null: its method and first data go in
   /// each CONNECT, the server's AUTH steps are answered, and its CONNACK data must satisfy it.
   std::shared_ptr<enhanced_auth> auth;
+  /// QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only when the caller says so with
+  /// acknowledge(), e.g. once it has written them out: a tool that stops after N messages
+  /// must not acknowledge the N+1st, which the server then keeps for the next run.
+  bool manual_ack = false;
 };
 
 /// What the server allows, from CONNACK (defaults are the spec's when a property is absent).
@@ -115,6 +120,9 @@ public:
                                     time_point now);
   /// Sends DISCONNECT with `code` (v5; 3.1.1 sends a plain DISCONNECT) and emits closed.
   void disconnect(reason_code code, codec::properties props, time_point now);
+  /// With client_config::manual_ack: acknowledges a QoS 1/2 message an event delivered (PUBACK,
+  /// or PUBREC). A no-op for QoS 0, without manual_ack, or when not connected.
+  void acknowledge(const codec::publish& m, time_point now);
 
   /// Moves the bytes to write into `out` (cleared first), so buffers can be swapped, not copied.
   void take_output(buffer& out);
@@ -157,6 +165,7 @@ private:
   codec::stream_decoder decoder_;
   buffer out_;
   std::vector<client_event> events_;
+  std::set<std::uint16_t> unacked_qos2_; // manual_ack: delivered, PUBREC not yet sent
   flow flow_;
   std::deque<codec::packet> before_connack_; // QoS 0, SUBSCRIBE, UNSUBSCRIBE queued early
   topic::inbound_aliases inbound_aliases_;
