@@ -69,7 +69,9 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
 // The session and behaviour half of the connection flags (same "Connection" group).
 void add_session_flags(CLI::App& app, connection_flags& f) {
   const char* g = "Connection";
-  app.add_flag("-c,--disable-clean-session", f.no_clean, "Resume a persistent session")->group(g);
+  app.add_flag("-c,--disable-clean-session", f.no_clean,
+               "Keep a persistent session, resumed by the next run with the same -i ID")
+      ->group(g);
   app.add_option("-x,--session-expiry", f.session_expiry, "Session Expiry Interval in seconds (v5)")
       ->type_name("SECONDS")
       ->group(g);
@@ -195,6 +197,12 @@ bool apply_session(const connection_flags& f, const std::string& tool, connectio
                    std::string& why) {
   auto& c = s.config.connect;
   const bool v5 = c.version == codec::protocol_version::v5;
+  // A persistent session under a generated id could never be resumed: mosquitto_sub and
+  // mosquitto_pub refuse it too. mqtk-bench makes its own ids.
+  if (f.no_clean && f.id.empty() && tool != "mqtk-bench")
+    return why = "-c keeps a session for a later run, which must give the same client id: add "
+                 "-i ID",
+           false;
   if (c.password && !c.username && !v5)
     return why = "a password needs a user name in MQTT 3.1.1 (-u)", false;
   c.client_id = !f.id.empty()          ? f.id

@@ -18,7 +18,7 @@ struct raw {
   connection_flags conn;
   std::string topic, message, file, separator = " ";
   bool null = false, stdin_all = false, stdin_lines = false, topic_lines = false, jsonl = false,
-       retain = false;
+       retain = false, message_given = false;
   unsigned qos = 0, repeat = 1, max_inflight = 0;
   double repeat_delay = 0;
   std::vector<std::string> user_properties;
@@ -30,7 +30,12 @@ struct raw {
 void define_payload(CLI::App& app, raw& o) {
   const char* g = "Message";
   app.add_option("-t,--topic", o.topic, "Topic to publish to")->type_name("TOPIC")->group(g);
-  app.add_option("-m,--message", o.message, "Send this payload")->type_name("MESSAGE")->group(g);
+  // -m '' is a payload too (the usual way to clear a retained message), so the flag counts,
+  // not the text.
+  app.add_option("-m,--message", o.message, "Send this payload (may be empty: -r -m '' clears)")
+      ->type_name("MESSAGE")
+      ->each([&o](const std::string&) { o.message_given = true; })
+      ->group(g);
   app.add_option("-f,--file", o.file, "Send the contents of FILE as one message")
       ->type_name("FILE")
       ->group(g);
@@ -132,18 +137,18 @@ bool publish_properties(const raw& o, settings& s, std::string& why) {
 }
 
 bool payload_source(const raw& o, settings& s, std::string& why) {
-  const int sources = int(!o.message.empty()) + int(!o.file.empty()) + int(o.null) +
-                      int(o.stdin_all) + int(o.stdin_lines) + int(o.topic_lines) + int(o.jsonl);
+  const int sources = int(o.message_given) + int(!o.file.empty()) + int(o.null) + int(o.stdin_all) +
+                      int(o.stdin_lines) + int(o.topic_lines) + int(o.jsonl);
   if (sources != 1)
     return why = "give exactly one of -m, -f, -n, -s, -l, --topic-per-line, --jsonl", false;
   s.payload = o.message;
-  s.from = !o.message.empty() ? source::message
-           : !o.file.empty()  ? source::file
-           : o.null           ? source::null
-           : o.stdin_all      ? source::stdin_all
-           : o.stdin_lines    ? source::stdin_lines
-           : o.topic_lines    ? source::topic_lines
-                              : source::jsonl;
+  s.from = o.message_given   ? source::message
+           : !o.file.empty() ? source::file
+           : o.null          ? source::null
+           : o.stdin_all     ? source::stdin_all
+           : o.stdin_lines   ? source::stdin_lines
+           : o.topic_lines   ? source::topic_lines
+                             : source::jsonl;
   if (s.from == source::file) {
     std::ifstream in(o.file, std::ios::binary);
     if (!in) return why = "-f: cannot read " + o.file, false;

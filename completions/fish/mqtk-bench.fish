@@ -15,7 +15,7 @@ complete -c mqtk-bench -s P -l pw -d 'Password (or $MQTK_PASSWORD, or --pw-file)
 complete -c mqtk-bench -l pw-file -d 'Read the password from FILE' -r -F
 complete -c mqtk-bench -l auth-method -d 'Log in with SCRAM (MQTT 5 enhanced authentication): the password never crosses the network and the broker must prove it knows the user' -x -a 'SCRAM-SHA-256 SCRAM-SHA-512'
 complete -c mqtk-bench -s k -l keepalive -d 'Keep-alive in seconds (default 60; 0 off)' -x
-complete -c mqtk-bench -s c -l disable-clean-session -d 'Resume a persistent session'
+complete -c mqtk-bench -s c -l disable-clean-session -d 'Keep a persistent session, resumed by the next run with the same -i ID'
 complete -c mqtk-bench -s x -l session-expiry -d 'Session Expiry Interval in seconds (v5)' -x
 complete -c mqtk-bench -l will-topic -d 'Will topic' -x
 complete -c mqtk-bench -l will-payload -d 'Will payload' -x

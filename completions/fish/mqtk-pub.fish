@@ -15,7 +15,7 @@ complete -c mqtk-pub -s P -l pw -d 'Password (or $MQTK_PASSWORD, or --pw-file)' 
 complete -c mqtk-pub -l pw-file -d 'Read the password from FILE' -r -F
 complete -c mqtk-pub -l auth-method -d 'Log in with SCRAM (MQTT 5 enhanced authentication): the password never crosses the network and the broker must prove it knows the user' -x -a 'SCRAM-SHA-256 SCRAM-SHA-512'
 complete -c mqtk-pub -s k -l keepalive -d 'Keep-alive in seconds (default 60; 0 off)' -x
-complete -c mqtk-pub -s c -l disable-clean-session -d 'Resume a persistent session'
+complete -c mqtk-pub -s c -l disable-clean-session -d 'Keep a persistent session, resumed by the next run with the same -i ID'
 complete -c mqtk-pub -s x -l session-expiry -d 'Session Expiry Interval in seconds (v5)' -x
 complete -c mqtk-pub -l will-topic -d 'Will topic' -x
 complete -c mqtk-pub -l will-payload -d 'Will payload' -x
@@ -39,7 +39,7 @@ complete -c mqtk-pub -l tls-use-os-certs -d 'Trust the system\'s CA store too (t
 complete -c mqtk-pub -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -r -F
 complete -c mqtk-pub -l ws-header -d 'Add \'Name: value\' to the WebSocket upgrade request (repeatable)' -x
 complete -c mqtk-pub -s t -l topic -d 'Topic to publish to' -x
-complete -c mqtk-pub -s m -l message -d 'Send this payload' -x
+complete -c mqtk-pub -s m -l message -d 'Send this payload (may be empty: -r -m \'\' clears)' -x
 complete -c mqtk-pub -s f -l file -d 'Send the contents of FILE as one message' -r -F
 complete -c mqtk-pub -s n -l null-message -d 'Send an empty payload'
 complete -c mqtk-pub -s s -l stdin-file -d 'Send all of standard input as one message'

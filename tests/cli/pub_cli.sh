@@ -85,4 +85,16 @@ refused() {
 }
 check "a refused CONNECT exits 4 naming the reason" refused "$pub" "$2"
 
+clear_retained() { # -r -m '' is how mosquitto users clear a retained message
+  "$pub" -p "$port" -t clear/me -m kept -r -q 1 &&
+    "$pub" -p "$port" -t clear/me -r -m '' -q 1 &&
+    [ -z "$(timeout 5 mosquitto_sub -p "$port" -t clear/me -W 1 2>/dev/null)" ]
+}
+check "-r -m '' clears a retained message" clear_retained
+no_id() {
+  local out status=0
+  out=$("$pub" -p "$port" -t a -m x -c 2>&1) || status=$?
+  [ "$status" -eq 2 ] && grep -q "add -i ID" <<<"$out"
+}
+check "-c without -i is refused (the session could never be resumed)" no_id
 finish
