@@ -29,8 +29,11 @@ namespace {
 // What an unknown user's password is hashed against: an entry like the real ones, so that the
 // answer takes as long as for a known user with a wrong password.
 const password_entry& stand_in(const password_table& t) {
-  static const password_entry fallback{hash_kind::sha512_pbkdf2, default_iterations,
-                                       std::string(12, '\0'), std::string(64, '\0'), {}};
+  static const password_entry fallback{hash_kind::sha512_pbkdf2,
+                                       default_iterations,
+                                       std::string(12, '\0'),
+                                       std::string(64, '\0'),
+                                       {}};
   return t.users.empty() ? fallback : t.users.begin()->second;
 }
 } // namespace
