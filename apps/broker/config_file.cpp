@@ -189,6 +189,35 @@ const config_key keys[] = {
        f.max_queued = v;
        return {};
      }},
+    {"max_queued_bytes", "BYTES",
+     "Bytes of payload queued per client; 0: no limit beyond max_queued_messages (default "
+     "67108864). With --drop-when-full, also the QoS 0 bytes a busy socket may hold.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       std::size_t v;
+       if (!number(a, v) || !b.empty()) return "max_queued_bytes needs a number of bytes";
+       f.max_queued_bytes = v == 0 ? SIZE_MAX : v;
+       return {};
+     }},
+    {"slow_consumer_timeout", "SECONDS",
+     "A client whose backlog is full and that takes nothing for this long is a slow consumer: it "
+     "no longer pauses publishers, and what its queue cannot hold is dropped for it alone. 0: "
+     "never (default 1).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       double v;
+       if (!number(a, v) || v < 0 || v > 3600 || !b.empty())
+         return "slow_consumer_timeout needs seconds from 0 to 3600";
+       f.slow_consumer_timeout = v;
+       return {};
+     }},
+    {"slow_consumer_disconnect", "true|false",
+     "Disconnect slow consumers (MQTT 5: DISCONNECT 0x97 Quota exceeded); a persistent session "
+     "then queues offline (default false).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       bool v;
+       if (!boolean(a, v) || !b.empty()) return "slow_consumer_disconnect takes true or false";
+       f.slow_consumer_disconnect = v;
+       return {};
+     }},
     {"max_keepalive", "SECONDS",
      "The largest keep-alive accepted; MQTT 5 clients asking for more are told this.",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
@@ -311,9 +340,6 @@ const foreign_key foreign[] = {
      "3.1.1 persistent sessions do not expire in "
      "mqtk-broker; MQTT 5 clients set their own expiry"},
     {"max_inflight_bytes", true, "the window is limited by max_inflight_messages only"},
-    {"max_queued_bytes", true,
-     "each client's queue holds at most 64 MiB, besides "
-     "max_queued_messages"},
     {"memory_limit", true, "memory is bounded per client (max_queued_messages, 64 MiB)"},
     {"message_size_limit", true, "use max_packet_size, which bounds the whole packet"},
     {"retain_available", true, "retained messages are always available"},

@@ -21,6 +21,9 @@ struct file_settings {
   std::optional<std::uint32_t> max_packet_size;
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
+  std::optional<std::size_t> max_queued_bytes;
+  std::optional<double> slow_consumer_timeout; ///< seconds
+  std::optional<bool> slow_consumer_disconnect;
   std::optional<unsigned> sys_interval;
   std::optional<std::uint16_t> max_keep_alive;
   std::optional<bool> persistence;

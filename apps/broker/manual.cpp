@@ -23,8 +23,10 @@ MQTT 5 0x86). \fB\-\-acl\-file\fR takes mosquitto's ACL format and is checked at
 SUBSCRIBE (a filter must be readable as a whole), every delivery and for wills. No client may
 publish into \fB$SYS\fR.
 .PP
-When a subscriber's queue is full it pauses the publishers that feed it (backpressure) instead
-of dropping their messages; \fB\-\-drop\-when\-full\fR restores mosquitto's behaviour. SIGTERM
+When a subscriber's backlog is full it pauses the publishers that feed it (backpressure) instead
+of dropping their messages. A subscriber that takes nothing for \fB\-\-slow\-consumer\-timeout\fR
+meanwhile is a slow consumer: it pauses no one, its overflow is dropped and counted for it alone,
+and the log names it; \fB\-\-drop\-when\-full\fR restores mosquitto's behaviour. SIGTERM
 and SIGINT stop it cleanly, logging what went in and out. SIGHUP reads the password file, the
 ACL file and the TLS certificates again: a file with a problem keeps the old settings (each bad
 line is logged as FILE:LINE), and subscriptions the new ACL refuses are removed.)roff";

@@ -84,6 +84,9 @@ struct raw_options {
   std::optional<std::uint32_t> max_packet_size;
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
+  std::optional<std::size_t> max_queued_bytes;
+  std::optional<double> slow_consumer_timeout;
+  bool slow_consumer_disconnect = false;
   std::optional<std::uint16_t> receive_maximum;
   std::optional<unsigned> sys_interval;
   std::optional<std::uint16_t> max_keep_alive;
@@ -160,6 +163,17 @@ void define(CLI::App& app, raw_options& o) {
       ->check(CLI::Range(1, 65535));
   app.add_option("--max-queued", o.max_queued, "Messages queued per client (default 1000)")
       ->type_name("N");
+  app.add_option("--max-queued-bytes", o.max_queued_bytes,
+                 "Bytes of payload queued per client; 0: no byte limit (default 67108864)")
+      ->type_name("BYTES");
+  app.add_option("--slow-consumer-timeout", o.slow_consumer_timeout,
+                 "A client with a full backlog that takes nothing for this long is a slow "
+                 "consumer: it stops pausing publishers and its overflow is dropped; 0: never "
+                 "(default 1)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 3600.0));
+  app.add_flag("--slow-consumer-disconnect", o.slow_consumer_disconnect,
+               "Also disconnect slow consumers (MQTT 5: DISCONNECT 0x97 Quota exceeded)");
   app.add_option("--receive-maximum", o.receive_maximum,
                  "Receive Maximum announced to MQTT 5 clients (default 100)")
       ->type_name("N")
@@ -178,7 +192,7 @@ void define(CLI::App& app, raw_options& o) {
       ->check(CLI::Range(1, 10000000));
   app.add_flag(
       "--drop-when-full", o.drop_when_full,
-      "Drop messages for a full client queue (mosquitto's way) instead of pausing publishers");
+      "Drop messages at a client's queue limits (mosquitto's way) instead of pausing publishers");
   app.add_option("--persistence", o.persistence,
                  "Keep sessions, queued and retained messages in DIR/mqtk.db across restarts "
                  "and crashes (every change saved before it is acknowledged)")
@@ -191,7 +205,7 @@ void define(CLI::App& app, raw_options& o) {
                "Check the configuration (files, certificates, password and ACL files) and exit: "
                "0 when it is good, 2 naming every problem; listens nowhere");
   app.add_flag("-v,--verbose", o.verbose,
-               "Log each connection and client to stderr (dropped messages are always logged)");
+               "Log each connection and client (drops and slow consumers are always logged)");
   define_tls(app, o);
 }
 
@@ -300,6 +314,15 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (f.max_packet_size) lim.max_packet_size = *f.max_packet_size;
   if (f.max_inflight) lim.max_inflight = *f.max_inflight;
   if (f.max_queued) lim.max_queued_messages = *f.max_queued;
+  if (f.max_queued_bytes) lim.max_queued_bytes = *f.max_queued_bytes;
+  if (o.max_queued_bytes)
+    lim.max_queued_bytes = *o.max_queued_bytes == 0 ? SIZE_MAX : *o.max_queued_bytes;
+  const auto timeout = o.slow_consumer_timeout ? o.slow_consumer_timeout : f.slow_consumer_timeout;
+  if (timeout)
+    lim.slow_consumer_timeout = std::chrono::duration_cast<mqtk::session::duration>(
+        std::chrono::duration<double>(*timeout));
+  lim.slow_consumer_disconnect =
+      o.slow_consumer_disconnect || f.slow_consumer_disconnect.value_or(false);
   if (f.sys_interval) s.core.sys_interval = std::chrono::seconds(*f.sys_interval);
   if (f.max_keep_alive) lim.max_keep_alive = *f.max_keep_alive;
   if (o.max_keep_alive) lim.max_keep_alive = *o.max_keep_alive;

@@ -242,9 +242,9 @@ int run(const settings& s) {
   std::unique_ptr<store::sqlite_store> db;
   if (s.persistence && !(db = open_store(s, core))) return exit_failure;
   mqtk::broker::server srv(io, core);
-  // Failures to save and access problems are always told; the rest of the log only with -v.
-  if (s.verbose || db || any_access_key(s) || s.core.log_connections)
-    srv.set_logger(say, s.verbose);
+  // Drops, slow consumers, failures to save and access problems are always told; connections
+  // and sockets only with -v (or connection_messages).
+  srv.set_logger(say, s.verbose);
   access rules;
   if (!start_access(io, s, core, srv, rules)) return exit_usage;
   if (db)

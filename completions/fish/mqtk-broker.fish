@@ -13,15 +13,18 @@ complete -c mqtk-broker -l acl-file -d 'Topic access rules in mosquitto\'s ACL f
 complete -c mqtk-broker -l max-packet-size -d 'Largest packet accepted (default 1048576)' -x
 complete -c mqtk-broker -l max-inflight -d 'QoS 1/2 messages in flight per client (default 100)' -x
 complete -c mqtk-broker -l max-queued -d 'Messages queued per client (default 1000)' -x
+complete -c mqtk-broker -l max-queued-bytes -d 'Bytes of payload queued per client; 0: no byte limit (default 67108864)' -x
+complete -c mqtk-broker -l slow-consumer-timeout -d 'A client with a full backlog that takes nothing for this long is a slow consumer: it stops pausing publishers and its overflow is dropped; 0: never (default 1)' -x
+complete -c mqtk-broker -l slow-consumer-disconnect -d 'Also disconnect slow consumers (MQTT 5: DISCONNECT 0x97 Quota exceeded)'
 complete -c mqtk-broker -l receive-maximum -d 'Receive Maximum announced to MQTT 5 clients (default 100)' -x
 complete -c mqtk-broker -l sys-interval -d 'Seconds between $SYS updates; 0 turns them off (default 10)' -x
 complete -c mqtk-broker -l max-keep-alive -d 'Largest keep-alive accepted; MQTT 5 clients asking for more (or none) are told this' -x
 complete -c mqtk-broker -l max-connections -d 'Simultaneous connections; more are refused at CONNECT (default 100000)' -x
-complete -c mqtk-broker -l drop-when-full -d 'Drop messages for a full client queue (mosquitto\'s way) instead of pausing publishers'
+complete -c mqtk-broker -l drop-when-full -d 'Drop messages at a client\'s queue limits (mosquitto\'s way) instead of pausing publishers'
 complete -c mqtk-broker -l persistence -d 'Keep sessions, queued and retained messages in DIR/mqtk.db across restarts and crashes (every change saved before it is acknowledged)' -r -F
 complete -c mqtk-broker -l persistence-sync -d 'normal: saved changes survive a crash (default); full: also a power loss' -x -a 'normal full'
 complete -c mqtk-broker -l test-config -d 'Check the configuration (files, certificates, password and ACL files) and exit: 0 when it is good, 2 naming every problem; listens nowhere'
-complete -c mqtk-broker -s v -l verbose -d 'Log each connection and client to stderr (dropped messages are always logged)'
+complete -c mqtk-broker -s v -l verbose -d 'Log each connection and client (drops and slow consumers are always logged)'
 complete -c mqtk-broker -l certfile -d 'Certificate chain FILE (PEM) of TLS listeners' -r -F
 complete -c mqtk-broker -l keyfile -d 'Private key FILE (PEM) of --certfile' -r -F
 complete -c mqtk-broker -l cafile -d 'CA certificates FILE (PEM) for client certificates' -r -F

@@ -69,7 +69,7 @@ reason_code connack_code(harness& h, connection_id c, protocol_version v = proto
 
 } // namespace
 
-TEST_CASE("password checks go to the checker; its verdict or a remembered success decides",
+TEST_CASE("password checks go to the checker, its verdict or a remembered success decides",
           "[file_policy]") {
   harness h(quiet());
   fake_checker checker;

@@ -181,7 +181,7 @@ TEST_CASE("broker_core runs a SCRAM exchange: AUTH 0x18 both ways, signature in 
   CHECK(std::get<puback>(got[1]).code == reason_code::not_authorized);
 }
 
-TEST_CASE("broker_core: an unknown method gets 0x8C; anything but AUTH mid-exchange 0x82",
+TEST_CASE("broker_core: an unknown method gets 0x8C, anything but AUTH mid-exchange 0x82",
           "[scram]") {
   harness h(quiet());
   no_checker checker;

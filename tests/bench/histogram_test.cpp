@@ -10,7 +10,7 @@
 
 using mqtk::bench::histogram;
 
-TEST_CASE("values below 128 have buckets of their own; above, 128 per power of two",
+TEST_CASE("values below 128 have buckets of their own, above, 128 per power of two",
           "[histogram]") {
   for (std::uint64_t v = 0; v < 128; ++v) {
     CHECK(histogram::index_of(v) == v);
@@ -78,7 +78,7 @@ TEST_CASE("merging histograms equals recording everything in one", "[histogram]"
     CHECK(a.percentile(q) == all.percentile(q));
 }
 
-TEST_CASE("an empty histogram reports zeros; reset empties", "[histogram]") {
+TEST_CASE("an empty histogram reports zeros, reset empties", "[histogram]") {
   histogram h;
   CHECK(h.count() == 0);
   CHECK(h.percentile(0.99) == 0);

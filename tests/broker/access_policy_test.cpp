@@ -105,7 +105,7 @@ TEST_CASE("verdicts map to CONNACK codes in both versions (section 3.2.2.2)", "[
   }
 }
 
-TEST_CASE("a late refusal closes; an answer for a closed connection is a no-op", "[policy]") {
+TEST_CASE("a late refusal closes, an answer for a closed connection is a no-op", "[policy]") {
   harness h(quiet());
   auto policy = std::make_shared<scripted_policy>();
   h.core.set_access_policy(policy);
@@ -164,7 +164,7 @@ TEST_CASE("topic rules: publish, subscribe and receive refused per topic", "[pol
   CHECK(std::get<publish>(got[0]).topic == "open");
 }
 
-TEST_CASE("3.1.1: a refused publish is acknowledged and dropped; SUBACK says 0x80", "[policy]") {
+TEST_CASE("3.1.1: a refused publish is acknowledged and dropped, SUBACK says 0x80", "[policy]") {
   const auto v = protocol_version::v311;
   harness h(quiet());
   auto policy = std::make_shared<scripted_policy>();

@@ -30,7 +30,7 @@ TEST_CASE("a keep-alive over the ceiling is replaced by Server Keep Alive [MQTT-
   CHECK(h.core.take_closing() == std::vector<connection_id>{c});
 }
 
-TEST_CASE("a retained message expires; before that it carries the remaining interval "
+TEST_CASE("a retained message expires, before that it carries the remaining interval "
           "[MQTT-3.3.2-5] [MQTT-3.3.2-6]",
           "[retained]") {
   harness h(quiet());
@@ -52,7 +52,7 @@ TEST_CASE("a retained message expires; before that it carries the remaining inte
   CHECK(h.received(late).size() == 1); // the SUBACK only
 }
 
-TEST_CASE("drops are logged once per tick with their reason; client events when asked", "[log]") {
+TEST_CASE("drops are logged once per tick with their reason, client events when asked", "[log]") {
   auto cfg = quiet();
   cfg.lim.max_inflight = 1;
   cfg.lim.max_queued_messages = 1;
@@ -70,7 +70,7 @@ TEST_CASE("drops are logged once per tick with their reason; client events when 
     return std::find(log.begin(), log.end(), line) != log.end();
   };
   CHECK(has("client slow connected (MQTT 5.0)"));
-  CHECK(has("dropped 3 messages: queue full"));
+  CHECK(has("dropped 3 messages for client slow: queue full"));
   CHECK(h.core.statistics().publish_dropped == 3);
 }
 

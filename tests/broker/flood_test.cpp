@@ -22,7 +22,7 @@ TEST_CASE("a QoS 2 flood without PUBREL ends with DISCONNECT 0x93 [MQTT-3.3.4-9]
   CHECK(h.core.take_closing() == std::vector<connection_id>{c});
 }
 
-TEST_CASE("a full subscriber queue pauses its publisher; draining resumes it",
+TEST_CASE("a full subscriber queue pauses its publisher, draining resumes it",
           "[flood][backpressure]") {
   auto cfg = quiet();
   cfg.lim.max_inflight = 10;

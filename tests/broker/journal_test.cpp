@@ -34,7 +34,7 @@ connection_id connect_persistent(harness& h, const std::string& id, std::uint32_
 
 } // namespace
 
-TEST_CASE("a clean session writes nothing; a durable one writes what it holds", "[journal]") {
+TEST_CASE("a clean session writes nothing, a durable one writes what it holds", "[journal]") {
   harness h(journaled());
   const auto clean = h.connect("clean");
   h.send(clean, subscribe{1, {{"t", {1}}}, {}});
@@ -63,7 +63,7 @@ TEST_CASE("a clean session writes nothing; a durable one writes what it holds", 
   CHECK(std::get<journal::session_closed>(after[1]).expires_at == wall_time(60s));
 }
 
-TEST_CASE("a fan-out stores its body once; retained messages keep their expiry", "[journal]") {
+TEST_CASE("a fan-out stores its body once, retained messages keep their expiry", "[journal]") {
   harness h(journaled());
   for (const auto* id : {"a", "b", "c"}) {
     const auto c = connect_persistent(h, id, 0xFFFFFFFF);

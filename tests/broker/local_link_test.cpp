@@ -33,7 +33,7 @@ TEST_CASE("a link receives what matches its subscriptions, once, at the highest 
   CHECK(h.core.session_count() == 1); // a link is no client session
 }
 
-TEST_CASE("a link publishes into the broker; No Local keeps its own messages from it", "[link]") {
+TEST_CASE("a link publishes into the broker, No Local keeps its own messages from it", "[link]") {
   harness h(quiet());
   auto rec = std::make_shared<recording_link>();
   const auto link = h.core.attach_link("bridge", rec);
@@ -69,7 +69,7 @@ TEST_CASE("a link gets retained messages as its Retain Handling says [MQTT-3.3.1
   CHECK(rec->got[0].retain);
 }
 
-TEST_CASE("wills reach links; a detached link gets nothing; clients cannot take its name",
+TEST_CASE("wills reach links, a detached link gets nothing, clients cannot take its name",
           "[link]") {
   harness h(quiet());
   auto rec = std::make_shared<recording_link>();

@@ -323,7 +323,7 @@ TEST_CASE("user disconnect during back-off reports the user's reason at once", "
   CHECK(std::holds_alternative<std::monostate>(p.user_disconnect(reason_code::success)));
 }
 
-TEST_CASE("user disconnect while connecting reports at once; while up it lets the session say it",
+TEST_CASE("user disconnect while connecting reports at once, while up it lets the session say it",
           "[policy][user]") {
   SECTION("connecting") {
     auto p = make();

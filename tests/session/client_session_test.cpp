@@ -36,7 +36,7 @@ publish msg(std::string topic, std::uint8_t qos, std::string payload = "x") {
 
 } // namespace
 
-TEST_CASE("start sends the configured CONNECT; CONNACK connects", "[client]") {
+TEST_CASE("start sends the configured CONNECT, CONNACK connects", "[client]") {
   fake_server server{protocol_version::v5};
   auto c = config(protocol_version::v5);
   c.connect.props.session_expiry_interval = 30;
@@ -186,7 +186,7 @@ TEST_CASE("Receive Maximum bounds the QoS 1 window [MQTT-3.3.4-7]", "[client][wi
   CHECK(s.unacknowledged() == 0);
 }
 
-TEST_CASE("any number of messages may wait for the window; ids come from the window",
+TEST_CASE("any number of messages may wait for the window, ids come from the window",
           "[client][window]") {
   fake_server server{protocol_version::v5};
   properties p;

@@ -42,7 +42,7 @@ using lines = std::vector<std::string>;
 
 } // namespace
 
-TEST_CASE("flow: the window bounds what is in flight; the rest waits without ids [MQTT-3.3.4-7]",
+TEST_CASE("flow: the window bounds what is in flight, the rest waits without ids [MQTT-3.3.4-7]",
           "[flow]") {
   flow f;
   recorder out;
@@ -96,7 +96,7 @@ TEST_CASE("flow: QoS 2 outbound moves PUBREC to PUBREL to PUBCOMP (section 4.3.3
   CHECK(f.inflight().empty());
 }
 
-TEST_CASE("flow: a failing PUBREC completes without PUBREL; unknown ids get PUBREL 0x92 in v5",
+TEST_CASE("flow: a failing PUBREC completes without PUBREL, unknown ids get PUBREL 0x92 in v5",
           "[flow]") {
   flow f;
   recorder out;
@@ -150,7 +150,7 @@ TEST_CASE("flow: resume without a session sends PUBLISHes as new and completes P
   CHECK(f.inbound_pending() == 0); // the peer forgot its side too
 }
 
-TEST_CASE("flow: a reconnect resends at most a window; the rest follow as room appears "
+TEST_CASE("flow: a reconnect resends at most a window, the rest follow as room appears "
           "[MQTT-3.3.4-7]",
           "[flow]") {
   flow f;

@@ -52,7 +52,7 @@ TEST_CASE("a server unmasks a client's binary frame, whole or byte by byte", "[f
   }
 }
 
-TEST_CASE("a client reads unmasked frames; MQTT packets span frames and share them", "[frame]") {
+TEST_CASE("a client reads unmasked frames, MQTT packets span frames and share them", "[frame]") {
   // Two frames: "10 02 00" then "00 20 02 00 00" -> one CONNECT-like run of bytes, split anywhere.
   const auto r = feed_all(role::client, "82 03 10 02 00  82 05 00 20 02 00 00");
   CHECK_FALSE(r.r.failed());
@@ -87,7 +87,7 @@ TEST_CASE("fragmented messages with a ping between the fragments", "[frame]") {
   CHECK(r.r.controls[0].payload == "hi");
 }
 
-TEST_CASE("a close frame ends decoding; later bytes are ignored", "[frame]") {
+TEST_CASE("a close frame ends decoding, later bytes are ignored", "[frame]") {
   decoder d(role::client, 1024);
   run out;
   d.feed(hex("88 05 03 e8 62 79 65  82 01 41"), out.data, out.r);

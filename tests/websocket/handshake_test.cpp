@@ -41,7 +41,7 @@ TEST_CASE("a browser-like request is accepted with subprotocol mqtt", "[handshak
   CHECK(r.protocol == "mqtt");
 }
 
-TEST_CASE("names and tokens compare without case; lists are split", "[handshake]") {
+TEST_CASE("names and tokens compare without case, lists are split", "[handshake]") {
   const auto r = parse_request(request("upgrade: WebSocket\r\nconnection: keep-alive, Upgrade\r\n"
                                        "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                        "sec-websocket-version: 13\r\n"

@@ -114,6 +114,7 @@ void state::read_packets(connection& c, time_point now) {
 }
 
 void state::check_timers(time_point now) {
+  check_congestion(now);
   for (auto& [id, c] : conns) {
     const bool before_connack = c->phase == connection::phase::awaiting_connect ||
                                 c->phase == connection::phase::authenticating ||
@@ -286,7 +287,7 @@ void broker_core::take_output(connection_id id, output& out) {
   // Nothing was pending: the connection is idle, and the buffer it got back is freed rather than
   // kept (an idle connection holds no output buffer).
   if (out.empty()) c->out = output();
-  if (c->sess && s_->congested.count(c->sess)) s_->relieve(*c->sess);
+  if (c->sess) s_->relieve(*c->sess, false); // the socket took the last output
 }
 
 std::vector<connection_id> broker_core::take_closing() {

@@ -281,6 +281,7 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
       if (prev->will) publish_will(std::move(*prev->will), old, now);
       prev->will.reset();
       close(*prev, reason_code::session_taken_over);
+      uncongest(old); // the backlog that held publishers back went with the old connection
     }
     if (p.clean_start) { // [MQTT-3.1.2-4]
       end_session(old);
@@ -321,6 +322,7 @@ void state::end_session(session_state& s) {
       trie.erase(filter, s.key);
   if (const auto* f = s.flow.peek()) {
     st.publish_dropped += f->queued();
+    st.dropped[static_cast<std::size_t>(drop_reason::session_ended)] += f->queued();
     audit.ended += f->queued();
   }
   uncongest(s);
@@ -337,7 +339,7 @@ bool state::will_allowed(const client_ref& owner, const codec::will_message& w) 
 // Checked again when the will is published: a reload may have changed the rules since CONNECT.
 void state::publish_will(codec::will_message w, const session_state& owner, time_point now) {
   if (!will_allowed(who(owner), w)) {
-    drop("will not authorized");
+    drop(drop_reason::not_authorized, &owner);
     return;
   }
   auto msg = std::make_shared<codec::publish>();

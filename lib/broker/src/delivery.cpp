@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Routing accepted messages to sessions, the per-session window and queue, acknowledgements from
-// subscribers, and backpressure on publishers.
+// Routing accepted messages to sessions, the per-session window and queue, and acknowledgements
+// from subscribers.
 #include <algorithm>
 
 #include "mqtk/codec/forward.hpp"
@@ -10,8 +10,6 @@ namespace mqtk::broker::detail {
 
 namespace {
 
-// Bytes waiting in a connection's output before it counts as congested.
-constexpr std::size_t out_limit = 1024 * 1024;
 // Payloads from this size on are shared between subscribers instead of copied (DESIGN.md §2);
 // smaller ones are cheaper to copy than to reference.
 constexpr std::size_t share_from = 1024;
@@ -125,25 +123,10 @@ void state::route(const message_ptr& msg, message_id id, session_state* from, ti
   publisher = nullptr;
 }
 
-// Every drop is counted ($SYS) and logged, summed per reason once per tick so that a flood of
-// drops cannot become a flood of log lines.
-void state::drop(std::string_view why) {
-  ++st.publish_dropped;
-  auto it = drops_since_tick.find(why);
-  if (it == drops_since_tick.end()) it = drops_since_tick.emplace(std::string(why), 0).first;
-  ++it->second;
-}
-
-void state::log_drops() {
-  for (const auto& [why, n] : drops_since_tick)
-    log.push_back("dropped " + std::to_string(n) + (n == 1 ? " message: " : " messages: ") + why);
-  drops_since_tick.clear();
-}
-
 void state::deliver(session_state& s, outbound_message o, time_point now) {
   if (!link_of.empty()) { // in-process clients take their messages at once
     if (const auto it = link_of.find(&s); it != link_of.end()) {
-      if (o.expires_at && now >= *o.expires_at) return drop("message expired");
+      if (o.expires_at && now >= *o.expires_at) return drop(drop_reason::expired, &s);
       ++st.messages_sent;
       return it->second->on_message(o);
     }
@@ -153,11 +136,8 @@ void state::deliver(session_state& s, outbound_message o, time_point now) {
   if (policy_checks_topics && !policy->may_receive(who(s), o.message->topic)) return;
   connection* c = s.conn && s.conn->phase == connection::phase::connected ? s.conn : nullptr;
   if (o.qos == 0) {
-    if (c == nullptr) return drop("QoS 0 message for an offline client");
-    if (c->out.size() > out_limit) {
-      if (cfg.lim.drop_when_full) return drop("output full");
-      note_congestion(s, publisher);
-    }
+    if (c == nullptr) return drop(drop_reason::offline);
+    if (c->out.size() > out_limit && !over_limits(s, *o.message, true, now)) return;
     transmit(s, o, false, now);
     return;
   }
@@ -167,8 +147,8 @@ void state::deliver(session_state& s, outbound_message o, time_point now) {
     const bool full = f.queued() >= cfg.lim.max_queued_messages ||
                       f.queued_bytes() + o.message->payload.size() > cfg.lim.max_queued_bytes;
     if (full) {
-      if (c == nullptr || cfg.lim.drop_when_full) return drop("queue full");
-      note_congestion(s, publisher); // keep it, and stop reading the publisher instead
+      if (c == nullptr) return drop(drop_reason::queue_full, &s);
+      if (!over_limits(s, *o.message, false, now)) return;
     }
   }
   ++audit.entered;
@@ -183,7 +163,7 @@ bool state::transmit(session_state& s, const outbound_message& o, bool dup, time
   std::optional<std::uint32_t> remaining;
   if (o.expires_at) {
     if (now >= *o.expires_at) { // expired while queued [MQTT-3.3.2-5]
-      drop("message expired");
+      drop(drop_reason::expired, &s);
       return false;
     }
     remaining = static_cast<std::uint32_t>(
@@ -192,7 +172,7 @@ bool state::transmit(session_state& s, const outbound_message& o, bool dup, time
   const codec::forward_fields f{o.packet_id, o.qos, o.retain, dup, o.sub_ids, remaining};
   const auto size = codec::forward_size(*o.message, f, c.version());
   if (!size || *size > c.client_max_packet) { // skipped for this subscriber [MQTT-3.1.2-25]
-    drop("larger than the client's Maximum Packet Size");
+    drop(drop_reason::too_large, &s);
     return false;
   }
   if (o.message->payload.size() >= share_from) {
@@ -214,7 +194,7 @@ void state::drain(session_state& s, time_point now) {
     subscriber_wire w(*this, s, now);
     f->fill(w, window(*c));
   }
-  if (congested.count(&s)) relieve(s);
+  relieve(s, true);
 }
 
 // A reconnect resumes the session's window before anything new goes [MQTT-4.4.0-1]; without a
@@ -244,42 +224,6 @@ void state::on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packe
     done = f.on_pubcomp(id, rc, none, w);
   }
   if (done) drain(s, now);
-}
-
-// Backpressure: the publisher whose message found a full queue is not read until the queue
-// drains, so nothing is dropped and memory stays bounded. A connection whose own session is
-// congested is never paused, since reading it (its acknowledgements) is what drains it.
-void state::note_congestion(session_state& s, connection* pub) {
-  congested.insert(&s);
-  if (s.conn && s.conn->paused) {
-    s.conn->paused = false;
-    paused.erase(s.conn->id);
-    resumed.push_back(s.conn->id);
-  }
-  if (pub == nullptr || pub->paused || (pub->sess && congested.count(pub->sess))) return;
-  pub->paused = true;
-  paused.insert(pub->id);
-}
-
-void state::relieve(session_state& s) {
-  const auto* f = s.flow.peek();
-  const bool still = (f && f->queued() > cfg.lim.max_queued_messages / 2) ||
-                     (s.conn && s.conn->out.size() > out_limit);
-  if (!still) uncongest(s);
-}
-
-// A session without a connection holds no publisher back: what it cannot queue is dropped
-// (deliver()), and waiting for it to drain would pause its publishers until it returns or
-// expires, for 3.1.1 never.
-void state::uncongest(session_state& s) {
-  if (congested.erase(&s) == 0 || !congested.empty()) return;
-  for (const auto id : paused) {
-    if (auto* c = find(id)) {
-      c->paused = false;
-      resumed.push_back(id);
-    }
-  }
-  paused.clear();
 }
 
 } // namespace mqtk::broker::detail

@@ -28,7 +28,7 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
       !is_sys_topic(p.topic) &&
       (!policy_checks_topics || policy->may_publish(who(s), p.topic, p.qos, p.retain));
   if (!allowed && (p.qos == 0 || v5)) {
-    drop("publish not authorized");
+    drop(drop_reason::not_authorized, &s);
     if (p.qos == 1) send(c, codec::puback{p.packet_id, reason_code::not_authorized, {}});
     if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::not_authorized, {}});
     return;
@@ -58,7 +58,7 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   const auto id = p.packet_id;
   const auto qos = p.qos;
   if (!allowed) { // 3.1.1, QoS 1 or 2
-    drop("publish not authorized");
+    drop(drop_reason::not_authorized, &s);
     if (qos == 1) send(c, codec::puback{id, reason_code::success, {}});
     if (qos == 2) send(c, codec::pubrec{id, reason_code::success, {}});
     return;
@@ -96,7 +96,7 @@ bool state::must_save(const session_state& s, const codec::publish& p) {
 // Nothing that cannot be saved is acknowledged: v5 hears Unspecified error, and 3.1.1, whose
 // acknowledgements carry no code, loses the connection, so the client sends again later.
 void state::refuse_unsaved(connection& c, const codec::publish& p) {
-  drop("the store cannot save");
+  drop(drop_reason::store_failing, c.sess);
   if (c.version() != protocol_version::v5) return close(c, std::nullopt);
   if (p.qos == 1) send(c, codec::puback{p.packet_id, reason_code::unspecified_error, {}});
   if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::unspecified_error, {}});

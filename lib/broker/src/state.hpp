@@ -29,12 +29,27 @@ using session::duration;
 
 using session::outbound_message;
 
+// Bytes waiting in a connection's output before its subscriber counts as congested.
+inline constexpr std::size_t out_limit = 1024 * 1024;
+
 struct subscription_record {
   codec::subscribe_options options;
   std::uint32_t id = 0;
 };
 
 struct connection;
+
+/// A subscriber whose backlog is over its limits (backpressure.cpp): the publishers it holds
+/// back, and whether it still takes what it is sent. Only congested sessions have one.
+struct congestion {
+  std::vector<connection_id> holding; // publishers paused for it, each counted in state::paused
+  time_point quiet_since{};           // the last tick that saw it take something, or its start
+  time_point clear_since{};           // a slow consumer's backlog is under the marks since then
+  std::uint64_t dropped = 0;          // for it as a slow consumer
+  std::string topic;                  // of the message that found it full, for the log
+  bool progressed = false;            // it took something since the last tick
+  bool slow = false;
+};
 
 /// A container made on first use. Empty, it costs one pointer instead of the container itself
 /// (56 bytes for an unordered one): most sessions never hold QoS 1/2 state, and the broker holds
@@ -138,15 +153,20 @@ struct state {
   };
   std::unordered_map<link_id, link_entry> links;
   std::unordered_map<const session_state*, local_link*> link_of; // empty unless links exist
-  std::set<connection_id> paused;
-  std::set<session_state*> congested;
+  std::unordered_map<session_state*, congestion> congested;
+  std::unordered_map<connection_id, std::uint32_t> paused; // publisher -> sessions holding it
   time_point started{};
   bool started_set = false;
   time_point next_sys{};
   topic::match_result scratch;
   connection* publisher = nullptr; // whose PUBLISH is being routed, for backpressure
   std::vector<std::string> log;
-  std::map<std::string, std::uint64_t, std::less<>> drops_since_tick; // reason -> count
+  // Drops since the last tick, by reason and client (0: none named), for one log line each.
+  struct drop_tally {
+    std::uint64_t count = 0;
+    std::string client;
+  };
+  std::map<std::pair<drop_reason, std::uint64_t>, drop_tally> drops_since_tick;
   // The journal (journal.cpp): records since take_journal(), message ids, the wall clock.
   std::vector<journal_record> journal;
   message_id next_message_id = 1;
@@ -231,12 +251,27 @@ struct state {
   /// PUBACK, PUBREC or PUBCOMP (`type`) from a subscriber.
   void on_ack(connection& c, std::uint16_t id, reason_code rc, codec::packet_type type,
               time_point now);
-  void note_congestion(session_state& s, connection* publisher);
-  void relieve(session_state& s);
-  /// `s` no longer holds publishers back; when no session does, paused ones are read again.
-  void uncongest(session_state& s);
   std::size_t window(const connection& c) const;
-  void drop(std::string_view why);
+  // Backpressure and slow consumers (backpressure.cpp)
+  /// `s`'s backlog is over its limits as `msg` comes for it: true to keep `msg` anyway (its
+  /// publisher is paused), false when it was dropped (and counted).
+  bool over_limits(session_state& s, const codec::publish& msg, bool qos0, time_point now);
+  congestion& congestion_of(session_state& s, const std::string& topic, time_point now);
+  void hold(congestion& e, connection* publisher);
+  /// `s` took something (an acknowledgement, or bytes written): it may no longer be congested.
+  void relieve(session_state& s, bool acknowledged);
+  /// `s` holds nothing back any more (drained, offline, or ended): its publishers go on.
+  void uncongest(session_state& s);
+  void release(congestion& e);
+  /// A paused connection whose own session became congested is read again: its reading drains it.
+  void unpause(connection& c);
+  /// The tick: congested sessions that took nothing become slow consumers; slow ones that kept
+  /// up for ten timeouts are well again.
+  void check_congestion(time_point now);
+  void declare_slow(session_state& s, congestion& e, time_point now);
+  bool backlog_over_marks(const session_state& s) const;
+  std::string backlog_of(const session_state& s) const;
+  void drop(drop_reason r, const session_state* s = nullptr);
   void log_drops();
   // $SYS (sys_topics.cpp)
   void publish_sys(time_point now);

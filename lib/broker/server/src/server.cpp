@@ -61,6 +61,9 @@ struct connection_io {
   bool read_pending = false;
   bool close_after_write = false;
   bool closed = false;
+  // When a closing connection's last output must be written by; a peer that reads nothing
+  // (a slow consumer disconnected, a half-open socket) is closed without it then.
+  session::time_point close_by{};
 };
 
 struct server::impl {
@@ -352,6 +355,7 @@ struct server::impl {
       if (const auto it = conns.find(id); it != conns.end()) {
         auto c = it->second;
         c->close_after_write = true;
+        c->close_by = now() + linger_time;
         if (!c->write_pending) write(c);
       }
     }
@@ -365,10 +369,13 @@ struct server::impl {
       if (ec) return;
       const auto t = now();
       std::vector<std::shared_ptr<connection_io>> overdue;
-      for (const auto& [id, c] : conns)
-        if (c->tls_ws && c->tls_ws->linger_until != session::time_point{} &&
-            t >= c->tls_ws->linger_until)
-          overdue.push_back(c);
+      for (const auto& [id, c] : conns) {
+        const bool lingered = c->tls_ws && c->tls_ws->linger_until != session::time_point{} &&
+                              t >= c->tls_ws->linger_until;
+        const bool stuck =
+            c->write_pending && c->close_by != session::time_point{} && t >= c->close_by;
+        if (lingered || stuck) overdue.push_back(c);
+      }
       for (const auto& c : overdue)
         gone(c);
       core.on_tick(now());

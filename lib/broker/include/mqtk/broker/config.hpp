@@ -19,7 +19,8 @@ struct limits {
   std::uint16_t max_inflight = 100;
   /// Messages queued per client beyond the in-flight window.
   std::size_t max_queued_messages = 1000;
-  /// Bytes of payload queued per client.
+  /// Bytes of payload queued per client; with drop_when_full, also the QoS 0 bytes waiting for
+  /// its socket before they are dropped.
   std::size_t max_queued_bytes = 64 * 1024 * 1024;
   /// Topic Alias Maximum announced to v5 clients.
   std::uint16_t topic_alias_maximum = 64;
@@ -36,6 +37,14 @@ struct limits {
   std::uint32_t max_session_expiry = 0xFFFFFFFF;
   /// mosquitto's behaviour: drop messages for a full queue instead of pausing publishers.
   bool drop_when_full = false;
+  /// A subscriber whose backlog is over its limits and that takes nothing meanwhile (no
+  /// acknowledgement, no bytes accepted by its socket) for this long is a slow consumer: it holds
+  /// no publisher back any more, and what its queue cannot hold is dropped and counted for it,
+  /// until it has kept up for ten times as long. Zero: never (it may pause publishers without end).
+  session::duration slow_consumer_timeout = std::chrono::seconds(1);
+  /// A slow consumer is also disconnected (v5: DISCONNECT 0x97 Quota exceeded), so a persistent
+  /// session queues offline like any other.
+  bool slow_consumer_disconnect = false;
 };
 
 struct config {

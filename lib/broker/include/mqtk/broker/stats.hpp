@@ -2,9 +2,31 @@
 // Counters the broker keeps and publishes under $SYS/broker/.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace mqtk::broker {
+
+/// Why a message was not delivered to a client that subscribed to it.
+enum class drop_reason : std::uint8_t {
+  offline,        ///< QoS 0 for a client that is not connected
+  queue_full,     ///< the client's queue was at max_queued_messages or max_queued_bytes
+  slow_consumer,  ///< the client took nothing for slow_consumer_timeout and its backlog was full
+  expired,        ///< its Message Expiry Interval passed while it waited
+  too_large,      ///< larger than the client's Maximum Packet Size
+  not_authorized, ///< the access policy refused it (a publish or a will)
+  store_failing,  ///< the store could not save what accepting it needed
+  session_ended,  ///< still queued when its session ended
+};
+inline constexpr std::size_t drop_reason_count = 8;
+
+/// The reason's name in $SYS/broker/publish/messages/dropped/NAME.
+constexpr const char* name(drop_reason r) noexcept {
+  constexpr std::array<const char*, drop_reason_count> names{
+      "offline",   "queue_full",     "slow_consumer", "expired",
+      "too_large", "not_authorized", "store_failing", "session_ended"};
+  return names[static_cast<std::size_t>(r)];
+}
 
 struct stats {
   std::uint64_t messages_received = 0;
@@ -12,6 +34,8 @@ struct stats {
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
   std::uint64_t publish_dropped = 0; ///< every message the broker did not deliver, for any reason
+  std::array<std::uint64_t, drop_reason_count> dropped{}; ///< publish_dropped by drop_reason
+  std::uint64_t slow_consumer_events = 0; ///< subscribers found to be slow consumers
   std::uint64_t connections_total = 0;
   std::uint64_t protocol_errors = 0;
 };
