@@ -207,3 +207,17 @@ TEST_CASE("an assigned client id skips ids in use [MQTT-3.1.3-6]", "[features]")
   CHECK(h.received(named).empty()); // not taken over
   CHECK(h.core.take_closing().empty());
 }
+
+TEST_CASE("a PUBLISH whose Response Topic holds a wildcard is refused [MQTT-3.3.2-14]",
+          "[publish]") {
+  harness h(quiet());
+  const auto c = h.connect("asker");
+  h.received(c);
+  publish p{"req", "x", 0, 0, false, false, {}};
+  p.props.response_topic = "replies/#";
+  h.send(c, p);
+  const auto got = h.received(c);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<disconnect>(got[0]).code == reason_code::topic_name_invalid);
+  CHECK(h.core.take_closing() == std::vector<connection_id>{c});
+}

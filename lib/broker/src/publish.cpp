@@ -19,6 +19,8 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   }
   if (topic::validate_name(p.topic) || too_deep(*this, p.topic))
     return protocol_error(c, make_error_code(reason_code::topic_name_invalid));
+  if (p.props.response_topic && topic::validate_name(*p.props.response_topic)) // [MQTT-3.3.2-14]
+    return protocol_error(c, make_error_code(reason_code::topic_name_invalid));
   if (!p.props.subscription_identifiers.empty()) // [MQTT-3.3.4-6]
     return protocol_error(c, make_error_code(reason_code::protocol_error));
   // A publish the policy refuses is answered as a v5 failure (0x87), or, in 3.1.1, whose
