@@ -60,6 +60,15 @@ field_error listener_flag(const std::string& a, const std::string& b, file_setti
   return {};
 }
 
+// A count or size where 0 means no limit, into `member`.
+template <std::optional<std::size_t> file_settings::*member>
+field_error limit_value(const std::string& a, const std::string& b, file_settings& f) {
+  std::size_t v;
+  if (!number(a, v) || !b.empty()) return "expected one number (0: no limit)";
+  f.*member = v == 0 ? SIZE_MAX : v;
+  return {};
+}
+
 // Where an access key goes: the listener above it, if any (used per listener only with
 // per_listener_settings true; merged into the broker's otherwise).
 security_files& security_of(file_settings& f) {
@@ -192,12 +201,15 @@ const config_key keys[] = {
     {"max_queued_bytes", "BYTES",
      "Bytes of payload queued per client; 0: no limit beyond max_queued_messages (default "
      "67108864). With --drop-when-full, also the QoS 0 bytes a busy socket may hold.",
-     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
-       std::size_t v;
-       if (!number(a, v) || !b.empty()) return "max_queued_bytes needs a number of bytes";
-       f.max_queued_bytes = v == 0 ? SIZE_MAX : v;
-       return {};
-     }},
+     limit_value<&file_settings::max_queued_bytes>},
+    {"max_retained_messages", "N",
+     "Retained messages kept at most; over it a new retained topic is not kept (MQTT 5 QoS 1/2: "
+     "refused with 0x97) and counted. 0: no limit (default).",
+     limit_value<&file_settings::max_retained_messages>},
+    {"max_retained_bytes", "BYTES",
+     "Topic and payload bytes of all retained messages at most, enforced like "
+     "max_retained_messages. 0: no limit (default).",
+     limit_value<&file_settings::max_retained_bytes>},
     {"slow_consumer_timeout", "SECONDS",
      "A client whose backlog is full and that takes nothing for this long is a slow consumer: it "
      "no longer pauses publishers, and what its queue cannot hold is dropped for it alone. 0: "

@@ -22,6 +22,8 @@ struct file_settings {
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
   std::optional<std::size_t> max_queued_bytes;
+  std::optional<std::size_t> max_retained_messages;
+  std::optional<std::size_t> max_retained_bytes;
   std::optional<double> slow_consumer_timeout; ///< seconds
   std::optional<bool> slow_consumer_disconnect;
   std::optional<unsigned> sys_interval;

@@ -85,6 +85,8 @@ struct raw_options {
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
   std::optional<std::size_t> max_queued_bytes;
+  std::optional<std::size_t> max_retained;
+  std::optional<std::size_t> max_retained_bytes;
   std::optional<double> slow_consumer_timeout;
   bool slow_consumer_disconnect = false;
   std::optional<std::uint16_t> receive_maximum;
@@ -165,6 +167,14 @@ void define(CLI::App& app, raw_options& o) {
       ->type_name("N");
   app.add_option("--max-queued-bytes", o.max_queued_bytes,
                  "Bytes of payload queued per client; 0: no byte limit (default 67108864)")
+      ->type_name("BYTES");
+  app.add_option("--max-retained", o.max_retained,
+                 "Retained messages kept at most; a new retained topic over it is not kept "
+                 "(MQTT 5 QoS 1/2: refused, 0x97); 0: no limit (default 0)")
+      ->type_name("N");
+  app.add_option("--max-retained-bytes", o.max_retained_bytes,
+                 "Topic and payload bytes of all retained messages at most; 0: no limit "
+                 "(default 0)")
       ->type_name("BYTES");
   app.add_option("--slow-consumer-timeout", o.slow_consumer_timeout,
                  "A client with a full backlog that takes nothing for this long is a slow "
@@ -317,6 +327,11 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (f.max_queued_bytes) lim.max_queued_bytes = *f.max_queued_bytes;
   if (o.max_queued_bytes)
     lim.max_queued_bytes = *o.max_queued_bytes == 0 ? SIZE_MAX : *o.max_queued_bytes;
+  const auto unlimited = [](std::size_t v) { return v == 0 ? SIZE_MAX : v; };
+  if (f.max_retained_messages) lim.max_retained_messages = *f.max_retained_messages;
+  if (o.max_retained) lim.max_retained_messages = unlimited(*o.max_retained);
+  if (f.max_retained_bytes) lim.max_retained_bytes = *f.max_retained_bytes;
+  if (o.max_retained_bytes) lim.max_retained_bytes = unlimited(*o.max_retained_bytes);
   const auto timeout = o.slow_consumer_timeout ? o.slow_consumer_timeout : f.slow_consumer_timeout;
   if (timeout)
     lim.slow_consumer_timeout = std::chrono::duration_cast<mqtk::session::duration>(

@@ -221,3 +221,45 @@ TEST_CASE("a PUBLISH whose Response Topic holds a wildcard is refused [MQTT-3.3.
   CHECK(std::get<disconnect>(got[0]).code == reason_code::topic_name_invalid);
   CHECK(h.core.take_closing() == std::vector<connection_id>{c});
 }
+
+TEST_CASE("a will whose Response Topic holds a wildcard is refused at CONNECT [MQTT-3.3.2-14]",
+          "[connect][will]") {
+  harness h(quiet());
+  const auto c = h.core.on_accept(h.now).value();
+  codec::connect p;
+  p.client_id = "willing";
+  p.will = codec::will_message{"w/status", "gone", 0, false, {}};
+  p.will->props.response_topic = "replies/+";
+  h.send(c, p);
+  const auto got = h.received(c);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).code == reason_code::topic_name_invalid);
+  CHECK(h.core.take_closing() == std::vector<connection_id>{c});
+}
+
+TEST_CASE("a 3.1.1 CONNECT with an invalid will topic is closed without CONNACK [MQTT-3.1.4-1]",
+          "[connect][will]") {
+  for (const std::string bad : {"w/#", "", "w/+/x"}) {
+    harness h(quiet());
+    const auto c = h.core.on_accept(h.now).value();
+    codec::connect p;
+    p.version = protocol_version::v311;
+    p.client_id = "willing";
+    p.will = codec::will_message{bad, "gone", 0, false, {}};
+    h.send(c, p, protocol_version::v311);
+    INFO("will topic '" << bad << "'");
+    CHECK(h.received(c, protocol_version::v311).empty());
+    CHECK(h.core.take_closing() == std::vector<connection_id>{c});
+  }
+  // A valid will on the same version still connects.
+  harness h(quiet());
+  const auto c = h.core.on_accept(h.now).value();
+  codec::connect p;
+  p.version = protocol_version::v311;
+  p.client_id = "willing";
+  p.will = codec::will_message{"w/ok", "gone", 0, false, {}};
+  h.send(c, p, protocol_version::v311);
+  const auto got = h.received(c, protocol_version::v311);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).code == reason_code::success);
+}

@@ -85,3 +85,50 @@ TEST_CASE("retained lookup agrees with the naive matcher", "[retained][property]
     CHECK(found(s, f) == expected);
   }
 }
+
+TEST_CASE("small retained messages are rebuilt exactly, large or rich ones are shared",
+          "[retained]") {
+  retained_store s;
+  auto small = msg("dev/1/state", "on");
+  std::const_pointer_cast<codec::publish>(small)->qos = 1;
+  auto large = msg("dev/1/blob", std::string(retained_store::compact_payload + 1, 'x'));
+  auto rich = std::make_shared<codec::publish>(*msg("dev/1/json", "{}"));
+  rich->props.content_type = "application/json";
+  s.set({small, std::nullopt, 7});
+  s.set(large);
+  s.set(rich);
+  const auto a = s.get("dev/1/state");
+  REQUIRE(a);
+  CHECK(*a->msg == *small); // same topic, payload, QoS, RETAIN
+  CHECK(a->msg != small);   // rebuilt, not kept
+  CHECK(a->id == 7);
+  CHECK(s.get("dev/1/blob")->msg == large);
+  CHECK(s.get("dev/1/json")->msg == rich);
+  CHECK_FALSE(s.get("dev/1"));
+  CHECK_FALSE(s.get("dev/1/state/x"));
+  std::vector<std::string> topics;
+  s.find_topics("dev/+/#", topics);
+  std::sort(topics.begin(), topics.end());
+  CHECK(topics == std::vector<std::string>{"dev/1/blob", "dev/1/json", "dev/1/state"});
+}
+
+TEST_CASE("the retained store counts messages and bytes, and predicts a set", "[retained]") {
+  retained_store s;
+  s.set(msg("a/b", "123"));   // 3 + 3
+  s.set(msg("a/c", "12345")); // 3 + 5
+  CHECK(s.size() == 2);
+  CHECK(s.bytes() == 14);
+  using sizes = std::pair<std::size_t, std::size_t>;
+  CHECK(s.after(*msg("a/b", "1")) == sizes{2, 12});         // a replacement
+  CHECK(s.after(*msg("a/d", "1")) == sizes{3, 18});         // a new topic
+  CHECK(s.after(*msg("a/c", "")) == sizes{1, 6});           // a clear
+  CHECK(s.after(*msg("nothing/here", "")) == sizes{2, 14}); // clearing nothing
+  s.set(msg("a/b", std::string(1000, 'y')));
+  CHECK(s.bytes() == 3 + 1000 + 8);
+  s.set(msg("a/b", ""));
+  s.set(msg("a/c", ""));
+  CHECK(s.size() == 0);
+  CHECK(s.bytes() == 0);
+  s.set(msg("a/b/c", "z")); // pruned branches grow again
+  CHECK(found(s, "#") == std::set<std::string>{"a/b/c"});
+}

@@ -198,7 +198,8 @@ void state::log_drops() {
   for (const auto& [key, t] : drops_since_tick) {
     const auto r = key.first;
     std::string line = "dropped " + count_of(t.count, "message", "messages");
-    const bool from = r == drop_reason::not_authorized || r == drop_reason::store_failing;
+    const bool from = r == drop_reason::not_authorized || r == drop_reason::store_failing ||
+                      r == drop_reason::retain_limit;
     if (!t.client.empty()) line += (from ? " from client " : " for client ") + t.client;
     switch (r) {
     case drop_reason::offline:
@@ -218,6 +219,11 @@ void state::log_drops() {
       break;
     case drop_reason::store_failing:
       line += ": the store cannot save";
+      break;
+    case drop_reason::retain_limit:
+      line += ": not retained, max_retained_messages or max_retained_bytes reached (" +
+              count_of(retained.size(), "message", "messages") + ", " +
+              count_of(retained.bytes(), "byte", "bytes") + " retained)";
       break;
     case drop_reason::slow_consumer:
     case drop_reason::session_ended:

@@ -118,8 +118,13 @@ void state::bad_connect(connection& c, std::error_code ec) {
 }
 
 namespace {
+// A will is published like a PUBLISH, so its topic and its Response Topic follow the PUBLISH
+// rules: names, never filters [MQTT-3.1.3-11] [MQTT-3.3.2-14].
 bool will_ok(const state& st, const codec::connect& p) {
-  return !p.will || (!topic::validate_name(p.will->topic) && !too_deep(st, p.will->topic));
+  if (!p.will) return true;
+  const auto& rt = p.will->props.response_topic;
+  if (rt && topic::validate_name(*rt)) return false;
+  return !topic::validate_name(p.will->topic) && !too_deep(st, p.will->topic);
 }
 } // namespace
 
@@ -131,7 +136,16 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
                   std::to_string(cfg.lim.max_connections) + ") reached");
     return refuse(c, v, reason_code::quota_exceeded); // 3.1.1: 3 Server unavailable
   }
-  if (!will_ok(*this, p)) return refuse(c, v, reason_code::topic_name_invalid);
+  if (!will_ok(*this, p)) {
+    // 3.1.1 has no CONNACK code for a bad CONNECT: the only answer is to close [MQTT-3.1.4-1];
+    // 0x03 "Server unavailable" would tell the client to retry the same CONNECT.
+    if (v == protocol_version::v311) {
+      ++st.protocol_errors;
+      log.push_back("client " + p.client_id + " refused: invalid will topic");
+      return close(c, std::nullopt);
+    }
+    return refuse(c, v, reason_code::topic_name_invalid);
+  }
   if (p.client_id.empty() && v == protocol_version::v311 && !p.clean_start)
     return refuse(c, v, reason_code::client_identifier_not_valid); // [MQTT-3.1.3-8]
   for (const auto& [id, l] : links) // a link's name is not for a client to take over

@@ -50,7 +50,9 @@ void state::accept(message_ptr msg, session_state* from, time_point now) {
   const message_id id = next_message_id++;
   // A retained message replaces the topic's previous one; an empty one clears it and is still
   // delivered to current subscribers [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-7].
-  if (msg->retain) {
+  if (msg->retain && !retain_fits(*msg)) {
+    drop(drop_reason::retain_limit, from); // still delivered: only the store is full
+  } else if (msg->retain) {
     std::optional<time_point> expires;
     if (msg->props.message_expiry_interval && !msg->payload.empty())
       expires = now + std::chrono::seconds(*msg->props.message_expiry_interval);
@@ -59,6 +61,14 @@ void state::accept(message_ptr msg, session_state* from, time_point now) {
     if (cfg.journal && msg->topic.rfind("$SYS/", 0) != 0) journal_retained(msg, expires, id);
   }
   route(msg, id, from, now);
+}
+
+// The broker's own $SYS topics are bounded by the broker: the limits are for clients.
+bool state::retain_fits(const codec::publish& msg) const {
+  if (is_sys_topic(msg.topic)) return true;
+  const auto [size, bytes] = retained.after(msg);
+  return (size <= retained.size() || size <= cfg.lim.max_retained_messages) &&
+         (bytes <= retained.bytes() || bytes <= cfg.lim.max_retained_bytes);
 }
 
 void state::route(const message_ptr& msg, message_id id, session_state* from, time_point now) {

@@ -35,6 +35,14 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
     if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::not_authorized, {}});
     return;
   }
+  // A v5 publisher can be told its retained message was not kept (and send it again later);
+  // to anyone else it is delivered without being retained (accept()).
+  if (p.retain && v5 && p.qos > 0 && allowed && !retain_fits(p)) {
+    drop(drop_reason::retain_limit, &s);
+    if (p.qos == 1) send(c, codec::puback{p.packet_id, reason_code::quota_exceeded, {}});
+    if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::quota_exceeded, {}});
+    return;
+  }
   const bool unsaved = store_failing && allowed && p.qos > 0 && must_save(s, p);
   if (p.qos == 2) {
     // v5 announced a Receive Maximum [MQTT-3.3.4-9]; 3.1.1 has none.

@@ -243,6 +243,7 @@ struct state {
   }
   // Routing and delivery (delivery.cpp)
   void accept(message_ptr msg, session_state* from, time_point now);
+  bool retain_fits(const codec::publish& msg) const;
   void route(const message_ptr& msg, message_id id, session_state* from, time_point now);
   void deliver(session_state& s, outbound_message o, time_point now);
   bool transmit(session_state& s, const outbound_message& o, bool dup, time_point now);

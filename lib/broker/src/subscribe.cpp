@@ -72,14 +72,15 @@ void state::send_retained(session_state& s, const std::string& filter,
                           time_point now) {
   const auto rh = options.retain_handling;
   if (topic::parse_shared(filter) || !(rh == 0 || (rh == 1 && added))) return;
-  std::vector<topic::retained_store::entry> found;
-  retained.find(filter, found);
+  std::vector<std::string> topics;
+  retained.find_topics(filter, topics);
   // In topic order, not the tree's hash order: the same retained set is sent alike every time,
   // also by a broker restored from its store.
-  if (found.size() > 1)
-    std::sort(found.begin(), found.end(),
-              [](const auto& a, const auto& b) { return a.msg->topic < b.msg->topic; });
-  for (auto& e : found) {
+  std::sort(topics.begin(), topics.end());
+  for (const auto& t : topics) {
+    auto found = retained.get(t);
+    if (!found) continue;
+    auto& e = *found;
     if (e.expires_at && now >= *e.expires_at) { // forget it rather than deliver it [MQTT-3.3.2-5]
       const auto clear = std::make_shared<const codec::publish>(
           codec::publish{e.msg->topic, {}, 0, 0, true, false, {}});

@@ -26,6 +26,7 @@ void state::publish_sys(time_point now) {
       {"bytes/sent", std::to_string(st.bytes_sent)},
       {"subscriptions/count", std::to_string(trie.size())},
       {"retained messages/count", std::to_string(retained.size())},
+      {"retained messages/bytes", std::to_string(retained.bytes())},
       {"publish/messages/dropped", std::to_string(st.publish_dropped)},
       {"slow consumers/count", std::to_string(slow)},
       {"slow consumers/events", std::to_string(st.slow_consumer_events)},

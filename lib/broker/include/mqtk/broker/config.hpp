@@ -22,6 +22,10 @@ struct limits {
   /// Bytes of payload queued per client; with drop_when_full, also the QoS 0 bytes waiting for
   /// its socket before they are dropped.
   std::size_t max_queued_bytes = 64 * 1024 * 1024;
+  /// Retained messages kept at most, and their topic and payload bytes (SIZE_MAX: no limit).
+  /// Replacing or clearing a topic's retained message is always possible within them.
+  std::size_t max_retained_messages = SIZE_MAX;
+  std::size_t max_retained_bytes = SIZE_MAX;
   /// Topic Alias Maximum announced to v5 clients.
   std::uint16_t topic_alias_maximum = 64;
   /// Levels a topic name or filter may have.

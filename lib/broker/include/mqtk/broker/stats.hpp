@@ -17,14 +17,17 @@ enum class drop_reason : std::uint8_t {
   not_authorized, ///< the access policy refused it (a publish or a will)
   store_failing,  ///< the store could not save what accepting it needed
   session_ended,  ///< still queued when its session ended
+  /// A retained message not kept: max_retained_messages or max_retained_bytes was reached (a
+  /// v5 QoS 1/2 publish is refused with 0x97; others still reach current subscribers).
+  retain_limit,
 };
-inline constexpr std::size_t drop_reason_count = 8;
+inline constexpr std::size_t drop_reason_count = 9;
 
 /// The reason's name in $SYS/broker/publish/messages/dropped/NAME.
 constexpr const char* name(drop_reason r) noexcept {
   constexpr std::array<const char*, drop_reason_count> names{
-      "offline",   "queue_full",     "slow_consumer", "expired",
-      "too_large", "not_authorized", "store_failing", "session_ended"};
+      "offline",        "queue_full",    "slow_consumer", "expired",     "too_large",
+      "not_authorized", "store_failing", "session_ended", "retain_limit"};
   return names[static_cast<std::size_t>(r)];
 }
 
@@ -33,7 +36,8 @@ struct stats {
   std::uint64_t messages_sent = 0;
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
-  std::uint64_t publish_dropped = 0; ///< every message the broker did not deliver, for any reason
+  /// Every message the broker did not deliver (or, for retain_limit, did not retain).
+  std::uint64_t publish_dropped = 0;
   std::array<std::uint64_t, drop_reason_count> dropped{}; ///< publish_dropped by drop_reason
   std::uint64_t slow_consumer_events = 0; ///< subscribers found to be slow consumers
   std::uint64_t connections_total = 0;
