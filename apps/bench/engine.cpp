@@ -53,6 +53,7 @@ struct publisher : client_slot {
 
 struct subscriber : client_slot {
   std::vector<mqtk::bench::sequence_tracker> from; // per publisher
+  bool subscribed = false;
 };
 
 class engine {
@@ -100,14 +101,16 @@ private:
     return c;
   }
 
-  void fail(const session::event::closed& c, client_slot& slot) {
+  // `ready`: the client took its part in the run (a subscriber has its SUBACK); one that is lost
+  // before then leaves the run unable to start, so it ends the run as a failed connect does.
+  void fail(const session::event::closed& c, client_slot& slot, bool ready = true) {
     if (finished) return;
     ++r.errors;
     std::string message;
     const int code =
         exit_status_for(c, slot.conn->transport_failure(), slot.up, s.conn.where, message);
     if (!s.conn.quiet) fmt::print(stderr, "mqtk-bench: {}: {}\n", slot.id, message);
-    if (!slot.up) { // a client that cannot connect ends the run, on every thread
+    if (!slot.up || !ready) { // a client that cannot take part ends the run, on every thread
       if (s.crew) s.crew->fail(code);
       stop(code);
     }
@@ -147,11 +150,13 @@ private:
         if (!s.conn.quiet) fmt::print(stderr, "mqtk-bench: the broker refused {}\n", s.filter);
         return stop(exit_rejected);
       }
+      if (sub.subscribed) return; // a resubscription after a reconnect
+      sub.subscribed = true;
       if (++subs_ready == subs.size()) subscribers_ready();
     } else if (const auto* m = std::get_if<session::event::message>(&e)) {
       on_message(sub, m->message);
     } else if (const auto* c = std::get_if<session::event::closed>(&e)) {
-      fail(*c, sub);
+      fail(*c, sub, sub.subscribed);
     }
   }
 
