@@ -202,6 +202,11 @@ const config_key keys[] = {
      "Bytes of payload queued per client; 0: no limit beyond max_queued_messages (default "
      "67108864). With --drop-when-full, also the QoS 0 bytes a busy socket may hold.",
      limit_value<&file_settings::max_queued_bytes>},
+    {"max_queued_bytes_total", "BYTES",
+     "Payload bytes of QoS 1/2 messages queued across all clients; when reached, publishers are "
+     "held back in turn, and messages for offline or slow clients are dropped. 0: no limit "
+     "(default 1073741824).",
+     limit_value<&file_settings::max_queued_bytes_total>},
     {"max_retained_messages", "N",
      "Retained messages kept at most; over it a new retained topic is not kept (MQTT 5 QoS 1/2: "
      "refused with 0x97) and counted. 0: no limit (default).",

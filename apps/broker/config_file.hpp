@@ -22,6 +22,7 @@ struct file_settings {
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
   std::optional<std::size_t> max_queued_bytes;
+  std::optional<std::size_t> max_queued_bytes_total;
   std::optional<std::size_t> max_retained_messages;
   std::optional<std::size_t> max_retained_bytes;
   std::optional<double> slow_consumer_timeout; ///< seconds

@@ -85,6 +85,7 @@ struct raw_options {
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
   std::optional<std::size_t> max_queued_bytes;
+  std::optional<std::size_t> max_queued_bytes_total;
   std::optional<std::size_t> max_retained;
   std::optional<std::size_t> max_retained_bytes;
   std::optional<double> slow_consumer_timeout;
@@ -167,6 +168,10 @@ void define(CLI::App& app, raw_options& o) {
       ->type_name("N");
   app.add_option("--max-queued-bytes", o.max_queued_bytes,
                  "Bytes of payload queued per client; 0: no byte limit (default 67108864)")
+      ->type_name("BYTES");
+  app.add_option("--max-queued-bytes-total", o.max_queued_bytes_total,
+                 "Payload bytes of QoS 1/2 messages queued across all clients; when reached, "
+                 "publishers are held back in turn; 0: no limit (default 1073741824)")
       ->type_name("BYTES");
   app.add_option("--max-retained", o.max_retained,
                  "Retained messages kept at most; a new retained topic over it is not kept "
@@ -328,6 +333,8 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (o.max_queued_bytes)
     lim.max_queued_bytes = *o.max_queued_bytes == 0 ? SIZE_MAX : *o.max_queued_bytes;
   const auto unlimited = [](std::size_t v) { return v == 0 ? SIZE_MAX : v; };
+  if (f.max_queued_bytes_total) lim.max_queued_bytes_total = *f.max_queued_bytes_total;
+  if (o.max_queued_bytes_total) lim.max_queued_bytes_total = unlimited(*o.max_queued_bytes_total);
   if (f.max_retained_messages) lim.max_retained_messages = *f.max_retained_messages;
   if (o.max_retained) lim.max_retained_messages = unlimited(*o.max_retained);
   if (f.max_retained_bytes) lim.max_retained_bytes = *f.max_retained_bytes;

@@ -14,6 +14,7 @@ complete -c mqtk-broker -l max-packet-size -d 'Largest packet accepted (default 
 complete -c mqtk-broker -l max-inflight -d 'QoS 1/2 messages in flight per client (default 100)' -x
 complete -c mqtk-broker -l max-queued -d 'Messages queued per client (default 1000)' -x
 complete -c mqtk-broker -l max-queued-bytes -d 'Bytes of payload queued per client; 0: no byte limit (default 67108864)' -x
+complete -c mqtk-broker -l max-queued-bytes-total -d 'Payload bytes of QoS 1/2 messages queued across all clients; when reached, publishers are held back in turn; 0: no limit (default 1073741824)' -x
 complete -c mqtk-broker -l max-retained -d 'Retained messages kept at most; a new retained topic over it is not kept (MQTT 5 QoS 1/2: refused, 0x97); 0: no limit (default 0)' -x
 complete -c mqtk-broker -l max-retained-bytes -d 'Topic and payload bytes of all retained messages at most; 0: no limit (default 0)' -x
 complete -c mqtk-broker -l slow-consumer-timeout -d 'A client with a full backlog that takes nothing for this long is a slow consumer: it stops pausing publishers and its overflow is dropped; 0: never (default 1)' -x

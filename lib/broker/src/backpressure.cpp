@@ -67,8 +67,39 @@ void state::hold(congestion& e, connection* pub) {
   pub->paused = true;
 }
 
+bool state::over_budget(session_state& s, connection* c) {
+  const auto it = congested.find(&s);
+  if (c == nullptr || (it != congested.end() && it->second.slow)) {
+    drop(drop_reason::budget_full, &s);
+    return false;
+  }
+  auto* pub = publisher;
+  if (pub == nullptr || pub->phase == connection::phase::closing) return true;
+  if (pub->sess && congested.count(pub->sess)) return true; // read on: its acks drain it
+  if (std::find(budget_holding.begin(), budget_holding.end(), pub->id) != budget_holding.end())
+    return true;
+  if (!budget_told)
+    log.push_back("queued messages reached max_queued_bytes_total (" +
+                  count_of(queued_total, "byte", "bytes") + "): publishers are held back");
+  budget_told = true;
+  budget_holding.push_back(pub->id);
+  ++paused[pub->id];
+  pub->paused = true;
+  return true;
+}
+
+void state::release_budget() {
+  if (budget_told && budget_holding.empty() && queued_total < cfg.lim.max_queued_bytes_total / 2) {
+    budget_told = false;
+    log.push_back("queued messages are under half of max_queued_bytes_total again");
+  }
+  if (budget_holding.empty() || queued_total > cfg.lim.max_queued_bytes_total / 10 * 9) return;
+  let_go(budget_holding);
+}
+
 void state::unpause(connection& c) {
   paused.erase(c.id);
+  std::erase(budget_holding, c.id);
   for (auto& [s, e] : congested)
     std::erase(e.holding, c.id);
   c.paused = false;
@@ -76,7 +107,12 @@ void state::unpause(connection& c) {
 }
 
 void state::release(congestion& e) {
-  for (const auto id : e.holding) {
+  let_go(e.holding);
+}
+
+// One holder fewer for each; those held by no one else are read again, in this order.
+void state::let_go(std::vector<connection_id>& holding) {
+  for (const auto id : holding) {
     const auto it = paused.find(id);
     if (it == paused.end() || --it->second != 0) continue;
     paused.erase(it);
@@ -85,7 +121,7 @@ void state::release(congestion& e) {
       resumed.push_back(id);
     }
   }
-  e.holding.clear();
+  holding.clear();
 }
 
 bool state::backlog_over_marks(const session_state& s) const {
@@ -154,6 +190,7 @@ void state::check_congestion(time_point now) {
   // A paused publisher is silent because it is not read: its keep-alive waits with it.
   for (const auto& [id, n] : paused)
     if (auto* c = find(id)) c->last_receive = now;
+  release_budget();
   if (congested.empty()) return;
   const auto limit = cfg.lim.slow_consumer_timeout;
   if (limit == session::duration::zero()) return;
@@ -219,6 +256,9 @@ void state::log_drops() {
       break;
     case drop_reason::store_failing:
       line += ": the store cannot save";
+      break;
+    case drop_reason::budget_full:
+      line += ": max_queued_bytes_total reached and it could not hold its publishers back";
       break;
     case drop_reason::retain_limit:
       line += ": not retained, max_retained_messages or max_retained_bytes reached (" +

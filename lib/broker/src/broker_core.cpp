@@ -317,6 +317,7 @@ std::vector<connection_id> broker_core::take_resumed() {
 std::string broker_core::check_invariants() const {
   std::string broken;
   std::uint64_t queued = 0;
+  std::size_t all_bytes = 0;
   for (const auto& [id, s] : s_->sessions) {
     const auto* f = s->flow.peek();
     if (f == nullptr) continue;
@@ -326,10 +327,14 @@ std::string broker_core::check_invariants() const {
       bytes += m.message->payload.size();
     if (bytes != f->queued_bytes())
       broken += "queued bytes of " + s->client_id + " do not add up\n";
+    all_bytes += bytes;
     const auto* c = s->conn;
     if (c && c->phase == detail::connection::phase::connected && f->out_now() > s_->window(*c))
       broken += "more in flight than the window for " + s->client_id + "\n";
   }
+  if (all_bytes != s_->queued_total)
+    broken += "queued bytes across sessions do not add up: " + std::to_string(all_bytes) +
+              " queued, " + std::to_string(s_->queued_total) + " counted\n";
   const auto& a = s_->audit;
   if (a.entered != a.left + queued + a.ended)
     broken += "queued messages unaccounted for: " + std::to_string(a.entered) + " entered, " +

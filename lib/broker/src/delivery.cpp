@@ -152,13 +152,17 @@ void state::deliver(session_state& s, outbound_message o, time_point now) {
     return;
   }
   auto& f = s.flow.get();
+  f.count_queued_in(&queued_total);
   const bool goes_now = c != nullptr && f.has_room(window(*c));
   if (!goes_now) {
+    const auto size = o.message->payload.size();
     const bool full = f.queued() >= cfg.lim.max_queued_messages ||
-                      f.queued_bytes() + o.message->payload.size() > cfg.lim.max_queued_bytes;
+                      f.queued_bytes() + size > cfg.lim.max_queued_bytes;
     if (full) {
       if (c == nullptr) return drop(drop_reason::queue_full, &s);
       if (!over_limits(s, *o.message, false, now)) return;
+    } else if (queued_total + size > cfg.lim.max_queued_bytes_total && !over_budget(s, c)) {
+      return;
     }
   }
   ++audit.entered;

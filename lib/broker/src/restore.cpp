@@ -164,6 +164,7 @@ void replay::build(session_draft& d, time_point now) {
     f.last_packet_id = d.last_packet_id;
     st.audit.entered += f.queued.size(); // they left the queue of the core that wrote them
     s->flow.get() = session::flow::restore(std::move(f));
+    s->flow.get().count_queued_in(&st.queued_total);
   }
   st.by_key[s->key] = s.get();
   const std::string_view key = s->client_id;

@@ -131,6 +131,11 @@ struct state {
   std::shared_ptr<access_policy> policy;
   bool policy_checks_topics = false; // policy->checks_topics(), asked once
   bool store_failing = false;        // set_store_failing(): refuse what would need a save
+  // Payload bytes queued in every session's flow (max_queued_bytes_total). Declared before the
+  // sessions: a flow takes its share back out when it is destroyed.
+  std::size_t queued_total = 0;
+  std::vector<connection_id> budget_holding; // publishers paused for queued_total, in order
+  bool budget_told = false; // logged once per episode, until the total is under half again
   std::unordered_map<connection_id, std::unique_ptr<connection>> conns;
   // Keyed by a view of the session's own client_id: one copy of each id, not two.
   std::unordered_map<std::string_view, std::unique_ptr<session_state>> sessions;
@@ -259,11 +264,17 @@ struct state {
   bool over_limits(session_state& s, const codec::publish& msg, bool qos0, time_point now);
   congestion& congestion_of(session_state& s, const std::string& topic, time_point now);
   void hold(congestion& e, connection* publisher);
+  /// The budget across sessions is reached: true when the message may still be queued (its
+  /// publisher is held back), false when it was dropped (an offline or slow subscriber).
+  bool over_budget(session_state& s, connection* c);
+  /// Below 90% of the budget again: the held publishers go on, the first held first.
+  void release_budget();
   /// `s` took something (an acknowledgement, or bytes written): it may no longer be congested.
   void relieve(session_state& s, bool acknowledged);
   /// `s` holds nothing back any more (drained, offline, or ended): its publishers go on.
   void uncongest(session_state& s);
   void release(congestion& e);
+  void let_go(std::vector<connection_id>& holding);
   /// A paused connection whose own session became congested is read again: its reading drains it.
   void unpause(connection& c);
   /// The tick: congested sessions that took nothing become slow consumers; slow ones that kept

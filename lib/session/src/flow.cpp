@@ -20,7 +20,7 @@ std::optional<std::uint16_t> flow::claim_request_id() {
 }
 
 void flow::enqueue(outbound_message m) {
-  queued_bytes_ += m.message->payload.size();
+  queued_bytes_.add(m.message->payload.size());
   queue_.push_back(std::move(m));
 }
 
@@ -40,7 +40,7 @@ std::optional<outbound_message> flow::pop_queued() {
   if (queue_.empty()) return std::nullopt;
   outbound_message m = std::move(queue_.front());
   queue_.pop_front();
-  queued_bytes_ -= m.message->payload.size();
+  queued_bytes_.sub(m.message->payload.size());
   return m;
 }
 
@@ -55,7 +55,7 @@ void flow::fill(flow_output& out, std::size_t window) {
     const auto id = next_publish_id();
     if (!id) return; // every id is held (by requests): wait for an acknowledgement
     auto& m = queue_.front();
-    queued_bytes_ -= m.message->payload.size();
+    queued_bytes_.sub(m.message->payload.size());
     m.packet_id = *id;
     if (out.publish(m, false))
       inflight_.add_front_of(queue_); // the node moves: no copy, no allocation

@@ -22,6 +22,10 @@ struct limits {
   /// Bytes of payload queued per client; with drop_when_full, also the QoS 0 bytes waiting for
   /// its socket before they are dropped.
   std::size_t max_queued_bytes = 64 * 1024 * 1024;
+  /// Payload bytes of QoS 1/2 messages queued across all sessions. When reached, publishers
+  /// are held back (and let go in the order they were held once the total is under 90%); a
+  /// message for an offline or slow subscriber is dropped instead.
+  std::size_t max_queued_bytes_total = std::size_t{1} << 30;
   /// Retained messages kept at most, and their topic and payload bytes (SIZE_MAX: no limit).
   /// Replacing or clearing a topic's retained message is always possible within them.
   std::size_t max_retained_messages = SIZE_MAX;

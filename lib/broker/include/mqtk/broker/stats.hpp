@@ -20,14 +20,16 @@ enum class drop_reason : std::uint8_t {
   /// A retained message not kept: max_retained_messages or max_retained_bytes was reached (a
   /// v5 QoS 1/2 publish is refused with 0x97; others still reach current subscribers).
   retain_limit,
+  /// max_queued_bytes_total was reached and the subscriber was offline or a slow consumer.
+  budget_full,
 };
-inline constexpr std::size_t drop_reason_count = 9;
+inline constexpr std::size_t drop_reason_count = 10;
 
 /// The reason's name in $SYS/broker/publish/messages/dropped/NAME.
 constexpr const char* name(drop_reason r) noexcept {
   constexpr std::array<const char*, drop_reason_count> names{
-      "offline",        "queue_full",    "slow_consumer", "expired",     "too_large",
-      "not_authorized", "store_failing", "session_ended", "retain_limit"};
+      "offline",        "queue_full",    "slow_consumer", "expired",      "too_large",
+      "not_authorized", "store_failing", "session_ended", "retain_limit", "budget_full"};
   return names[static_cast<std::size_t>(r)];
 }
 

@@ -12,6 +12,7 @@
 
 #include "mqtk/codec/packets.hpp"
 #include "mqtk/core/reason_code.hpp"
+#include "mqtk/session/byte_account.hpp"
 #include "mqtk/session/inflight.hpp"
 #include "mqtk/session/packet_id_pool.hpp"
 #include "mqtk/topic/topic_alias.hpp"
@@ -123,7 +124,10 @@ public:
   const std::list<outbound_message>& queue() const noexcept { return queue_; }
   std::size_t queued() const noexcept { return queue_.size(); }
   /// Payload bytes of the waiting messages.
-  std::size_t queued_bytes() const noexcept { return queued_bytes_; }
+  std::size_t queued_bytes() const noexcept { return queued_bytes_.value(); }
+  /// From now on the waiting messages' payload bytes also count in `*total` (a broker's budget
+  /// across sessions), until this flow is gone.
+  void count_queued_in(std::size_t* total) noexcept { queued_bytes_.share_in(total); }
   std::size_t inbound_pending() const noexcept { return inbound_qos2_.size(); }
   bool awaits_release(std::uint16_t id) const { return inbound_qos2_.count(id) != 0; }
   /// In-flight messages out on this connection: those a reconnect still owes are not.
@@ -149,7 +153,7 @@ private:
 
   outbound_inflight inflight_;
   std::list<outbound_message> queue_; // a list: libstdc++'s deque allocates ~600 B even empty
-  std::size_t queued_bytes_ = 0;
+  byte_account queued_bytes_;
   std::size_t owed_ = 0;                           // in-flight entries with resend != no
   std::unordered_set<std::uint16_t> inbound_qos2_; // PUBREC sent, PUBREL awaited
   packet_id_pool requests_; // SUBSCRIBE/UNSUBSCRIBE ids; PUBLISH ids are inflight_'s keys
