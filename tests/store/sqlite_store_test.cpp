@@ -169,6 +169,47 @@ TEST_CASE("a damaged store loads or is refused, never crashes", "[store]") {
   CHECK(loaded > 0);
 }
 
+// Found by the fuzz_store target: a queue row's subscription identifiers are text in the file,
+// and a loader that parsed them with std::stoul threw on damage and killed the broker.
+TEST_CASE("queued rows with subscription identifiers that do not read are refused by name",
+          "[store]") {
+  temp_dir dir;
+  for (const char* bad : {"x", "1,", ",2", "1,,2", "0", "268435456", "99999999999", "7 "}) {
+    const auto path = dir.file("ids.db");
+    fs::remove(path);
+    std::string why;
+    REQUIRE(sqlite_store::open(path, sync_mode::normal, why));
+    sql(path, (std::string("INSERT INTO messages VALUES(1, 't', x'41', 1, 0, NULL);"
+                           "INSERT INTO sessions VALUES('c', NULL, 60, 5, 0, NULL, 0);"
+                           "INSERT INTO queue(client_id, message_id, qos, retain, "
+                           "subscription_ids) VALUES('c', 1, 1, 0, '") +
+               bad + "');")
+                  .c_str());
+    auto db = sqlite_store::open(path, sync_mode::normal, why);
+    REQUIRE(db);
+    std::vector<journal_record> records;
+    INFO("subscription_ids '" << bad << "'");
+    CHECK_FALSE(db->load(records, why));
+    CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("subscription identifiers"));
+  }
+  // What the store writes reads back.
+  const auto path = dir.file("good-ids.db");
+  std::string why;
+  REQUIRE(sqlite_store::open(path, sync_mode::normal, why));
+  sql(path, "INSERT INTO messages VALUES(1, 't', x'41', 1, 0, NULL);"
+            "INSERT INTO sessions VALUES('c', NULL, 60, 5, 0, NULL, 0);"
+            "INSERT INTO queue(client_id, message_id, qos, retain, subscription_ids) "
+            "VALUES('c', 1, 1, 0, '1,268435455');");
+  auto db = sqlite_store::open(path, sync_mode::normal, why);
+  std::vector<journal_record> records;
+  REQUIRE(db->load(records, why));
+  bool found = false;
+  for (const auto& r : records)
+    if (const auto* q = std::get_if<journal::message_queued>(&r))
+      found = q->subscription_ids == std::vector<std::uint32_t>{1, 268435455};
+  CHECK(found);
+}
+
 TEST_CASE("a store that cannot be written refuses the batch and keeps what it had", "[store]") {
   temp_dir dir;
   const auto path = dir.file("mqtk.db");

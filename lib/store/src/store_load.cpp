@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The database read back as journal records, in an order broker_core::restore() replays: bodies
 // and retained messages, sessions, then what each session holds.
+#include <charconv>
 #include <set>
 #include <unordered_map>
 
@@ -94,6 +95,21 @@ struct loader {
   bool wills_and_inbound();
 };
 
+// "1,27,3": what store_save writes. Anything else, or an identifier outside 1..268,435,455
+// (section 3.3.2.3.8), is damage, not an exception.
+bool subscription_ids(const std::string& text, std::vector<std::uint32_t>& out) {
+  for (std::size_t from = 0; from <= text.size();) {
+    const auto comma = std::min(text.find(',', from), text.size());
+    std::uint32_t v = 0;
+    const auto* end = text.data() + comma;
+    const auto [p, ec] = std::from_chars(text.data() + from, end, v);
+    if (ec != std::errc{} || p != end || v == 0 || v > 268'435'455) return false;
+    out.push_back(v);
+    from = comma + 1;
+  }
+  return true;
+}
+
 bool loader::queue(const bodies& all) {
   std::set<std::int64_t> stored;
   return rows("SELECT client_id, message_id, qos, retain, subscription_ids, expires_at, "
@@ -108,15 +124,8 @@ bool loader::queue(const bodies& all) {
                 journal::message_queued q{
                     s.text(0),         mid, static_cast<std::uint8_t>(s.integer(2)),
                     s.integer(3) != 0, {},  when(s, 5)};
-                if (!s.null(4)) {
-                  const auto ids = s.text(4);
-                  for (std::size_t from = 0; from < ids.size();) {
-                    const auto comma = std::min(ids.find(',', from), ids.size());
-                    q.subscription_ids.push_back(
-                        static_cast<std::uint32_t>(std::stoul(ids.substr(from, comma - from))));
-                    from = comma + 1;
-                  }
-                }
+                if (!s.null(4) && !subscription_ids(s.text(4), q.subscription_ids))
+                  return void(damage = "subscription identifiers that do not read");
                 const std::string client = q.client_id;
                 out.push_back(std::move(q));
                 const auto packet_id = static_cast<std::uint16_t>(s.integer(6));
