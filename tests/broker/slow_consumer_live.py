@@ -80,7 +80,10 @@ try:
     # about 2 KiB each with their bookkeeping) and 1 MiB of unsent output; four subscribers over
     # the broker's own 8 MiB make about 20 MiB, held here with room for the allocator's slack.
     bound = 32 * 1024
-    check(peak[0] < bound, f"broker RSS stays under {bound // 1024} MiB (peak {peak[0]} KiB)")
+    if os.environ.get("MQTK_SANITIZED") == "1":  # ASan's quarantine keeps freed memory
+        print(f"     broker RSS peaked at {peak[0]} KiB (not checked under the sanitizers)")
+    else:
+        check(peak[0] < bound, f"broker RSS stays under {bound // 1024} MiB (peak {peak[0]} KiB)")
     time.sleep(1.2)
     log.flush()
     log.seek(0)
