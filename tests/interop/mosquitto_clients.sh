@@ -122,6 +122,6 @@ no_loss() { # COUNT QOS
   seq "$1" | $T mosquitto_pub -p "$port" -q "$2" -t "load/$2" -l
   wait "$sub_pid" && [ "$(wc -l <"$out")" -eq "$1" ] && [ "$(sort -un "$out" | wc -l)" -eq "$1" ]
 }
-check "20,000 QoS 1 lines from mosquitto_pub -l arrive exactly once" no_loss 20000 1
+check "50,000 QoS 1 lines from mosquitto_pub -l arrive exactly once" no_loss 50000 1
 
 finish
