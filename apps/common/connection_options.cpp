@@ -89,7 +89,7 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
       ->expected(3, 4)
       ->group(g);
   app.add_option("--connect-timeout", f.connect_timeout,
-                 "Seconds to wait for the connection (default 10)")
+                 "Seconds to wait for the connection, and in mqtk-sub for its SUBACK (default 10)")
       ->type_name("SECONDS")
       ->group(g);
   app.add_flag("--no-reconnect", f.no_reconnect,

@@ -36,6 +36,12 @@ int exit_status_for(const session::event::closed& e, client::failure f, bool con
       message = "no CONNACK from the broker in time";
       return exit_timeout;
     }
+    // The broker was reached but did not speak MQTT (a malformed CONNACK, say): a protocol
+    // failure, exit 7 as after CONNACK, and named so, not "could not reach".
+    if (e.error.category() == error_category() && e.error != errc::auth_exchange_failed) {
+      message = "the broker broke the protocol before CONNACK: " + reason();
+      return exit_connection_lost;
+    }
     message = "the connection ended before CONNACK: " + reason();
     return exit_unreachable;
   }

@@ -25,7 +25,7 @@ The broker rejected a publish or a subscription (PUBACK, PUBREC or SUBACK failur
 Timeout (\fB\-W\fR, \fB\-\-wait\-response\fR, or no acknowledgement in time).
 .TP
 .B 7
-The connection was lost and not recovered.
+The connection was lost and not recovered, or the broker broke the protocol (a malformed packet, also before CONNACK).
 .TP
 .B 130
 Interrupted by SIGINT.)roff";

@@ -23,6 +23,7 @@ struct subscriber {
   asio::io_context io{1};
   client::connection conn{io, s.conn.config, s.conn.where};
   asio::steady_timer deadline{io};
+  asio::steady_timer suback_wait{io}; // a SUBACK that never comes must not leave us waiting
   bool connected = false;
   bool finishing = false;
   int status = exit_ok;
@@ -38,6 +39,7 @@ struct subscriber {
     finishing = true;
     status = code;
     deadline.cancel();
+    suback_wait.cancel();
     conn.disconnect(reason_code::success, s.conn.props.disconnect);
   }
 
@@ -94,8 +96,18 @@ struct subscriber {
       subs.push_back({t, s.options});
     if (auto r = conn.subscribe(std::move(subs), s.subscribe_props); !r) {
       say("cannot subscribe: " + r.error().message());
-      end(exit_rejected);
+      return end(exit_rejected);
     }
+    // The connect timeout bounds the SUBACK too (also one with an id we never sent, which the
+    // session ignores).
+    const auto limit = s.conn.where.connect_timeout;
+    suback_wait.expires_after(limit);
+    suback_wait.async_wait([this, limit](std::error_code ec) {
+      if (ec) return;
+      say(fmt::format("no SUBACK from the broker within {} s of subscribing (--connect-timeout)",
+                      std::chrono::duration_cast<std::chrono::seconds>(limit).count()));
+      end(exit_timeout);
+    });
   }
 
   void on_connected(const codec::connack& ack) {
@@ -114,6 +126,7 @@ struct subscriber {
   }
 
   void on_subscribed(const codec::suback& ack) {
+    suback_wait.cancel();
     for (std::size_t i = 0; i < ack.codes.size() && i < s.topics.size(); ++i)
       if (is_failure(ack.codes[i])) {
         say(fmt::format("subscription to {} refused: 0x{:02x} {}", s.topics[i],

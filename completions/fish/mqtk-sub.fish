@@ -22,7 +22,7 @@ complete -c mqtk-sub -l will-payload -d 'Will payload' -x
 complete -c mqtk-sub -l will-qos -d 'Will QoS' -x -a '0 1 2'
 complete -c mqtk-sub -l will-retain -d 'Retain the will'
 complete -c mqtk-sub -s D -l property -d 'v5 property: COMMAND NAME VALUE [VALUE], e.g. -D connect receive-maximum 10, -D publish user-property KEY VALUE (repeatable)' -x
-complete -c mqtk-sub -l connect-timeout -d 'Seconds to wait for the connection (default 10)' -x
+complete -c mqtk-sub -l connect-timeout -d 'Seconds to wait for the connection, and in mqtk-sub for its SUBACK (default 10)' -x
 complete -c mqtk-sub -l no-reconnect -d 'Exit 7 when the connection is lost instead of reconnecting'
 complete -c mqtk-sub -s o -l options-file -d 'Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)' -r -F
 complete -c mqtk-sub -s d -l debug -d 'Trace every packet to stderr'
