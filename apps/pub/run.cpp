@@ -57,8 +57,17 @@ struct publisher {
   }
 
   void send(codec::publish m) {
-    if (auto r = conn.publish(std::move(m)); !r)
-      fail(exit_rejected, "cannot publish: " + r.error().message());
+    const auto size = m.payload.size();
+    if (auto r = conn.publish(std::move(m)); !r) {
+      if (r.error() != make_error_code(reason_code::packet_too_large))
+        return fail(exit_rejected, "cannot publish: " + r.error().message());
+      // Say what would help: the sizes, and where the limit is raised.
+      fail(exit_rejected,
+           fmt::format("cannot publish: a {}-byte payload is over the broker's Maximum Packet "
+                       "Size of {} bytes for the whole PUBLISH (raise it on the broker: "
+                       "mqtk-broker --max-packet-size, or max_packet_size in mosquitto.conf)",
+                       size, conn.session().limits().maximum_packet_size));
+    }
   }
 
   void send_repeats() {

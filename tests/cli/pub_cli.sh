@@ -97,4 +97,16 @@ no_id() {
   [ "$status" -eq 2 ] && grep -q "add -i ID" <<<"$out"
 }
 check "-c without -i is refused (the session could never be resumed)" no_id
+
+too_large() { # the refusal names both sizes and where the limit is raised
+  "$2" -p 0 --port-file "$work/small.port" --max-packet-size 1000 --sys-interval 0 2>/dev/null &
+  pids+=($!)
+  for _ in $(seq 200); do [ -s "$work/small.port" ] && break; sleep 0.025; done
+  head -c 5000 /dev/zero >"$work/5000"
+  local out status=0
+  out=$("$pub" -p "$(cat "$work/small.port")" -t big -f "$work/5000" -q 1 2>&1) || status=$?
+  [ "$status" -eq 5 ] && grep -q "5000-byte payload is over the broker's Maximum Packet Size of 1000 bytes" <<<"$out" &&
+    grep -q -- "--max-packet-size" <<<"$out"
+}
+check "a message over the broker's Maximum Packet Size names both sizes and the flag" too_large "$pub" "$2"
 finish
