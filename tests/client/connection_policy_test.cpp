@@ -50,7 +50,7 @@ void up(policy& p, session::time_point now = t(0ms)) {
   REQUIRE(p.current() == state::handshaking);
   p.transport_ready();
   REQUIRE(p.current() == state::transport_up);
-  p.session_connected();
+  p.session_connected(now);
   REQUIRE(p.current() == state::connected);
 }
 
@@ -106,13 +106,38 @@ TEST_CASE("back-off doubles from first_delay in its upper half, caps, and resets
   CHECK(r.delay >= 15s);
   CHECK(r.delay <= 30s);
   CHECK(p.attempts() == 13);
-  // A successful CONNACK starts the schedule again.
+  // A successful CONNACK whose connection lasts stable_after starts the schedule again.
   as<policy::open_socket>(p.timer_fired(r.at));
-  up(p);
-  CHECK(p.attempts() == 0);
-  r = as<policy::retry_later>(end_with(p, lost(), t(0ms) + 1h));
+  up(p, r.at);
+  r = as<policy::retry_later>(end_with(p, lost(), r.at + 1h));
   CHECK(r.attempt == 1);
+  CHECK(r.lasted == session::duration(1h));
   CHECK(r.delay >= 125ms);
+  CHECK(r.delay <= 250ms);
+}
+
+TEST_CASE("connections lost soon after CONNACK keep the back-off growing (takeover fights)",
+          "[policy][backoff]") {
+  auto p = make();
+  up(p);
+  auto now = t(0ms);
+  session::duration full = 250ms;
+  for (unsigned n = 1; n <= 6; ++n) {
+    INFO("round " << n);
+    // Taken over 50 ms after each CONNACK: a bare close by the broker, as in MQTT 3.1.1.
+    const auto r = as<policy::retry_later>(end_with(p, lost(), now + 50ms));
+    CHECK(r.attempt == n);
+    CHECK(r.lasted == session::duration(50ms));
+    CHECK(r.delay >= full / 2);
+    CHECK(r.delay <= full);
+    full *= 2;
+    now = r.at;
+    as<policy::open_socket>(p.timer_fired(now));
+    up(p, now);
+  }
+  // One that stays up for stable_after (10 s) starts the schedule afresh.
+  const auto r = as<policy::retry_later>(end_with(p, lost(), now + 10s));
+  CHECK(r.attempt == 1);
   CHECK(r.delay <= 250ms);
 }
 
@@ -388,7 +413,7 @@ TEST_CASE("inputs of an attempt that is over are ignored", "[policy]") {
   p.ending(lost());
   CHECK_FALSE(p.ending_attempt());
   CHECK(std::holds_alternative<std::monostate>(p.attempt_ended(t(1ms))));
-  p.session_connected();
+  p.session_connected(t(1ms));
   CHECK(p.current() == state::backing_off);
   CHECK(p.attempts() == 1);
   CHECK(p.retry_at() == r.at);

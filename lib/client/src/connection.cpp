@@ -285,7 +285,8 @@ struct connection::impl : std::enable_shared_from_this<impl> {
         policy.ending(std::move(*c));
         continue;
       }
-      if (std::holds_alternative<session::event::connected>(e)) policy.session_connected();
+      if (std::holds_alternative<session::event::connected>(e))
+        policy.session_connected(clock::now());
       on_event(e);
       if (closed()) return;
     }
@@ -366,10 +367,22 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     drop_socket();
     s.on_connection_lost();
     if (notice)
-      notice(fmt::format("connection lost: {}; reconnecting in {:.1f} s (attempt {})",
-                         describe(r.cause), std::chrono::duration<double>(r.delay).count(),
-                         r.attempt));
+      notice(fmt::format("connection lost: {}{}; reconnecting in {:.1f} s (attempt {})",
+                         describe(r.cause), short_lived_hint(r),
+                         std::chrono::duration<double>(r.delay).count(), r.attempt));
     arm_retry(r.at);
+  }
+
+  // MQTT 3.1.1 ends a takeover with a bare close; a broker that closes a connection it just
+  // accepted, without a reason, most often does so because another client took the client id.
+  std::string short_lived_hint(const connection_policy::retry_later& r) const {
+    const auto& id = original.connect.client_id;
+    if (!r.lasted || *r.lasted >= policy.reconnect().stable_after || !r.cause.by_server ||
+        r.cause.error.category() == reason_category() || id.empty())
+      return {};
+    return fmt::format(", {:.1f} s after the broker accepted it (is another client using client id "
+                       "'{}'?)",
+                       std::chrono::duration<double>(*r.lasted).count(), id);
   }
 
   void arm_retry(session::time_point at) {

@@ -42,6 +42,7 @@ connection_policy::decision connection_policy::start(time_point now) {
 connection_policy::decision connection_policy::open(bool fallback, time_point now) {
   state_ = state::connecting;
   cause_.reset();
+  connected_at_.reset();
   return open_socket{version_, fallback, now + connect_timeout_};
 }
 
@@ -59,11 +60,11 @@ connection_policy::decision connection_policy::transport_failed(event::closed wh
   return retry_or_give_up(std::move(why), kind, now);
 }
 
-void connection_policy::session_connected() {
+void connection_policy::session_connected(time_point now) {
   if (state_ != state::transport_up) return;
   state_ = state::connected;
   ever_connected_ = true;
-  attempt_ = 0;
+  connected_at_ = now;
 }
 
 void connection_policy::ending(event::closed why) {
@@ -85,7 +86,12 @@ connection_policy::decision connection_policy::attempt_ended(time_point now) {
     version_ = protocol_version::v311;
     return open(true, now);
   }
-  return retry_or_give_up(std::move(cause), failure::none, now);
+  std::optional<duration> lasted;
+  if (connected_at_) {
+    lasted = now - *connected_at_;
+    if (*lasted >= reconnect_.stable_after) attempt_ = 0;
+  }
+  return retry_or_give_up(std::move(cause), failure::none, now, lasted);
 }
 
 connection_policy::decision connection_policy::timer_fired(time_point now) {
@@ -147,7 +153,8 @@ bool connection_policy::ending_attempt_state() const noexcept {
 // Design: only a session that was up is retried. A first attempt that fails is final, because a
 // script wants exit 3 or 4 at once rather than a client that waits for a broker to appear.
 connection_policy::decision connection_policy::retry_or_give_up(event::closed cause, failure kind,
-                                                                time_point now) {
+                                                                time_point now,
+                                                                std::optional<duration> lasted) {
   if (!ever_connected_ || !reconnect_.enabled || !transient(cause.error))
     return stop(std::move(cause), kind);
   // Out of attempts after having been connected: the connection was lost (exit 7), whatever
@@ -158,7 +165,7 @@ connection_policy::decision connection_policy::retry_or_give_up(event::closed ca
   ++attempt_;
   state_ = state::backing_off;
   retry_at_ = now + delay;
-  return retry_later{retry_at_, delay, attempt_, std::move(cause)};
+  return retry_later{retry_at_, delay, attempt_, std::move(cause), lasted};
 }
 
 connection_policy::decision connection_policy::stop(event::closed event, failure kind) {

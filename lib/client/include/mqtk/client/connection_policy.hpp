@@ -23,6 +23,10 @@ struct reconnect_policy {
   session::duration first_delay = std::chrono::milliseconds(250);
   session::duration max_delay = std::chrono::seconds(30);
   unsigned max_attempts = 0; ///< 0: keep trying
+  /// A connection that ends sooner than this after its CONNACK does not start the back-off
+  /// afresh: two clients taking one client id over from each other (3.1.1 says nothing, the
+  /// broker just closes) would otherwise reconnect at the first delay for ever.
+  session::duration stable_after = std::chrono::seconds(10);
 };
 
 /// Why the connection could not be used at all, as opposed to the session's own events.
@@ -37,7 +41,8 @@ enum class failure { none, unreachable, timed_out };
 /// transport_ready    connecting, handshaking       transport_up   (the session starts)
 /// transport_failed   connecting, handshaking       backing_off    retry_later (see below)
 ///                                                  closed         give_up unreachable/timed_out
-/// session_connected  transport_up                  connected      (the back-off starts afresh)
+/// session_connected  transport_up                  connected      (the back-off starts afresh
+///                                                                 once it lasts stable_after)
 /// ending             transport_up, connected       closing        (the connection flushes)
 /// attempt_ended      closing                       connecting     open_socket 3.1.1 (-V auto)
 ///                                                  backing_off    retry_later (see below)
@@ -82,6 +87,8 @@ public:
     session::duration delay;
     unsigned attempt;
     session::event::closed cause;
+    /// How long the ended attempt was connected (CONNACK to its end), if it got that far.
+    std::optional<session::duration> lasted;
   };
   /// Stop: report `event` to the user; `why` says whether the broker was reached at all.
   struct give_up {
@@ -109,8 +116,9 @@ public:
   void transport_ready();
   /// DNS, TCP, the connect deadline or a handshake failed before MQTT could flow.
   decision transport_failed(session::event::closed why, failure kind, session::time_point now);
-  /// CONNACK with Success: resets the back-off.
-  void session_connected();
+  /// CONNACK with Success at `now`: the back-off starts afresh if the connection lasts
+  /// reconnect_policy::stable_after.
+  void session_connected(session::time_point now);
   /// The attempt is ending: the session closed (CONNACK refusal, DISCONNECT either way, protocol
   /// error, keep-alive timeout) or the connection was lost. The first cause is kept.
   void ending(session::event::closed why);
@@ -133,12 +141,14 @@ public:
   codec::protocol_version version() const noexcept { return version_; }
   /// Set by the last give_up: whether it came from DNS/TCP/handshakes rather than MQTT.
   failure last_failure() const noexcept { return failure_; }
-  /// Back-off attempts since the last successful CONNACK.
+  /// Back-off attempts since the last connection that lasted stable_after.
   unsigned attempts() const noexcept { return attempt_; }
+  const reconnect_policy& reconnect() const noexcept { return reconnect_; }
 
 private:
   decision open(bool fallback, session::time_point now);
-  decision retry_or_give_up(session::event::closed cause, failure kind, session::time_point now);
+  decision retry_or_give_up(session::event::closed cause, failure kind, session::time_point now,
+                            std::optional<session::duration> lasted = std::nullopt);
   decision stop(session::event::closed event, failure kind);
   bool ending_attempt_state() const noexcept;
   bool may_fall_back(const session::event::closed& c) const noexcept;
@@ -151,6 +161,7 @@ private:
   bool fallback_ = false;
   bool ever_connected_ = false; // a CONNACK with Success was seen: only then is a loss retried
   unsigned attempt_ = 0;
+  std::optional<session::time_point> connected_at_; // this attempt's CONNACK
   std::optional<session::event::closed> cause_;
   session::time_point retry_at_{};
   failure failure_ = failure::none;
