@@ -69,6 +69,9 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
     return std::nullopt;
   }
   if constexpr (requires { raw.conn.given; }) note_given(app, raw.conn);
+  // A tool whose options exclude each other lets the command line's choice replace the
+  // options file's (found by argument-dependent lookup in the tool's namespace).
+  if constexpr (requires { command_line_wins(app, raw); }) command_line_wins(app, raw);
   auto settings = validate(raw, why);
   if (!settings) exit_status = usage_error(app, why);
   return settings;

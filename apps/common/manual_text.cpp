@@ -54,7 +54,8 @@ std::string client_files_section(const std::string& tool) {
 Default options, read before the command line unless \fB\-o\fR names another file. One option
 per line as on the command line, e.g. \fB\-h broker.local\fR or \fB\-\-qos 1\fR; the rest of the
 line after the first space is the value, verbatim. Blank lines and lines starting with # are
-skipped.)roff";
+skipped. The command line overrides the file, also across options that exclude each other:
+mqtk-sub's \fB\-v\fR in the file gives way to \fB\-F\fR or \fB\-j\fR on the command line.)roff";
 }
 
 } // namespace mqtk::app

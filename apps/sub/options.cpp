@@ -21,6 +21,15 @@ struct raw {
   std::string format;
 };
 
+// -v, -F and -j choose one output: given on the command line, one replaces another taken from
+// the options file (as mosquitto_sub lets -F win over -v), instead of the two conflicting.
+void command_line_wins(const CLI::App& app, raw& o) {
+  const bool v = app.count("-v") != 0, f = app.count("-F") != 0, j = app.count("-j") != 0;
+  if ((f || j) && !v) o.verbose = false;
+  if ((f || v) && !j) o.json = false;
+  if ((v || j) && !f) o.format.clear();
+}
+
 void define_subscription(CLI::App& app, raw& o) {
   const char* g = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")

@@ -111,6 +111,16 @@ options_file() {
   [ $? -eq 2 ]
 }
 check "options file: XDG default, -o FILE, a missing -o FILE exits 2" options_file
+output_mode_wins() { # -v in the options file, -F or -j on the command line: the command line wins
+  mkdir -p "$work/xdg3/mqtk"
+  printf -- '-v\n' >"$work/xdg3/mqtk/mqtk-sub.conf"
+  "$pub" -p "$port" -t om/1 -m hello -r -q 1 || return 1
+  [ "$(XDG_CONFIG_HOME="$work/xdg3" "$sub" -p "$port" -t om/1 -C 1 -F '[%p]')" = "[hello]" ] &&
+    XDG_CONFIG_HOME="$work/xdg3" "$sub" -p "$port" -t om/1 -C 1 -j | grep -q '"payload":"hello"' &&
+    [ "$(XDG_CONFIG_HOME="$work/xdg3" "$sub" -p "$port" -t om/1 -C 1)" = "om/1 hello" ] &&
+    ! "$sub" -p "$port" -t om/1 -C 1 -v -F '%p' 2>/dev/null # both on the command line: still an error
+}
+check "an output mode on the command line replaces the options file's (-v there, -F or -j here)" output_mode_wins
 env_between() {
   # The environment ranks above the options file, below the command line.
   mkdir -p "$work/xdg2/mqtk"
