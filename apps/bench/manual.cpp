@@ -7,7 +7,7 @@ namespace mqtk::app::bench {
 
 page_info manual() {
   page_info p;
-  p.synopsis = "[\\fIOPTIONS\\fR] [\\fBpubsub\\fR|\\fBpub\\fR|\\fBsub\\fR]";
+  p.synopsis = "[\\fIOPTIONS\\fR] [\\fBpubsub\\fR|\\fBpub\\fR|\\fBsub\\fR|\\fBconn\\fR]";
   p.description = R"roff(.B mqtk-bench
 loads an MQTT broker (any broker, MQTT 3.1.1 or 5.0) and measures it: subscribers connect and
 subscribe first, then publishers send stamped messages on an absolute schedule.

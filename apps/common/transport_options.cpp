@@ -34,8 +34,9 @@ void add_transport_flags(CLI::App& app, transport_flags& f) {
   app.add_flag("--tls-use-os-certs", f.use_os_certs,
                "Trust the system's CA store too (the default for mqtts:// without --cafile)")
       ->group(g);
+  // Not "PATH": that names a local file, and completion would offer file names.
   app.add_option("--ws-path", f.ws_path, "HTTP path of ws:// and wss:// (default /mqtt)")
-      ->type_name("PATH")
+      ->type_name("HTTP_PATH")
       ->group(g);
   app.add_option("--ws-header", f.ws_headers,
                  "Add 'Name: value' to the WebSocket upgrade request (repeatable)")

@@ -40,7 +40,7 @@ prints the matching reply and exits.)roff";
        "mqtk-pub -L mqtts://localhost:8883/sensors/1 --cafile ca.crt -m 21.5"},
       {"Record one message and publish it again:",
        "mqtk-sub -t 'sensors/#' -j -C 1 > capture.jsonl && mqtk-pub --jsonl < capture.jsonl"}};
-  p.see_also = "\\fBmqtk-sub\\fR(1), \\fBmqtk-broker\\fR(8), \\fBmosquitto_pub\\fR(1)roff";
+  p.see_also = "\\fBmqtk-sub\\fR(1), \\fBmqtk-broker\\fR(8), \\fBmosquitto_pub\\fR(1)";
   return p;
 }
 

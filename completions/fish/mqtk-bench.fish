@@ -36,7 +36,7 @@ complete -c mqtk-bench -l tls-version -d 'Lowest TLS version (default tlsv1.2)' 
 complete -c mqtk-bench -l ciphers -d 'OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites' -x
 complete -c mqtk-bench -l tls-alpn -d 'ALPN protocol names, comma-separated' -x
 complete -c mqtk-bench -l tls-use-os-certs -d 'Trust the system\'s CA store too (the default for mqtts:// without --cafile)'
-complete -c mqtk-bench -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -r -F
+complete -c mqtk-bench -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -x
 complete -c mqtk-bench -l ws-header -d 'Add \'Name: value\' to the WebSocket upgrade request (repeatable)' -x
 complete -c mqtk-bench -a 'pubsub pub sub conn' -d 'What to run: pubsub (default), pub, sub or conn'
 complete -c mqtk-bench -l publishers -d 'Publishing clients (default 1)' -x

@@ -36,7 +36,7 @@ complete -c mqtk-pub -l tls-version -d 'Lowest TLS version (default tlsv1.2)' -x
 complete -c mqtk-pub -l ciphers -d 'OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites' -x
 complete -c mqtk-pub -l tls-alpn -d 'ALPN protocol names, comma-separated' -x
 complete -c mqtk-pub -l tls-use-os-certs -d 'Trust the system\'s CA store too (the default for mqtts:// without --cafile)'
-complete -c mqtk-pub -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -r -F
+complete -c mqtk-pub -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -x
 complete -c mqtk-pub -l ws-header -d 'Add \'Name: value\' to the WebSocket upgrade request (repeatable)' -x
 complete -c mqtk-pub -s t -l topic -d 'Topic to publish to' -x
 complete -c mqtk-pub -s m -l message -d 'Send this payload (may be empty: -r -m \'\' clears)' -x

@@ -36,7 +36,7 @@ complete -c mqtk-sub -l tls-version -d 'Lowest TLS version (default tlsv1.2)' -x
 complete -c mqtk-sub -l ciphers -d 'OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites' -x
 complete -c mqtk-sub -l tls-alpn -d 'ALPN protocol names, comma-separated' -x
 complete -c mqtk-sub -l tls-use-os-certs -d 'Trust the system\'s CA store too (the default for mqtts:// without --cafile)'
-complete -c mqtk-sub -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -r -F
+complete -c mqtk-sub -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -x
 complete -c mqtk-sub -l ws-header -d 'Add \'Name: value\' to the WebSocket upgrade request (repeatable)' -x
 complete -c mqtk-sub -s t -l topic -d 'Topic filter to subscribe to (repeatable)' -x
 complete -c mqtk-sub -s T -l filter-out -d 'Do not print messages whose topic matches (repeatable)' -x

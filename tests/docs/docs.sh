@@ -91,6 +91,13 @@ check "bash: 'mqtk-sub -V <TAB>' offers the versions" offers "5 311 auto " mqtk-
 check "bash: 'mqtk-pub -f REA<TAB>' offers files" offers "README.md " mqtk-pub -f REA
 check "bash: 'mqtk-sub -L <TAB>' offers URL schemes" offers "mqtt:// mqtts:// ws:// wss:// " mqtk-sub -L ""
 check "bash: 'mqtk-bench pub<TAB>' offers the modes" offers "pubsub pub " mqtk-bench pub
+check "bash: 'mqtk-pub --ws-path REA<TAB>' offers no local files (it is an HTTP path)" offers " " mqtk-pub --ws-path REA
+no_roff_leaks() { # a raw string's delimiter left in the text shows up as 'roff' after a word
+  ! grep -nE '[^.a-z]roff' "$src"/man/*.[158]
+}
+check "no man page prints a raw string delimiter ('mosquitto_pub(1)roff')" no_roff_leaks
+bench_synopsis() { man -l "$src/man/mqtk-bench.1" 2>/dev/null | grep -A1 SYNOPSIS | grep -q 'sub|conn'; }
+check "mqtk-bench(1) SYNOPSIS names every mode, conn included" bench_synopsis
 
 # EXAMPLES: each command runs against a local broker (MQTK_HOST/MQTK_PORT point the clients at
 # it); subscribers get a retained message on sensors/1 first.
