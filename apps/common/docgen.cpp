@@ -60,6 +60,10 @@ std::string value_name(const CLI::Option& o) {
   return t.substr(0, t.find(':'));
 }
 
+bool documented(const CLI::Option* o) {
+  return !o->get_group().empty();
+}
+
 value_kind kind_of(const CLI::Option& o) {
   if (o.get_type_size_max() == 0 || o.get_items_expected_max() == 0) return value_kind::none;
   const auto t = value_name(o);
@@ -81,7 +85,7 @@ std::string man_page(const CLI::App& app, const page_info& info, const std::stri
   out += fmt::format(".SH SYNOPSIS\n.B {}\n{}\n", name, info.synopsis);
   out += ".SH DESCRIPTION\n" + info.description + "\n.SH OPTIONS\n";
   std::vector<std::string> groups;
-  for (const auto* o : app.get_options())
+  for (const auto* o : app.get_options(documented))
     if (std::find(groups.begin(), groups.end(), o->get_group()) == groups.end())
       groups.push_back(o->get_group());
   for (const auto& g : groups) {

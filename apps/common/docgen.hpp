@@ -27,6 +27,9 @@ struct page_info {
 /// PATH complete file names, DIR directories, URL the schemes; anything else is free text.
 enum class value_kind { none, free, choice, file, directory, url };
 value_kind kind_of(const CLI::Option& o);
+/// An option meant for people: not one in CLI11's hidden group "" (a test hook), which --help,
+/// the man page and the completions leave out alike.
+bool documented(const CLI::Option* o);
 /// The option's value as --help names it (FILE, 0|1|2, ...), without a check's description.
 std::string value_name(const CLI::Option& o);
 

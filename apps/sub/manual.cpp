@@ -54,7 +54,7 @@ a percent sign
 the strftime(3) conversion %\fIX\fR of the time received (\fB@Y\fR, \fB@m\fR, \fB@d\fR,
 \fB@H\fR, \fB@M\fR, \fB@S\fR, ...); \fB@N\fR nanoseconds; \fB@@\fR an at sign
 .TP
-.B \ee \en \er \et \ev \ea \e0 \ee\ee
+.B \ee \en \er \et \ev \ea \e0 \e\e
 escape, newline, carriage return, tab, vertical tab, bell, NUL, backslash
 .PP
 A % code may carry printf's \- flag, a width and a .precision: \fB%\-20t\fR pads the topic to

@@ -61,4 +61,3 @@ complete -c mqtk-bench -l threads -d 'Split the clients over N threads, each wit
 complete -c mqtk-bench -l json -d 'Print the summary as one JSON object on stdout'
 complete -c mqtk-bench -l csv -d 'Write the per-second series and the summary as CSV to FILE' -r -F
 complete -c mqtk-bench -l report -d 'Write one self-contained HTML page with SVG charts of throughput over time and the latency percentiles to FILE' -r -F
-complete -c mqtk-bench -l skip-sequence -d 'Never send this sequence number, yet count it as sent (checks loss reporting)' -x

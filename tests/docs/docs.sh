@@ -98,6 +98,14 @@ no_roff_leaks() { # a raw string's delimiter left in the text shows up as 'roff'
 check "no man page prints a raw string delimiter ('mosquitto_pub(1)roff')" no_roff_leaks
 bench_synopsis() { man -l "$src/man/mqtk-bench.1" 2>/dev/null | grep -A1 SYNOPSIS | grep -q 'sub|conn'; }
 check "mqtk-bench(1) SYNOPSIS names every mode, conn included" bench_synopsis
+backslash_renders() { # -F's \\ (backslash) must render as two backslashes, not as "\e\e"
+  local page
+  page=$(man -l "$src/man/mqtk-sub.1" 2>/dev/null)
+  grep -qF '\0 \\' <<<"$page" && ! grep -qF '\e\e' <<<"$page"
+}
+check "mqtk-sub(1) shows the backslash escape as \\\\" backslash_renders
+no_test_hooks() { ! grep -q 'skip\\-sequence' "$src/man/mqtk-bench.1" && ! "$apps/mqtk-bench" --help | grep -q skip-sequence; }
+check "test hooks (--skip-sequence) are neither in --help nor in the man page" no_test_hooks
 
 # EXAMPLES: each command runs against a local broker (MQTK_HOST/MQTK_PORT point the clients at
 # it); subscribers get a retained message on sensors/1 first.
