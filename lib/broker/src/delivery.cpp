@@ -65,6 +65,9 @@ void state::accept(message_ptr msg, session_state* from, time_point now) {
 
 // The broker's own $SYS topics are bounded by the broker: the limits are for clients.
 bool state::retain_fits(const codec::publish& msg) const {
+  // No limits (the default): no second walk of the topic tree before set() walks it.
+  if (cfg.lim.max_retained_messages == SIZE_MAX && cfg.lim.max_retained_bytes == SIZE_MAX)
+    return true;
   if (is_sys_topic(msg.topic)) return true;
   const auto [size, bytes] = retained.after(msg);
   return (size <= retained.size() || size <= cfg.lim.max_retained_messages) &&
