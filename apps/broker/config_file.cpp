@@ -318,11 +318,40 @@ const config_key keys[] = {
        return {};
      }},
     {"connection_messages", "true|false",
-     "Log each client's connection and disconnection (default: only with -v).",
+     "Log each client's connection, refusal and disconnection with the reason (default true, as "
+     "mosquitto; notice lines of log_type).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        bool v;
        if (!boolean(a, v) || !b.empty()) return "connection_messages takes true or false";
        f.connection_messages = v;
+       return {};
+     }},
+    {"log_type", "TYPE",
+     "Which lines are logged: error, warning, notice (connections), information, debug, "
+     "subscribe, unsubscribe, websockets (as debug), all or none; repeatable, the lines add up. "
+     "Default: error, warning, notice and information.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       std::uint32_t bits = 0;
+       if (!log_type_bits(a, bits) || !b.empty())
+         return "log_type is one of error, warning, notice, information, debug, subscribe, "
+                "unsubscribe, websockets, all, none";
+       f.log_types = a == "none" ? 0 : f.log_types.value_or(0) | bits;
+       return {};
+     }},
+    {"log_timestamp", "true|false",
+     "A timestamp on each line (default: on log files and wherever the log is not a terminal).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       bool v;
+       if (!boolean(a, v) || !b.empty()) return "log_timestamp takes true or false";
+       f.log_timestamp = v;
+       return {};
+     }},
+    {"log_timestamp_format", "FORMAT",
+     "The timestamp as strftime(3) writes FORMAT, in local time (default: ISO 8601 with "
+     "milliseconds, 2026-01-31T23:59:59.123+01:00).",
+     [](const std::string& a, const std::string&, file_settings& f) -> field_error {
+       if (a.empty()) return "log_timestamp_format needs a strftime format";
+       f.log_timestamp_format = a;
        return {};
      }},
     {"include_dir", "DIR", "Read every DIR/*.conf file here, in name order (as mosquitto does).",
@@ -341,13 +370,6 @@ const config_key keys[] = {
 // mosquitto 2.0's keys that mqtk-broker does not honour: accepted with a warning saying what it
 // does instead, or refused with what to do.
 const foreign_key foreign[] = {
-    {"log_type", true,
-     "mqtk-broker logs errors and warnings always, connections with -v or "
-     "connection_messages true"},
-    {"log_timestamp", true,
-     "log lines carry no timestamp; journald or the log file's reader "
-     "adds one"},
-    {"log_timestamp_format", true, "log lines carry no timestamp"},
     {"log_facility", true, "there is no syslog output; the log goes to log_dest"},
     {"set_tcp_nodelay", true, "mqtk-broker always sets TCP_NODELAY (it batches writes itself)"},
     {"allow_duplicate_messages", true,
@@ -494,6 +516,13 @@ void read_into(const std::string& path, file_settings& f, std::vector<std::strin
     std::string key, a, b, extra;
     if (!(words >> key)) continue;
     words >> a >> b >> extra;
+    if (key == "log_timestamp_format") { // a strftime format: the rest of the line, spaces and all
+      const auto from = line.find_first_not_of(" \t", line.find(key) + key.size());
+      const auto to = line.find_last_not_of(" \t\r");
+      a = from == std::string::npos ? "" : line.substr(from, to - from + 1);
+      b.clear();
+      extra.clear();
+    }
     const auto bad = [&](const std::string& why) {
       problems.push_back(fmt::format("{}:{}: {}", path, n, why));
     };

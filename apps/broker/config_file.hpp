@@ -36,6 +36,9 @@ struct file_settings {
   std::optional<std::string> pid_file;
   std::vector<std::string> log_dest; ///< "stderr", "stdout", "none", "file:PATH"
   std::optional<bool> connection_messages;
+  std::optional<std::uint32_t> log_types; ///< log_type lines together, as log_level bits
+  std::optional<bool> log_timestamp;
+  std::optional<std::string> log_timestamp_format;
   /// Keys taken with a remark (FILE:LINE: what mqtk does instead), for stderr.
   std::vector<std::string> warnings;
 };

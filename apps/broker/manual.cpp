@@ -31,12 +31,27 @@ and SIGINT stop it cleanly, logging what went in and out. SIGHUP reads the passw
 ACL file and the TLS certificates again: a file with a problem keeps the old settings (each bad
 line is logged as FILE:LINE), and subscriptions the new ACL refuses are removed.)roff";
   p.sections = {
+      {"LOG",
+       "As mosquitto's, the log has error, warning, notice and information lines by default, on "
+       "stderr. Each client's connect names its address and port, the listener's port, the "
+       "client id, the protocol version, clean start or persistent, the keep-alive and the user "
+       "name; each refused CONNECT its reason; each disconnect its cause: the client's "
+       "DISCONNECT with its reason code, a keep-alive timeout, a protocol error naming the rule, "
+       "an oversize packet with its size and the limit, a takeover, the broker shutting down, or "
+       "the socket's end. Drops and slow consumers are warnings, a failed save an error. Where "
+       "the log is not a terminal (a file, a pipe, journald) each line starts with an ISO 8601 "
+       "timestamp. Control characters in client ids and topics are written as \\\\xNN, so "
+       "no client can forge a line. \\fB\\-v\\fR logs everything (log_type all): also "
+       "each socket, SUBSCRIBE and UNSUBSCRIBE. In a configuration file, log_dest, log_type, "
+       "log_timestamp, log_timestamp_format and connection_messages choose; see "
+       "\\fBmqtk-broker.conf\\fR(5)."},
       {"EXIT STATUS",
        ".TP\n.B 0\nStopped by SIGTERM or SIGINT.\n.TP\n.B 1\nCould not listen.\n.TP\n.B 2\n"
        "Usage error: a bad flag or configuration file."},
       {"FILES", ".TP\n.I mqtk-broker.conf\nSettings in mosquitto.conf syntax, given with "
                 "\\fB\\-c\\fR; see \\fBmqtk-broker.conf\\fR(5)."}};
-  p.examples = {{"Listen on 127.0.0.1:1883 and log every connection:", "mqtk-broker -v"},
+  p.examples = {{"Listen on 127.0.0.1:1883 and log everything, each socket and SUBSCRIBE too:",
+                 "mqtk-broker -v"},
                 {"Users from a password file, topics from an ACL file:",
                  "mqtk-broker --password-file passwords --acl-file acl"},
                 {"Listen on IPv6 loopback and a Unix socket:",

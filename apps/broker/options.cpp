@@ -220,8 +220,23 @@ void define(CLI::App& app, raw_options& o) {
                "Check the configuration (files, certificates, password and ACL files) and exit: "
                "0 when it is good, 2 naming every problem; listens nowhere");
   app.add_flag("-v,--verbose", o.verbose,
-               "Log each connection and client (drops and slow consumers are always logged)");
+               "Log everything (log_type all): also each socket, SUBSCRIBE and UNSUBSCRIBE");
   define_tls(app, o);
+}
+
+// mosquitto's defaults: error, warning, notice and information, connection lines included;
+// -v is log_type all.
+void collect_log(const raw_options& o, const file_settings& f, settings& s) {
+  auto& l = s.log;
+  if (!f.log_dest.empty()) l.dest = f.log_dest;
+  l.types = o.verbose ? all_log_types : f.log_types.value_or(default_log_types);
+  l.timestamp = f.log_timestamp;
+  l.timestamp_format = f.log_timestamp_format.value_or("");
+  using mqtk::broker::bit;
+  s.core.log_connections = (l.types & bit(log_level::notice)) != 0 &&
+                           (o.verbose || f.connection_messages.value_or(true));
+  s.core.log_subscriptions =
+      (l.types & (bit(log_level::subscribe) | bit(log_level::unsubscribe))) != 0;
 }
 
 // Every listener: the config file's, then -p, then -L; each checked whole.
@@ -366,9 +381,8 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
     fmt::print(stderr, "mqtk-broker: {}\n", w);
   if (!o.port_file.empty()) s.port_file = o.port_file;
   s.verbose = o.verbose;
-  s.core.log_connections = o.verbose || f.connection_messages.value_or(false);
+  collect_log(o, f, s);
   s.pid_file = f.pid_file;
-  s.log_dest = f.log_dest.empty() ? std::vector<std::string>{"stderr"} : f.log_dest;
   s.test_config = o.test_config;
   s.config_file = o.config_file;
   return s;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/log.hpp"
 #include "broker/security.hpp"
 #include "mqtk/broker/config.hpp"
 #include "mqtk/transport/tls.hpp"
@@ -52,7 +53,7 @@ struct settings {
   std::vector<security_files> security;
   bool verbose = false;
   std::optional<std::string> pid_file; ///< written once listening, removed at exit
-  std::vector<std::string> log_dest;   ///< "stderr" (default), "stdout", "none", "file:PATH"
+  log_settings log;                    ///< log_dest, log_type, log_timestamp(_format)
   bool test_config = false;            ///< --test-config: check everything, listen nowhere
   std::string config_file;             ///< -c, for messages
 };

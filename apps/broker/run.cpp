@@ -12,6 +12,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "broker/log.hpp"
 #include "common/exit_codes.hpp"
 #include "mqtk/broker/password_pool.hpp"
 #include "mqtk/broker/server.hpp"
@@ -21,55 +22,6 @@
 namespace mqtk::app::broker {
 
 namespace {
-
-// The log's destinations (log_dest): stderr unless the configuration says otherwise.
-struct log_output {
-  std::FILE* file;
-  std::string path; // for a file: reopened on SIGHUP, so logrotate can move it away
-};
-std::vector<log_output>& outputs() {
-  static std::vector<log_output> all{{stderr, {}}};
-  return all;
-}
-
-void say(const std::string& line) {
-  for (const auto& o : outputs()) {
-    fmt::print(o.file, "mqtk-broker: {}\n", line);
-    std::fflush(o.file);
-  }
-}
-
-// A failure that stops the broker is told on stderr as well, whatever log_dest says.
-void fail(const std::string& line) {
-  say(line);
-  const bool on_stderr = std::any_of(outputs().begin(), outputs().end(),
-                                     [](const log_output& o) { return o.file == stderr; });
-  if (!on_stderr) fmt::print(stderr, "mqtk-broker: {}\n", line);
-}
-
-bool open_log(const std::vector<std::string>& dest) {
-  std::vector<log_output> opened;
-  for (const auto& d : dest) {
-    if (d == "stderr") opened.push_back({stderr, {}});
-    if (d == "stdout") opened.push_back({stdout, {}});
-    if (d.rfind("file:", 0) != 0) continue;
-    const auto path = d.substr(5);
-    std::FILE* f = std::fopen(path.c_str(), "a");
-    if (!f) {
-      fmt::print(stderr, "mqtk-broker: log_dest file {}: {}\n", path, std::strerror(errno));
-      return false;
-    }
-    opened.push_back({f, path});
-  }
-  outputs() = std::move(opened);
-  return true;
-}
-
-void reopen_log() {
-  for (auto& o : outputs())
-    if (!o.path.empty())
-      if (std::FILE* f = std::freopen(o.path.c_str(), "a", o.file)) o.file = f;
-}
 
 // Opens every TCP listener (TLS contexts first: a bad certificate is a usage error); the bound
 // ports go to `ports` in order. Returns an exit status.
@@ -83,7 +35,7 @@ int listen_tcp(mqtk::broker::server& srv, const settings& s, std::vector<std::ui
       std::string why;
       o.tls = transport::tls_context::make(true, l.tls, why);
       if (!o.tls) {
-        say(fmt::format("{} listener on port {}: {}", l.scheme(), l.port, why));
+        fail(fmt::format("{} listener on port {}: {}", l.scheme(), l.port, why));
         return exit_usage;
       }
     }
@@ -192,7 +144,7 @@ bool start_access(asio::io_context& io, const settings& s, mqtk::broker::broker_
   a.pool = std::make_unique<mqtk::broker::password_pool>(
       io, [&srv](std::uint64_t id, mqtk::broker::verdict v) { srv.complete_auth(id, v); });
   if (std::string why; !a.pool->ready(why)) {
-    say("cannot check passwords: " + why);
+    fail("cannot check passwords: " + why);
     return false;
   }
   a.rules = *rules;
@@ -216,7 +168,7 @@ void reload(const settings& s, mqtk::broker::broker_core& core, mqtk::broker::se
       say(fmt::format("access rules reloaded: {}; {} subscriptions removed", describe_rules(a),
                       removed));
     } else {
-      say("access rules kept as they were: the files above have problems");
+      say(log_level::warning, "access rules kept as they were: the files above have problems");
     }
   }
   for (std::size_t i = 0; i < s.tcp.size(); ++i) {
@@ -226,8 +178,8 @@ void reload(const settings& s, mqtk::broker::broker_core& core, mqtk::broker::se
     if (auto tls = transport::tls_context::make(true, l.tls, why))
       srv.replace_tls(static_cast<std::uint16_t>(i), std::move(tls));
     else
-      say(fmt::format("{} listener on port {}: certificate kept as it was: {}", l.scheme(), l.port,
-                      why));
+      say(log_level::warning, fmt::format("{} listener on port {}: certificate kept as it was: {}",
+                                          l.scheme(), l.port, why));
   }
   srv.flush();
 }
@@ -235,16 +187,17 @@ void reload(const settings& s, mqtk::broker::broker_core& core, mqtk::broker::se
 } // namespace
 
 int run(const settings& s) {
-  if (!open_log(s.log_dest)) return exit_usage;
+  if (!open_log(s.log)) return exit_usage;
   if (s.test_config) return check_config(s);
   asio::io_context io(1);
   mqtk::broker::broker_core core(s.core);
   std::unique_ptr<store::sqlite_store> db;
   if (s.persistence && !(db = open_store(s, core))) return exit_failure;
   mqtk::broker::server srv(io, core);
-  // Drops, slow consumers, failures to save and access problems are always told; connections
-  // and sockets only with -v (or connection_messages).
-  srv.set_logger(say, s.verbose);
+  // log_type decides which lines are written; the core makes connection lines only when they are
+  // (settings: connection_messages), the server socket lines only for debug.
+  srv.set_logger([](log_level level, const std::string& line) { say(level, line); },
+                 logs(log_level::debug));
   access rules;
   if (!start_access(io, s, core, srv, rules)) return exit_usage;
   if (db)

@@ -178,7 +178,7 @@ TEST_CASE("new rules re-check every session's subscriptions", "[file_policy]") {
   CHECK(h.core.set_access_policy(policy) == 1);
   const auto log = h.core.take_log();
   REQUIRE(log.size() == 1);
-  CHECK_THAT(log[0], Catch::Contains("a/y") && Catch::Contains("client r"));
+  CHECK_THAT(log[0].text, Catch::Contains("a/y") && Catch::Contains("client r"));
   const auto p = join(h, "p", std::nullopt);
   (void)p;
 }
@@ -210,7 +210,7 @@ TEST_CASE("past max_connections a CONNECT is refused with a code, and a log line
   CHECK(connack_code(h, v5) == reason_code::quota_exceeded);
   const auto v3 = join(h, "four", std::nullopt, protocol_version::v311);
   CHECK(connack_code(h, v3, protocol_version::v311) == reason_code::server_unavailable);
-  CHECK_THAT(h.core.take_log().at(0), Catch::Contains("max_connections (2)"));
+  CHECK_THAT(h.core.take_log().at(0).text, Catch::Contains("max_connections (2)"));
   h.core.on_closed(v5, h.now);
   h.core.on_closed(v3, h.now);
   h.core.on_closed(1, h.now); // "one" leaves: a place is free again

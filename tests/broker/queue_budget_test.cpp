@@ -55,8 +55,8 @@ TEST_CASE("past max_queued_bytes_total the publisher is held, and goes on under 
   CHECK_FALSE(h.core.wants_read(pub));
   CHECK(h.core.check_invariants().empty());
   const auto log = h.core.take_log();
-  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
-    return l.find("max_queued_bytes_total") != std::string::npos;
+  CHECK(std::any_of(log.begin(), log.end(), [](const broker::log_entry& l) {
+    return l.text.find("max_queued_bytes_total") != std::string::npos;
   }));
   tick(h);
   CHECK_FALSE(h.core.wants_read(pub)); // still over: held

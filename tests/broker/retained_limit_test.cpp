@@ -29,8 +29,9 @@ std::vector<std::string> retained_topics(harness& h, const std::string& name) {
 
 bool logged(harness& h, const std::string& part) {
   const auto log = h.core.take_log();
-  return std::any_of(log.begin(), log.end(),
-                     [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  return std::any_of(log.begin(), log.end(), [&](const broker::log_entry& l) {
+    return l.text.find(part) != std::string::npos;
+  });
 }
 
 config limited(std::size_t messages, std::size_t bytes) {

@@ -40,8 +40,9 @@ void tick_for(harness& h, session::duration d) {
 
 bool logged(harness& h, const std::string& part) {
   const auto log = h.core.take_log();
-  return std::any_of(log.begin(), log.end(),
-                     [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  return std::any_of(log.begin(), log.end(), [&](const broker::log_entry& l) {
+    return l.text.find(part) != std::string::npos;
+  });
 }
 
 const std::string kilobytes_10(10'240, 'x');

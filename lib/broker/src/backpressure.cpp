@@ -79,8 +79,9 @@ bool state::over_budget(session_state& s, connection* c) {
   if (std::find(budget_holding.begin(), budget_holding.end(), pub->id) != budget_holding.end())
     return true;
   if (!budget_told)
-    log.push_back("queued messages reached max_queued_bytes_total (" +
-                  count_of(queued_total, "byte", "bytes") + "): publishers are held back");
+    say(log_level::warning, "queued messages reached max_queued_bytes_total (" +
+                                count_of(queued_total, "byte", "bytes") +
+                                "): publishers are held back");
   budget_told = true;
   budget_holding.push_back(pub->id);
   ++paused[pub->id];
@@ -91,7 +92,7 @@ bool state::over_budget(session_state& s, connection* c) {
 void state::release_budget() {
   if (budget_told && budget_holding.empty() && queued_total < cfg.lim.max_queued_bytes_total / 2) {
     budget_told = false;
-    log.push_back("queued messages are under half of max_queued_bytes_total again");
+    say(log_level::notice, "queued messages are under half of max_queued_bytes_total again");
   }
   if (budget_holding.empty() || queued_total > cfg.lim.max_queued_bytes_total / 10 * 9) return;
   let_go(budget_holding);
@@ -154,8 +155,9 @@ void state::uncongest(session_state& s) {
   const auto it = congested.find(&s);
   if (it == congested.end()) return;
   if (it->second.slow && it->second.dropped != 0)
-    log.push_back("client " + s.client_id + " is gone as a slow consumer; " +
-                  count_of(it->second.dropped, "message was", "messages were") + " dropped for it");
+    say(log_level::warning, "client " + s.client_id + " is gone as a slow consumer; " +
+                                count_of(it->second.dropped, "message was", "messages were") +
+                                " dropped for it");
   release(it->second);
   congested.erase(it);
 }
@@ -174,13 +176,13 @@ void state::declare_slow(session_state& s, congestion& e, time_point now) {
   const auto held = e.holding.size();
   release(e);
   const auto timeout = seconds_of(cfg.lim.slow_consumer_timeout);
-  log.push_back(
+  say(log_level::warning,
       "client " + s.client_id + " is a slow consumer: it took nothing for " + timeout + " s with " +
-      backlog_of(s) + " (subscribed to " + (filter.empty() ? e.topic : filter) + "); " +
-      (held ? count_of(held, "publisher it held back goes", "publishers it held back go") +
-                  " on, and "
-            : "") +
-      "what its queue cannot hold is dropped");
+          backlog_of(s) + " (subscribed to " + (filter.empty() ? e.topic : filter) + "); " +
+          (held ? count_of(held, "publisher it held back goes", "publishers it held back go") +
+                      " on, and "
+                : "") +
+          "what its queue cannot hold is dropped");
   if (cfg.lim.slow_consumer_disconnect && s.conn)
     close(*s.conn, reason_code::quota_exceeded,
           "slow consumer: took nothing for " + timeout + " s");
@@ -212,9 +214,9 @@ void state::check_congestion(time_point now) {
     declare_slow(*s, congested.at(s), now);
   for (auto* s : well) {
     auto& e = congested.at(s);
-    log.push_back("client " + s->client_id + " keeps up again; " +
-                  count_of(e.dropped, "message was", "messages were") +
-                  " dropped for it as a slow consumer");
+    say(log_level::notice, "client " + s->client_id + " keeps up again; " +
+                               count_of(e.dropped, "message was", "messages were") +
+                               " dropped for it as a slow consumer");
     e.dropped = 0; // told
     uncongest(*s);
   }
@@ -269,7 +271,7 @@ void state::log_drops() {
     case drop_reason::session_ended:
       break;
     }
-    log.push_back(std::move(line));
+    say(log_level::warning, std::move(line));
   }
   drops_since_tick.clear();
 }

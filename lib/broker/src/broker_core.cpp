@@ -43,6 +43,10 @@ void state::send(connection& c, const codec::packet& p) {
 void state::close(connection& c, std::optional<reason_code> disconnect_reason,
                   std::string_view why) {
   if (c.phase == connection::phase::closing) return;
+  if (disconnect_reason && cfg.log_connections)
+    note_close(c,
+               std::string(name(*disconnect_reason)) +
+                   (why.empty() || why == name(*disconnect_reason) ? "" : ": " + std::string(why)));
   if (disconnect_reason && c.phase == connection::phase::connected &&
       c.version() == codec::protocol_version::v5) {
     codec::disconnect d{*disconnect_reason, {}};
@@ -60,6 +64,14 @@ void state::close(connection& c, std::optional<reason_code> disconnect_reason,
 // just disconnected. The will is published, as for any abnormal end.
 void state::protocol_error(connection& c, std::error_code ec) {
   ++st.protocol_errors;
+  if (cfg.log_connections) {
+    if (ec == errc::packet_too_large)
+      note_close(c, "protocol error: a packet of " + std::to_string(c.decoder.rejected_size()) +
+                        " bytes is over max_packet_size (" +
+                        std::to_string(cfg.lim.max_packet_size) + " bytes)");
+    else
+      note_close(c, "protocol error: " + ec.message());
+  }
   auto rc = reason_for(ec);
   if (rc == reason_code::unspecified_error || rc == reason_code::unsupported_protocol_version)
     rc = reason_code::protocol_error;
@@ -120,10 +132,27 @@ void state::check_timers(time_point now) {
                                 c->phase == connection::phase::authenticating ||
                                 c->phase == connection::phase::exchanging;
     if (before_connack && now >= c->connect_deadline) {
-      close(*c, std::nullopt); // no CONNECT in time, or no answer from the access policy
+      // No CONNECT in time, or no answer from the access policy.
+      log_unaccepted(*c, "no CONNECT accepted within " +
+                             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                cfg.lim.connect_timeout)
+                                                .count()) +
+                             " s");
+      close(*c, std::nullopt);
     } else if (c->phase == connection::phase::connected) {
       const auto deadline = session::server_keep_alive_deadline(c->keep_alive, c->last_receive);
-      if (deadline && now >= *deadline) close(*c, reason_code::keep_alive_timeout);
+      if (deadline && now >= *deadline) {
+        note_close(
+            *c, "keep-alive timeout: nothing received for " +
+                    std::to_string(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(now - c->last_receive)
+                            .count()) +
+                    " ms (keep-alive " +
+                    std::to_string(
+                        std::chrono::duration_cast<std::chrono::seconds>(c->keep_alive).count()) +
+                    " s)");
+        close(*c, reason_code::keep_alive_timeout);
+      }
     }
   }
   std::vector<session_state*> expired, wills;
@@ -211,8 +240,8 @@ std::size_t broker_core::set_access_policy(std::shared_ptr<access_policy> policy
         refused.push_back(filter);
     for (const auto& filter : refused) {
       s_->remove_subscription(*s, filter);
-      s_->log.push_back("subscription " + filter + " of client " + s->client_id +
-                        " removed: the access rules no longer allow it");
+      s_->say(log_level::warning, "subscription " + filter + " of client " + s->client_id +
+                                      " removed: the access rules no longer allow it");
     }
     removed += refused.size();
   }
@@ -236,12 +265,10 @@ void broker_core::set_identity(connection_id id, std::string name) {
     it->second->identity = std::make_unique<std::string>(std::move(name));
 }
 
-void broker_core::on_closed(connection_id id, time_point now) {
+void broker_core::on_closed(connection_id id, time_point now, std::string_view why) {
   const auto it = s_->conns.find(id);
   if (it == s_->conns.end()) return;
-  if (s_->cfg.log_connections && it->second->sess)
-    s_->log.push_back("client " + it->second->sess->client_id + " disconnected" +
-                      (it->second->send_will ? "" : " cleanly"));
+  s_->log_closed(*it->second, why);
   s_->connection_gone(*it->second, now);
   if (it->second->over_quota) --s_->over_quota;
   s_->conns.erase(it);
@@ -302,8 +329,8 @@ bool broker_core::wants_read(connection_id id) const {
          c->phase != connection::phase::authenticating;
 }
 
-std::vector<std::string> broker_core::take_log() {
-  std::vector<std::string> r;
+std::vector<log_entry> broker_core::take_log() {
+  std::vector<log_entry> r;
   std::swap(r, s_->log);
   return r;
 }

@@ -22,6 +22,7 @@ void state::on_packet(connection& c, codec::packet& p, time_point now) {
     // The first packet must be CONNECT [MQTT-3.1.0-1].
     if (auto* connect = std::get_if<codec::connect>(&p)) return on_connect(c, *connect, now);
     ++st.protocol_errors;
+    log_unaccepted(c, "its first packet is not CONNECT [MQTT-3.1.0-1]");
     return close(c, std::nullopt);
   }
   if (c.phase == connection::phase::exchanging) {
@@ -60,6 +61,7 @@ void state::on_packet(connection& c, codec::packet& p, time_point now) {
 // A refused CONNECT gets a CONNACK in the version the client spoke, then the connection closes
 // [MQTT-3.2.2-7]. An unknown protocol level is answered in 3.1.1 form (0x01) [MQTT-3.1.2-2].
 void state::refuse(connection& c, protocol_version v, reason_code rc, std::string_view why) {
+  log_refused(c, rc, why);
   codec::connack ack{false, rc, {}};
   if (v == protocol_version::v311 || rc == reason_code::unsupported_protocol_version) {
     v = protocol_version::v311;
@@ -114,10 +116,22 @@ void state::bad_connect(connection& c, std::error_code ec) {
   if (connect_level(byte_view(c.first_bytes.data(), c.first_len)) == 5)
     return refuse(c, protocol_version::v5, reason_for(ec), ec.message());
   ++st.protocol_errors;
+  log_unaccepted(c, ec.message() + ", closed without CONNACK");
   close(c, std::nullopt);
 }
 
 namespace {
+// Names the client whose CONNECT is being decided, for refuse()'s log line, while in scope.
+struct naming {
+  naming(std::string_view& slot, std::string_view id) : slot_(slot) { slot_ = id; }
+  ~naming() { slot_ = {}; }
+  naming(const naming&) = delete;
+  naming& operator=(const naming&) = delete;
+
+private:
+  std::string_view& slot_;
+};
+
 // A will is published like a PUBLISH, so its topic and its Response Topic follow the PUBLISH
 // rules: names, never filters [MQTT-3.1.3-11] [MQTT-3.3.2-14].
 bool will_ok(const state& st, const codec::connect& p) {
@@ -129,19 +143,24 @@ bool will_ok(const state& st, const codec::connect& p) {
 } // namespace
 
 void state::on_connect(connection& c, codec::connect& p, time_point now) {
+  const naming named(connecting_id, p.client_id);
   const auto v = p.version;
   c.decoder.set_version(v);
-  if (c.over_quota) {
-    log.push_back("client " + p.client_id + " refused: max_connections (" +
-                  std::to_string(cfg.lim.max_connections) + ") reached");
-    return refuse(c, v, reason_code::quota_exceeded); // 3.1.1: 3 Server unavailable
+  if (c.over_quota) { // 3.1.1: 3 Server unavailable
+    const auto why = "max_connections (" + std::to_string(cfg.lim.max_connections) + ") reached";
+    if (!cfg.log_connections) // a full broker is worth a line even when connections are not
+      say(log_level::warning, "client " + p.client_id + " refused: " + why);
+    return refuse(c, v, reason_code::quota_exceeded, why);
   }
   if (!will_ok(*this, p)) {
     // 3.1.1 has no CONNACK code for a bad CONNECT: the only answer is to close [MQTT-3.1.4-1];
     // 0x03 "Server unavailable" would tell the client to retry the same CONNECT.
     if (v == protocol_version::v311) {
       ++st.protocol_errors;
-      log.push_back("client " + p.client_id + " refused: invalid will topic");
+      std::string line = "client " + p.client_id + " refused";
+      const auto at = line.size();
+      say_about(c, log_level::notice, line + ": invalid will topic, closed without CONNACK", at);
+      close_reasons.try_emplace(c.id);
       return close(c, std::nullopt);
     }
     return refuse(c, v, reason_code::topic_name_invalid);
@@ -199,6 +218,7 @@ void state::on_auth(connection& c, const codec::auth& a, time_point now) {
   const auto held = held_connects.find(c.id);
   auto p = std::move(held->second);
   held_connects.erase(held);
+  const naming named(connecting_id, p->client_id);
   c.phase = connection::phase::awaiting_connect;
   // Each AUTH carries the CONNECT's method [MQTT-4.12.0-5].
   if (a.code != reason_code::continue_authentication ||
@@ -213,6 +233,7 @@ void state::on_auth(connection& c, const codec::auth& a, time_point now) {
 
 void state::on_verdict(connection& c, codec::connect& p, verdict v, time_point now,
                        const auth_answer* exchanged) {
+  const naming named(connecting_id, p.client_id);
   switch (v) {
   case verdict::allow:
     break;
@@ -277,9 +298,7 @@ void state::finish_connect(connection& c, codec::connect& p, time_point now,
       ack.props.session_expiry_interval = cfg.lim.max_session_expiry;
   }
   send(c, ack);
-  if (cfg.log_connections)
-    log.push_back("client " + s.client_id + " connected (MQTT " + std::string(codec::to_string(v)) +
-                  (present ? ", session resumed)" : ")"));
+  log_connected(c, p, present);
   resend(s, now);
   drain(s, now);
 }
@@ -294,6 +313,9 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
       prev->sess = nullptr;
       if (prev->will) publish_will(std::move(*prev->will), old, now);
       prev->will.reset();
+      if (cfg.log_connections)
+        say(log_level::notice,
+            "client " + old.client_id + " disconnected: session taken over by a new connection");
       close(*prev, reason_code::session_taken_over);
       uncongest(old); // the backlog that held publishers back went with the old connection
     }
@@ -380,6 +402,14 @@ void state::on_disconnect(connection& c, const codec::disconnect& d) {
   }
   // Only 0x04 keeps the will; every other DISCONNECT discards it [MQTT-3.14.4-3].
   c.send_will = d.code == reason_code::disconnect_with_will;
+  if (cfg.log_connections) {
+    std::string why = "it sent DISCONNECT";
+    if (c.version() == protocol_version::v5)
+      why += d.code == reason_code::success ? std::string(" (Normal disconnection)")
+                                            : " (" + std::string(name(d.code)) + ")";
+    if (d.props.reason_string) why += ": \"" + *d.props.reason_string + "\"";
+    note_close(c, std::move(why));
+  }
   close(c, std::nullopt);
 }
 

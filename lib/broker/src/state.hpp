@@ -165,7 +165,12 @@ struct state {
   time_point next_sys{};
   topic::match_result scratch;
   connection* publisher = nullptr; // whose PUBLISH is being routed, for backpressure
-  std::vector<std::string> log;
+  std::vector<log_entry> log;
+  // Why the core is closing a connection, for its disconnect line (only when connections are
+  // logged); taken by on_closed().
+  std::unordered_map<connection_id, std::string> close_reasons;
+  // The client id of the CONNECT being decided, for refuse()'s log line.
+  std::string_view connecting_id;
   // Drops since the last tick, by reason and client (0: none named), for one log line each.
   struct drop_tally {
     std::uint64_t count = 0;
@@ -184,6 +189,18 @@ struct state {
   } audit;
 
   connection* find(connection_id c);
+  // The log (log_lines.cpp)
+  void say(log_level level, std::string text) { log.push_back({level, std::move(text)}); }
+  /// A line about connection `c`: its peer's address goes where `peer_at` points.
+  void say_about(const connection& c, log_level level, std::string text, std::size_t peer_at);
+  /// Why `c` is being closed, for its disconnect line; the first reason given wins.
+  void note_close(const connection& c, std::string why);
+  void log_connected(const connection& c, const codec::connect& p, bool present);
+  void log_refused(const connection& c, reason_code rc, std::string_view why);
+  /// A connection closed before a CONNECT of it was accepted (no CONNACK: it never was a client).
+  void log_unaccepted(const connection& c, const std::string& why);
+  void log_closed(const connection& c, std::string_view transport_why);
+  void log_subscribe(const session_state& s, const codec::subscribe& p, const codec::suback& ack);
   // Output (broker_core.cpp)
   void send(connection& c, const codec::packet& p);
   void mark_ready(connection& c);

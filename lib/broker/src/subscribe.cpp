@@ -42,9 +42,21 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
     ack.codes.push_back(static_cast<reason_code>(t.options.qos)); // granted QoS [MQTT-3.9.3-1]
     want_retained.push_back({t.filter, t.options, added});
   }
+  if (cfg.log_subscriptions) log_subscribe(s, p, ack);
   send(c, ack); // SUBACK first, then the retained messages it brought
   for (const auto& r : want_retained)
     send_retained(s, r.filter, r.options, sub_id, r.added, now);
+}
+
+void state::log_subscribe(const session_state& s, const codec::subscribe& p,
+                          const codec::suback& ack) {
+  for (std::size_t k = 0; k < p.topics.size() && k < ack.codes.size(); ++k) {
+    const auto code = ack.codes[k];
+    const auto granted = static_cast<unsigned>(code);
+    say(log_level::subscribe, "client " + s.client_id + " subscribed to " + p.topics[k].filter +
+                                  (granted <= 2 ? ": QoS " + std::to_string(granted)
+                                                : ": refused (" + std::string(name(code)) + ")"));
+  }
 }
 
 bool state::add_subscription(session_state& s, const std::string& filter,
@@ -104,6 +116,9 @@ void state::on_unsubscribe(connection& c, const codec::unsubscribe& p) {
   codec::unsuback ack{p.packet_id, {}, {}};
   for (const auto& f : p.filters) {
     const bool existed = remove_subscription(s, f);
+    if (cfg.log_subscriptions)
+      say(log_level::unsubscribe, "client " + s.client_id + " unsubscribed from " + f +
+                                      (existed ? "" : " (it had no such subscription)"));
     if (c.version() == protocol_version::v5)
       ack.codes.push_back(existed ? reason_code::success : reason_code::no_subscription_existed);
   }

@@ -19,7 +19,10 @@ void stream_decoder::feed(byte_view bytes) {
 
 result<std::optional<fixed_header>> stream_decoder::header_of(byte_view in) {
   auto h = parse_fixed_header(in, version_);
-  if (h && *h && (*h)->total() > max_packet_size_) return unexpected(errc::packet_too_large);
+  if (h && *h && (*h)->total() > max_packet_size_) {
+    max_packet_size_ = static_cast<std::uint32_t>(std::min<std::size_t>((*h)->total(), UINT32_MAX));
+    return unexpected(errc::packet_too_large);
+  }
   return h;
 }
 

@@ -3,6 +3,7 @@
 // socket, no buffers held by idle connections.
 #include "mqtk/broker/server.hpp"
 
+#include <arpa/inet.h>
 #include <asio.hpp>
 #include <filesystem>
 #include <netinet/in.h>
@@ -25,6 +26,37 @@ using socket_t = asio::basic_stream_socket<stream, executor_t>;
 namespace {
 session::time_point now() {
   return session::clock::now();
+}
+
+// "ADDRESS:PORT" of a socket address ([ADDRESS]:PORT for IPv6); empty for a Unix socket.
+std::string address_of(const sockaddr_storage& sa) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (sa.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(sa);
+    ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
+    return std::string(text) + ":" + std::to_string(ntohs(in.sin_port));
+  }
+  if (sa.ss_family == AF_INET6) {
+    const auto& in = reinterpret_cast<const sockaddr_in6&>(sa);
+    ::inet_ntop(AF_INET6, &in.sin6_addr, text, sizeof text);
+    return "[" + std::string(text) + "]:" + std::to_string(ntohs(in.sin6_port));
+  }
+  return {};
+}
+
+// " from ADDRESS:PORT on port N" for a log line; asked of the socket only when a line needs it,
+// so a connection stores no address (an idle connection's size is what S7 measures).
+std::string peer_of(int fd) {
+  sockaddr_storage peer{}, local{};
+  socklen_t n = sizeof peer, m = sizeof local;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &n) != 0) return {};
+  if (peer.ss_family == AF_UNIX) return " on a Unix socket";
+  std::string r = " from " + address_of(peer);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &m) == 0) {
+    const auto at = address_of(local);
+    r += " on port " + at.substr(at.rfind(':') + 1);
+  }
+  return r;
 }
 } // namespace
 
@@ -79,7 +111,7 @@ struct server::impl {
   // into it without blocking, so an idle connection holds no read buffer (DESIGN.md §2).
   std::vector<std::uint8_t> scratch = std::vector<std::uint8_t>(256 * 1024);
   buffer plain; // what a layer unwrapped from scratch
-  std::function<void(const std::string&)> log;
+  server::logger log;
   bool log_sockets = false;
   std::function<void()> on_drained;
   bool stopping = false;
@@ -94,7 +126,7 @@ struct server::impl {
       std::string why;
       layer = make_layer(o, why);
       if (!layer) {
-        if (log) log("cannot start a TLS or WebSocket connection: " + why);
+        if (log) log(log_level::warning, "cannot start a TLS or WebSocket connection: " + why);
         return;
       }
     }
@@ -107,7 +139,9 @@ struct server::impl {
     c->socket.non_blocking(true, ignored);
     if (layer) c->tls_ws.reset(new layered_io{std::move(layer), &o, {}, false, {}});
     conns.emplace(*id, c);
-    if (log_sockets) log("connection " + std::to_string(*id) + " opened");
+    if (log_sockets)
+      log(log_level::debug,
+          "connection " + std::to_string(*id) + " opened" + peer_of(c->socket.native_handle()));
     wait_read(c);
   }
 
@@ -157,7 +191,7 @@ struct server::impl {
     c->socket.async_wait(socket_t::wait_read, [this, c](std::error_code ec) {
       c->read_pending = false;
       if (c->closed) return;
-      if (ec) return gone(c);
+      if (ec) return gone(c, "socket error: " + ec.message());
       on_readable(c);
     });
   }
@@ -166,7 +200,8 @@ struct server::impl {
     std::error_code ec;
     const auto n = c->socket.read_some(asio::buffer(scratch), ec);
     if (ec == asio::error::would_block) return wait_read(c);
-    if (ec || n == 0) return gone(c);
+    if (ec) return gone(c, "socket error: " + ec.message());
+    if (n == 0) return gone(c, "the client closed the connection without DISCONNECT");
     if (c->tls_ws) {
       if (!unwrap(c, byte_view(scratch.data(), n))) return;
     } else {
@@ -192,21 +227,24 @@ struct server::impl {
       if (t.layer->has_wire()) write(c); // the layer's own words: handshake, pong
       return true;
     }
-    if (!ok && log_sockets) log("connection " + std::to_string(c->id) + ": " + t.layer->error());
+    if (!ok && log_sockets)
+      log(log_level::debug, "connection " + std::to_string(c->id) + ": " + t.layer->error());
     c->close_after_write = true;
     write(c);
     pump();
     return false;
   }
 
-  void gone(const std::shared_ptr<connection_io>& c) {
+  /// `why`: the transport's account, for the disconnect line when the core had no reason.
+  void gone(const std::shared_ptr<connection_io>& c, const std::string& why = {}) {
     if (c->closed) return;
     c->closed = true;
     std::error_code ignored;
     c->socket.close(ignored);
-    core.on_closed(c->id, now());
+    const auto& layer_error = c->tls_ws ? c->tls_ws->layer->error() : std::string();
+    core.on_closed(c->id, now(), why.empty() && !layer_error.empty() ? layer_error : why);
     conns.erase(c->id);
-    if (log_sockets) log("connection " + std::to_string(c->id) + " closed");
+    if (log_sockets) log(log_level::debug, "connection " + std::to_string(c->id) + " closed");
     pump();
     if (stopping && conns.empty() && on_drained) std::exchange(on_drained, nullptr)();
   }
@@ -233,7 +271,7 @@ struct server::impl {
     asio::async_write(c->socket, asio::buffer(t.wire), [this, c](std::error_code ec, std::size_t) {
       c->write_pending = false;
       if (c->closed) return;
-      if (ec) return gone(c);
+      if (ec) return gone(c, "write failed: " + ec.message());
       write(c);
       pump();
     });
@@ -279,7 +317,7 @@ struct server::impl {
     asio::async_write(c->socket, c->out->gather, [this, c](std::error_code ec, std::size_t) {
       c->write_pending = false;
       if (c->closed) return;
-      if (ec) return gone(c);
+      if (ec) return gone(c, "write failed: " + ec.message());
       write(c);
       pump();
     });
@@ -314,7 +352,7 @@ struct server::impl {
       if (store_failing) {
         store_failing = false;
         core.set_store_failing(false);
-        if (log) log("the broker's state is saved again");
+        if (log) log(log_level::notice, "the broker's state is saved again");
       }
       return true;
     }
@@ -330,15 +368,16 @@ struct server::impl {
     if (in_trouble) return;
     in_trouble = true;
     if (log)
-      log("cannot save the broker's state (" + why + "); closing " + std::to_string(conns.size()) +
-          " connections unacknowledged; until a save succeeds, what needs one is refused");
+      log(log_level::error,
+          "cannot save the broker's state (" + why + "); closing " + std::to_string(conns.size()) +
+              " connections unacknowledged; until a save succeeds, what needs one is refused");
     auto all = std::move(conns);
     conns.clear();
     for (auto& [id, c] : all) {
       c->closed = true;
       std::error_code ignored;
       c->socket.close(ignored);
-      core.on_closed(id, now());
+      core.on_closed(id, now(), "closed unacknowledged: the broker could not save its state");
     }
     in_trouble = false;
     if (stopping && on_drained) std::exchange(on_drained, nullptr)();
@@ -346,8 +385,8 @@ struct server::impl {
 
   // Hands every pending effect of the core to the sockets (and its log lines to the logger).
   void pump() {
-    for (const auto& line : core.take_log())
-      if (log) log(line);
+    for (auto& e : core.take_log())
+      if (log) log(e.level, render(e));
     if (!saved()) return;
     for (const auto id : core.take_ready())
       if (const auto it = conns.find(id); it != conns.end()) write(it->second);
@@ -361,6 +400,14 @@ struct server::impl {
     }
     for (const auto id : core.take_resumed())
       if (const auto it = conns.find(id); it != conns.end()) wait_read(it->second);
+  }
+
+  // A core line with the peer's address put in, while the socket still knows it.
+  std::string render(log_entry& e) const {
+    if (e.peer_at > e.text.size()) return std::move(e.text);
+    if (const auto it = conns.find(e.conn); it != conns.end())
+      e.text.insert(e.peer_at, peer_of(it->second->socket.native_handle()));
+    return std::move(e.text);
   }
 
   void arm_tick() {
@@ -377,7 +424,7 @@ struct server::impl {
         if (lingered || stuck) overdue.push_back(c);
       }
       for (const auto& c : overdue)
-        gone(c);
+        gone(c, c->write_pending ? "it did not read its last packets within 2 s" : "");
       core.on_tick(now());
       pump();
       arm_tick();
@@ -448,7 +495,7 @@ void server::set_journal_sink(journal_sink save) {
   impl_->save = std::move(save);
 }
 
-void server::set_logger(std::function<void(const std::string&)> log, bool connections) {
+void server::set_logger(logger log, bool connections) {
   impl_->log = std::move(log);
   impl_->log_sockets = connections && impl_->log;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "mqtk/broker/config.hpp"
 #include "mqtk/broker/journal.hpp"
 #include "mqtk/broker/local_link.hpp"
+#include "mqtk/broker/log.hpp"
 #include "mqtk/broker/stats.hpp"
 #include "mqtk/codec/packets.hpp"
 #include "mqtk/core/bytes.hpp"
@@ -82,8 +84,10 @@ public:
   /// use_identity_as_username), before its CONNECT: the CONNECT's user name is replaced by it and
   /// its password ignored; an empty name refuses the CONNECT with Not authorized.
   void set_identity(connection_id c, std::string name);
-  /// The transport saw `c` end. Publishes its will unless it disconnected normally.
-  void on_closed(connection_id c, time_point now);
+  /// The transport saw `c` end. Publishes its will unless it disconnected normally. `why` is the
+  /// transport's account (the peer closed, a socket error), logged when the core itself did not
+  /// end the connection for a reason of its own.
+  void on_closed(connection_id c, time_point now, std::string_view why = {});
   /// Timers: CONNECT deadline, keep-alive, will delay, session expiry, $SYS statistics.
   void on_tick(time_point now);
   /// Shuts down: v5 clients get DISCONNECT 0x8B (Server shutting down); every connection closes.
@@ -116,9 +120,9 @@ public:
   /// False while `c` must not be read: it published into a full subscriber queue (backpressure),
   /// or its CONNECT awaits the access policy's answer.
   bool wants_read(connection_id c) const;
-  /// Log lines since the last call (dropped messages, and client events when
-  /// config::log_connections is set).
-  std::vector<std::string> take_log();
+  /// Log lines since the last call (dropped messages, slow consumers; client events when
+  /// config::log_connections is set, SUBSCRIBE and UNSUBSCRIBE with log_subscriptions).
+  std::vector<log_entry> take_log();
   /// Connections whose reading may resume, since the last call.
   std::vector<connection_id> take_resumed();
   /// Records of durable changes since the last call, in order (config::journal; else none).

@@ -61,8 +61,11 @@ struct config {
   /// Interval of the $SYS/broker/... statistics (0: off).
   session::duration sys_interval = std::chrono::seconds(10);
   std::string version_string = "mqtk-broker";
-  /// Log each client's connect and disconnect (take_log()); drops are always logged.
+  /// Log each client's connect, refusal and disconnect with its reason (take_log(), notice
+  /// level); drops, slow consumers and failures are logged whatever this says.
   bool log_connections = false;
+  /// Log each SUBSCRIBE and UNSUBSCRIBE filter (subscribe and unsubscribe levels).
+  bool log_subscriptions = false;
   /// Record every change of durable state for take_journal() (persistence).
   bool journal = false;
 };

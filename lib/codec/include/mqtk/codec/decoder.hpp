@@ -58,6 +58,9 @@ public:
   void set_max_packet_size(std::uint32_t n) noexcept { max_packet_size_ = n; }
   /// Bytes held for an incomplete packet (those not yet consumed from the fed view excluded).
   std::size_t buffered() const noexcept { return tail_.size(); }
+  /// After errc::packet_too_large: the size the refused packet's fixed header announced, for
+  /// the log (the limit is the caller's own).
+  std::uint32_t rejected_size() const noexcept { return max_packet_size_; }
 
 private:
   result<std::optional<packet>> next_from_tail();
@@ -65,6 +68,8 @@ private:
   result<std::optional<fixed_header>> header_of(byte_view in);
 
   protocol_version version_;
+  // Design: after packet_too_large (errors are sticky, so the limit is not needed any more) this
+  // holds the size that was refused: no field of its own in every connection's decoder.
   std::uint32_t max_packet_size_;
   byte_view view_;
   buffer tail_;

@@ -54,9 +54,11 @@ public:
   void start();
   /// Sends v5 clients DISCONNECT 0x8B, flushes, closes everything; `done` runs when all closed.
   void shutdown(std::function<void()> done);
-  /// Where log lines go: the core's (drops; client events if config::log_connections) and, when
-  /// `connections` is set, one line per socket opened and closed.
-  void set_logger(std::function<void(const std::string&)> log, bool connections = false);
+  /// Where log lines go, with their level: the core's (drops; client events if
+  /// config::log_connections, with the peer's address), the server's own (failed saves), and,
+  /// when `sockets` is set, one debug line per socket opened and closed.
+  using logger = std::function<void(log_level, std::string)>;
+  void set_logger(logger log, bool sockets = false);
   /// Where the core's journal goes (config::journal): `save` must store a batch durably and
   /// return true, or return false with `why`. Each batch is saved before any output it caused
   /// is written, so no acknowledgement leaves before what it acknowledges is stored. A batch
