@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Install layout and the Debian package: binaries, man pages (1, 5, 8) and the completions of
-# bash, zsh and fish, all generated from the tools' own definitions (scripts/gen-docs).
+# bash, zsh and fish, all generated from the tools' own definitions (scripts/gen-docs); the
+# broker as a service (packaging/: its configuration and systemd unit).
 include(GNUInstallDirs)
 install(TARGETS mqtk-pub mqtk-sub mqtk-bench mqtk-passwd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mqtk-broker RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
@@ -16,6 +17,11 @@ foreach(tool mqtk-pub mqtk-sub mqtk-bench mqtk-broker mqtk-passwd)
   install(FILES completions/fish/${tool}.fish
           DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 endforeach()
+# Placed by a script at install time, when the prefix is known (/usr: /etc and /lib/systemd).
+install(CODE "set(MQTK_PACKAGING_DIR \"${PROJECT_SOURCE_DIR}/packaging\")
+set(MQTK_SERVICE_WORK_DIR \"${PROJECT_BINARY_DIR}/packaging\")
+set(MQTK_SBINDIR \"${CMAKE_INSTALL_SBINDIR}\")")
+install(SCRIPT ${CMAKE_CURRENT_LIST_DIR}/install_service.cmake)
 
 set(CPACK_PACKAGE_NAME mqtk)
 set(CPACK_PACKAGE_VENDOR "mqtk developers")
