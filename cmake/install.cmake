@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Install layout and the Debian package: binaries, man pages (1, 5, 8) and the completions of
 # bash, zsh and fish, all generated from the tools' own definitions (scripts/gen-docs); the
-# broker as a service (packaging/: its configuration and systemd unit).
+# broker as a service (packaging/: its configuration, systemd unit and maintainer scripts).
 include(GNUInstallDirs)
 install(TARGETS mqtk-pub mqtk-sub mqtk-bench mqtk-passwd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mqtk-broker RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
@@ -31,7 +31,15 @@ set(CPACK_PACKAGE_CONTACT "mqtk developers <mqtk@localhost>")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # mqtk_VERSION_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends computed by dpkg-shlibdeps
+set(CPACK_DEBIAN_PACKAGE_DEPENDS passwd) # useradd and groupadd, for postinst
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS bash-completion)
+# postinst makes the mqtk user and enables (does not start) mqtk-broker.service; prerm stops it
+# on removal; postrm purges its state. All three honour DPKG_ROOT (dpkg --root with
+# --force-script-chrootless). The strict permissions make the scripts 0755, conffiles 0644.
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/prerm
+    ${PROJECT_SOURCE_DIR}/packaging/deb/postrm ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)
