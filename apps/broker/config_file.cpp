@@ -297,6 +297,16 @@ const config_key keys[] = {
        f.pid_file = a;
        return {};
      }},
+    {"user", "NAME",
+     "When started as root, change to user NAME and its groups once the listeners are bound "
+     "(as mosquitto; an empty value keeps root). The store, the password and ACL files, and on "
+     "SIGHUP the certificates, are then read as NAME. Without it the broker keeps the user it "
+     "was started as.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       if (!b.empty()) return "user needs one user name";
+       f.user = a == "\"\"" ? std::string() : a; // `user ""`: no change, as mosquitto
+       return {};
+     }},
     {"log_dest", "stderr|stdout|file PATH|none",
      "Where the log goes (default stderr); repeatable, each destination gets every line. "
      "syslog, topic and dlt are taken as stderr, with a warning.",
@@ -413,9 +423,6 @@ const foreign_key foreign[] = {
     {"dhparamfile", false, "not needed: mqtk-broker uses ECDHE key exchange only"},
     {"tls_engine", false, "OpenSSL engines are not supported: use a key file"},
     {"tls_keyform", false, "OpenSSL engines are not supported: use a PEM key file"},
-    {"user", false,
-     "mqtk-broker does not change user: start it as the user it should run as "
-     "(systemd's User=)"},
     {"clientid_prefixes", false, "use acl_file patterns to confine clients instead"},
     {"connection", false,
      "mqtk-broker has no bridges yet: run this bridge in mosquitto, or "

@@ -98,6 +98,7 @@ struct raw_options {
   std::string persistence; // DIR
   std::string persistence_sync;
   bool verbose = false;
+  bool daemon = false;
   bool test_config = false;
   transport::tls_options tls = listener_tls(); // for -L mqtts:// and wss://
   bool identity_as_username = false;
@@ -219,6 +220,9 @@ void define(CLI::App& app, raw_options& o) {
   app.add_flag("--test-config", o.test_config,
                "Check the configuration (files, certificates, password and ACL files) and exit: "
                "0 when it is good, 2 naming every problem; listens nowhere");
+  app.add_flag("-d,--daemon", o.daemon,
+               "Run in the background once listening (as mosquitto -d); the exit status tells "
+               "whether it started. Give log_dest file PATH, or the log is lost");
   app.add_flag("-v,--verbose", o.verbose,
                "Log everything (log_type all): also each socket, SUBSCRIBE and UNSUBSCRIBE");
   define_tls(app, o);
@@ -383,6 +387,8 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   s.verbose = o.verbose;
   collect_log(o, f, s);
   s.pid_file = f.pid_file;
+  s.user = f.user;
+  s.daemon = o.daemon;
   s.test_config = o.test_config;
   s.config_file = o.config_file;
   return s;

@@ -53,6 +53,8 @@ struct settings {
   std::vector<security_files> security;
   bool verbose = false;
   std::optional<std::string> pid_file; ///< written once listening, removed at exit
+  std::optional<std::string> user;     ///< `user`: changed to once listening, when root
+  bool daemon = false;                 ///< -d: in the background once listening
   log_settings log;                    ///< log_dest, log_type, log_timestamp(_format)
   bool test_config = false;            ///< --test-config: check everything, listen nowhere
   std::string config_file;             ///< -c, for messages

@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "broker/log.hpp"
+#include "broker/process.hpp"
 #include "common/exit_codes.hpp"
 #include "mqtk/broker/password_pool.hpp"
 #include "mqtk/broker/server.hpp"
@@ -110,6 +112,10 @@ int check_config(const settings& s) {
     }
   }
   if (any_access_key(s) && !read_rules(s, fail)) ++problems;
+  if (s.user && !s.user->empty() && ::getpwnam(s.user->c_str()) == nullptr) {
+    fail("user " + *s.user + ": no such user");
+    ++problems;
+  }
   if (s.persistence) {
     const auto dir = std::filesystem::path(*s.persistence).parent_path();
     if (!dir.empty() && !std::filesystem::is_directory(dir)) {
@@ -184,26 +190,9 @@ void reload(const settings& s, mqtk::broker::broker_core& core, mqtk::broker::se
   srv.flush();
 }
 
-} // namespace
-
-int run(const settings& s) {
-  if (!open_log(s.log)) return exit_usage;
-  if (s.test_config) return check_config(s);
-  asio::io_context io(1);
-  mqtk::broker::broker_core core(s.core);
-  std::unique_ptr<store::sqlite_store> db;
-  if (s.persistence && !(db = open_store(s, core))) return exit_failure;
-  mqtk::broker::server srv(io, core);
-  // log_type decides which lines are written; the core makes connection lines only when they are
-  // (settings: connection_messages), the server socket lines only for debug.
-  srv.set_logger([](log_level level, const std::string& line) { say(level, line); },
-                 logs(log_level::debug));
-  access rules;
-  if (!start_access(io, s, core, srv, rules)) return exit_usage;
-  if (db)
-    srv.set_journal_sink([&db](const std::vector<mqtk::broker::journal_record>& batch,
-                               std::string& why) { return db->save(batch, why); });
-
+// Every listener, then the port and pid files (written as the user started, like mosquitto's
+// pid_file). Returns an exit status.
+int bind_all(mqtk::broker::server& srv, const settings& s) {
   std::vector<std::uint16_t> ports;
   if (const int status = listen_tcp(srv, s, ports); status != exit_ok) return status;
   for (const auto& path : s.unix_paths) {
@@ -227,8 +216,25 @@ int run(const settings& s) {
     }
   }
   if (s.pid_file && !write_pid(*s.pid_file)) return exit_failure;
-  srv.start();
+  return exit_ok;
+}
 
+// `user`: once the ports are bound. What is read afterwards (the store, the password and ACL
+// files, and on SIGHUP the certificates too) is read as that user.
+bool become(const settings& s) {
+  if (!s.user || s.user->empty()) return true; // mosquitto: an empty user keeps the privileges
+  std::string note, why;
+  if (!drop_privileges(*s.user, note, why)) {
+    fail(why);
+    return false;
+  }
+  say(note);
+  return true;
+}
+
+// Signals until the broker stops: SIGINT and SIGTERM end it, SIGHUP reloads.
+void serve(asio::io_context& io, const settings& s, mqtk::broker::broker_core& core,
+           mqtk::broker::server& srv, access& rules) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code ec, int sig) {
     if (ec) return;
@@ -251,6 +257,48 @@ int run(const settings& s) {
   const auto& st = core.statistics();
   say(fmt::format("stopped; {} messages in, {} out, {} dropped", st.messages_received,
                   st.messages_sent, st.publish_dropped));
+}
+
+bool logs_to_terminal_only(const settings& s) {
+  return std::all_of(s.log.dest.begin(), s.log.dest.end(), [](const std::string& d) {
+    return d == "stderr" || d == "stdout" || d == "none";
+  });
+}
+
+} // namespace
+
+int run(const settings& s) {
+  if (!open_log(s.log)) return exit_usage;
+  if (s.test_config) return check_config(s);
+  if (s.daemon) { // before any thread: the password pool's workers would not survive a fork
+    if (logs_to_terminal_only(s))
+      say(log_level::warning, "-d: the log goes to /dev/null once in the background; "
+                              "log_dest file PATH keeps it");
+    if (std::string why; !daemonize(why)) {
+      fail(why);
+      return exit_failure;
+    }
+  }
+  asio::io_context io(1);
+  mqtk::broker::broker_core core(s.core);
+  mqtk::broker::server srv(io, core);
+  // log_type decides which lines are written; the core makes connection lines only when they are
+  // (settings: connection_messages), the server socket lines only for debug.
+  srv.set_logger([](log_level level, const std::string& line) { say(level, line); },
+                 logs(log_level::debug));
+  if (const int status = bind_all(srv, s); status != exit_ok) return status;
+  if (!become(s)) return exit_failure;
+  // Restored before the first accept (srv.start()): clients queue in the listen backlog.
+  std::unique_ptr<store::sqlite_store> db;
+  if (s.persistence && !(db = open_store(s, core))) return exit_failure;
+  access rules;
+  if (!start_access(io, s, core, srv, rules)) return exit_usage;
+  if (db)
+    srv.set_journal_sink([&db](const std::vector<mqtk::broker::journal_record>& batch,
+                               std::string& why) { return db->save(batch, why); });
+  srv.start();
+  daemon_ready();
+  serve(io, s, core, srv, rules);
   if (s.pid_file) std::remove(s.pid_file->c_str());
   return exit_ok;
 }

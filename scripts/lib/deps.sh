@@ -6,9 +6,10 @@ BUILD_PACKAGES=(cmake make g++ libcli11-dev libfmt-dev libasio-dev libssl-dev nl
                 catch2 libsqlite3-dev)
 # Test peers (mosquitto and its clients, paho-mqtt, headless Chromium), openssl for the test
 # PKI, shells and man tools for the generated completions and pages, dpkg-dev for the package
-# test. No broker daemon is started. Node.js comes from ensure_node.
+# test, systemd for systemd-analyze verify of the service unit (nothing is started with it).
+# No broker daemon is started. Node.js comes from ensure_node.
 TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt openssl chromium zsh fish groff-base
-               man-db dpkg-dev sqlite3)
+               man-db dpkg-dev sqlite3 systemd)
 
 # ensure_packages PKG...: installs the missing ones with apt-get as root; otherwise prints the
 # exact command and exits 2.

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# mqtk-broker as a service runs it: the log's connect, refuse and disconnect lines from the real
+# binary (with the peer's address and a timestamp), log_type and log_timestamp, -d (the exit
+# status tells whether it started) and `user` (as root: the broker and its store are the user's).
+# usage: broker_service.sh PATH/TO/mqtk-broker PATH/TO/mqtk-pub PATH/TO/mqtk-passwd
+. "$(dirname "$0")/../interop/lib.sh"
+broker=$1
+pub=$2
+passwd=$3
+py=/usr/bin/python3
+support="$(dirname "$0")/../support"
+
+iso='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2} mqtk-broker: '
+
+# A raw CONNECT with keep-alive 1 s, then silence: the broker must end it for keep-alive.
+silent_client() {
+  PYTHONPATH="$support" "$py" - "$port" <<'PY'
+import socket, sys, time
+from rawmqtt import connect
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(connect("quiet", keep_alive=1))
+s.settimeout(5)
+s.recv(4)  # CONNACK
+time.sleep(2.5)
+PY
+}
+
+connection_lines() {
+  echo secret | "$passwd" -c -I 1000 "$work/pw" ann >/dev/null || return 1
+  start_broker "$broker" --password-file "$work/pw" --max-packet-size 1000
+  "$pub" -p "$port" -u ann -P secret -i c1 -k 30 -t t -m x || return 1
+  "$pub" -p "$port" -u ann -P wrong -i c2 -t t -m x 2>/dev/null && return 1
+  # 3.1.1 has no Maximum Packet Size in CONNACK, so the client cannot know the limit first.
+  head -c 3000 /dev/zero | mosquitto_pub -h 127.0.0.1 -p "$port" -V mqttv311 -u ann -P secret \
+    -i big -t t -s 2>/dev/null
+  sleep 0.3
+  local log="$work/broker.log"
+  grep -Eq "${iso}client c1 connected from 127\.0\.0\.1:[0-9]+ on port $port \(MQTT 5\.0, clean start, keep-alive 30 s, user ann\)$" "$log" &&
+    grep -Eq "${iso}client c1 disconnected: it sent DISCONNECT \(Normal disconnection\)$" "$log" &&
+    grep -Eq "${iso}client c2 refused from 127\.0\.0\.1:[0-9]+ on port $port: Bad User Name or Password \(0x86\)$" "$log" &&
+    ! grep -q "client c2 disconnected" "$log" &&
+    grep -Eq "${iso}client big disconnected: protocol error: a packet of 30[0-9]{2} bytes is over max_packet_size \(1000 bytes\)$" "$log" ||
+    { cat "$log" >&2; return 1; }
+}
+check "the log names each connect, refusal and disconnect with its cause, timestamped" connection_lines
+
+keep_alive_line() {
+  start_broker "$broker"
+  silent_client || return 1
+  sleep 0.3
+  grep -Eq "${iso}client quiet disconnected: keep-alive timeout: nothing received for [0-9]+ ms \(keep-alive 1 s\)$" "$work/broker.log" ||
+    { cat "$work/broker.log" >&2; return 1; }
+}
+check "a client silent past its keep-alive is logged as such, with the silence measured" keep_alive_line
+
+log_choices() {
+  printf 'log_type error\nlog_type warning\nlog_timestamp false\n' >"$work/quiet.conf"
+  start_broker "$broker" -c "$work/quiet.conf"
+  "$pub" -p "$port" -i c3 -t t -m x || return 1
+  sleep 0.2
+  ! grep -q "c3" "$work/broker.log" && ! grep -q "listening" "$work/broker.log" || return 1
+  printf 'log_timestamp_format %%Y %%H\n' >"$work/stamp.conf"
+  start_broker "$broker" -c "$work/stamp.conf" -v
+  "$pub" -p "$port" -i c4 -t t -m x || return 1
+  sleep 0.2
+  grep -Eq '^[0-9]{4} [0-9]{2} mqtk-broker: client c4 connected' "$work/broker.log" &&
+    grep -Eq '^[0-9]{4} [0-9]{2} mqtk-broker: connection [0-9]+ opened from 127\.0\.0\.1' "$work/broker.log" ||
+    { cat "$work/broker.log" >&2; return 1; }
+}
+check "log_type picks the lines, log_timestamp and log_timestamp_format the stamp; -v adds sockets" log_choices
+
+daemon() {
+  "$broker" -d -p 0 --port-file "$work/dport" --sys-interval 0 \
+    -c <(printf 'pid_file %s\nlog_dest file %s\n' "$work/d.pid" "$work/d.log") || return 1
+  local pid
+  pid=$(cat "$work/d.pid") && pids+=("$pid")
+  # In its own session, its parent gone; it serves and logs to its file.
+  [ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] &&
+    "$pub" -p "$(head -1 "$work/dport")" -i in-bg -t t -m x &&
+    sleep 0.2 && grep -q "client in-bg connected" "$work/d.log" || return 1
+  # A second one on the same port cannot listen: the parent exits 1 instead of 0.
+  "$broker" -d -p "$(head -1 "$work/dport")" 2>"$work/d2.err"
+  [ $? -eq 1 ] && grep -q "Address already in use" "$work/d2.err" || { cat "$work/d2.err" >&2; return 1; }
+  kill "$pid"
+}
+check "-d: exits 0 once listening and serves in its own session; exits 1 when it cannot listen" daemon
+
+drop_to_user() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "# skipped: not root, the change of user cannot be tried"
+    return 0
+  fi
+  local d="$work/state"
+  mkdir -p "$d" && chown nobody "$d" && chmod 755 "$work" || return 1
+  printf 'user nobody\npersistence true\npersistence_location %s/\n' "$d" >"$work/user.conf"
+  start_broker "$broker" -c "$work/user.conf"
+  "$pub" -p "$port" -i durable -t t -m x -q 1 -r || return 1
+  [ "$(awk '/^Uid:/{print $2}' "/proc/$broker_pid/status")" = "$(id -u nobody)" ] &&
+    [ "$(stat -c %U "$d/mqtk.db")" = nobody ] && [ "$(stat -c %a "$d/mqtk.db")" = 600 ] &&
+    grep -q "running as user nobody" "$work/broker.log" || { cat "$work/broker.log" >&2; return 1; }
+  printf 'user no-such-user-here\n' >"$work/nouser.conf"
+  local out
+  out=$("$broker" --test-config -c "$work/nouser.conf" 2>&1)
+  [ $? -eq 2 ] && grep -q "user no-such-user-here: no such user" <<<"$out"
+}
+check "user: as root the broker runs as that user once listening, and its store is that user's" drop_to_user
+finish
