@@ -176,19 +176,44 @@ const config_key keys[] = {
        f.max_connections = v < 0 ? std::size_t{10'000'000} : static_cast<std::size_t>(v);
        return {};
      }},
-    {"max_packet_size", "BYTES", "The largest packet accepted (at least 20; default 1048576).",
+    {"max_packet_size", "BYTES",
+     "The largest packet accepted (at least 20; 0 or the default: MQTT's own limit, 268435460, "
+     "as mosquitto; memory is bounded by max_receiving_bytes).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        std::uint32_t v;
-       if (!number(a, v) || v < 20 || !b.empty()) return "max_packet_size needs a number >= 20";
-       f.max_packet_size = v;
+       if (!number(a, v) || (v != 0 && v < 20) || v > 268'435'460 || !b.empty())
+         return "max_packet_size needs 0 or a number from 20 to 268435460";
+       f.max_packet_size = v == 0 ? 268'435'460 : v;
        return {};
      }},
-    {"max_inflight_messages", "N", "QoS 1 and 2 messages in flight per client (default 100).",
+    {"message_size_limit", "BYTES",
+     "The largest payload taken (0: any, the default). A larger one is not delivered, though "
+     "its QoS flow completes (MQTT 5: PUBACK or PUBREC 0x83), as in mosquitto; counted as "
+     "dropped/too_large.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       std::size_t v;
+       if (!number(a, v) || !b.empty()) return "message_size_limit needs a number (0: no limit)";
+       f.message_size_limit = v;
+       return {};
+     }},
+    {"max_receiving_bytes", "BYTES",
+     "Memory for packets over 1 MiB being received, across all clients, counted as twice each "
+     "packet (default 536870912). A client whose large packet would pass it is not read until "
+     "others complete; a large packet must arrive at 1 MiB per 30 s at least.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       std::size_t v;
+       if (!number(a, v) || v == 0 || !b.empty()) return "max_receiving_bytes needs a number >= 1";
+       f.max_receiving_bytes = v;
+       return {};
+     }},
+    {"max_inflight_messages", "N",
+     "QoS 1 and 2 messages in flight per client (default 100; 0: as many as MQTT allows, "
+     "65535, as mosquitto).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        std::uint16_t v;
-       if (!number(a, v) || v == 0 || !b.empty())
-         return "max_inflight_messages needs a number from 1 to 65535";
-       f.max_inflight = v;
+       if (!number(a, v) || !b.empty())
+         return "max_inflight_messages needs a number from 0 to 65535";
+       f.max_inflight = v == 0 ? std::uint16_t{65535} : v;
        return {};
      }},
     {"max_queued_messages", "N", "Messages queued per client (default 1000).",
@@ -390,7 +415,6 @@ const foreign_key foreign[] = {
      "mqtk-broker; MQTT 5 clients set their own expiry"},
     {"max_inflight_bytes", true, "the window is limited by max_inflight_messages only"},
     {"memory_limit", true, "memory is bounded per client (max_queued_messages, 64 MiB)"},
-    {"message_size_limit", true, "use max_packet_size, which bounds the whole packet"},
     {"retain_available", true, "retained messages are always available"},
     {"upgrade_outgoing_qos", true,
      "messages are delivered at the lower of the two QoS, as MQTT "

@@ -82,6 +82,7 @@ struct raw_options {
   std::string password_file;
   std::string acl_file;
   std::optional<std::uint32_t> max_packet_size;
+  std::optional<std::size_t> max_receiving_bytes;
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
   std::optional<std::size_t> max_queued_bytes;
@@ -158,9 +159,14 @@ void define(CLI::App& app, raw_options& o) {
                  "Topic access rules in mosquitto's ACL format (re-read on SIGHUP)")
       ->type_name("FILE");
   app.add_option("--max-packet-size", o.max_packet_size,
-                 "Largest packet accepted (default 1048576)")
+                 "Largest packet accepted (default 268435460, MQTT's own limit, as mosquitto)")
       ->type_name("BYTES")
       ->check(CLI::Range(20u, 268435460u));
+  app.add_option("--max-receiving-bytes", o.max_receiving_bytes,
+                 "Memory for packets over 1 MiB being received, across all clients (twice each "
+                 "packet); a client past it waits unread (default 536870912)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(std::size_t{1}, SIZE_MAX));
   app.add_option("--max-inflight", o.max_inflight,
                  "QoS 1/2 messages in flight per client (default 100)")
       ->type_name("N")
@@ -346,6 +352,9 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   }
   auto& lim = s.core.lim;
   if (f.max_packet_size) lim.max_packet_size = *f.max_packet_size;
+  if (f.message_size_limit) lim.message_size_limit = *f.message_size_limit;
+  if (f.max_receiving_bytes) lim.max_receiving_bytes = *f.max_receiving_bytes;
+  if (o.max_receiving_bytes) lim.max_receiving_bytes = *o.max_receiving_bytes;
   if (f.max_inflight) lim.max_inflight = *f.max_inflight;
   if (f.max_queued) lim.max_queued_messages = *f.max_queued;
   if (f.max_queued_bytes) lim.max_queued_bytes = *f.max_queued_bytes;

@@ -10,7 +10,8 @@ complete -c mqtk-broker -l port-file -d 'Write the TCP ports listened on to FILE
 complete -c mqtk-broker -l allow-anonymous -d 'Accept clients without credentials, also on non-loopback listeners and with a password file'
 complete -c mqtk-broker -l password-file -d 'Clients must log in as a user of FILE (mosquitto_passwd\'s format; re-read on SIGHUP)' -r -F
 complete -c mqtk-broker -l acl-file -d 'Topic access rules in mosquitto\'s ACL format (re-read on SIGHUP)' -r -F
-complete -c mqtk-broker -l max-packet-size -d 'Largest packet accepted (default 1048576)' -x
+complete -c mqtk-broker -l max-packet-size -d 'Largest packet accepted (default 268435460, MQTT\'s own limit, as mosquitto)' -x
+complete -c mqtk-broker -l max-receiving-bytes -d 'Memory for packets over 1 MiB being received, across all clients (twice each packet); a client past it waits unread (default 536870912)' -x
 complete -c mqtk-broker -l max-inflight -d 'QoS 1/2 messages in flight per client (default 100)' -x
 complete -c mqtk-broker -l max-queued -d 'Messages queued per client (default 1000)' -x
 complete -c mqtk-broker -l max-queued-bytes -d 'Bytes of payload queued per client; 0: no byte limit (default 67108864)' -x

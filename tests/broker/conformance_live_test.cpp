@@ -75,7 +75,8 @@ TEST_CASE("conformance tables against the running broker", "[conformance][live]"
   for (const auto& tc : cases) {
     if (tc.sans_io_only) continue;
     DYNAMIC_SECTION(tc.file << " (" << tc.version << "): " << tc.name) {
-      broker_process broker(MQTK_BROKER_BIN, {"--sys-interval", "0"});
+      broker_process broker(MQTK_BROKER_BIN,
+                            {"--sys-interval", "0", "--max-packet-size", "1048576"});
       run_case(broker.port(), tc);
       check_still_serving(broker.port());
       CHECK(broker.stop() == 0);
@@ -84,7 +85,7 @@ TEST_CASE("conformance tables against the running broker", "[conformance][live]"
 }
 
 TEST_CASE("SIGTERM: v5 clients get DISCONNECT 0x8B, then the broker exits 0", "[live][shutdown]") {
-  broker_process broker(MQTK_BROKER_BIN, {"--sys-interval", "0"});
+  broker_process broker(MQTK_BROKER_BIN, {"--sys-interval", "0", "--max-packet-size", "1048576"});
   raw_client v5(broker.port());
   raw_client v311(broker.port());
   v5.send(from_hex("10 0e 00 04 4d 51 54 54 05 02 00 3c 00 00 01 61").value());

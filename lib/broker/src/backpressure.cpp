@@ -251,7 +251,7 @@ void state::log_drops() {
       line += ": expired before delivery";
       break;
     case drop_reason::too_large:
-      line += ": larger than the client's Maximum Packet Size";
+      line += ": over the receiving client's Maximum Packet Size or message_size_limit";
       break;
     case drop_reason::not_authorized:
       line += ": not authorized";

@@ -127,6 +127,7 @@ void state::read_packets(connection& c, time_point now) {
 
 void state::check_timers(time_point now) {
   check_congestion(now);
+  if (!receiving.empty() || !waiting_room.empty()) check_large_pace(now);
   for (auto& [id, c] : conns) {
     const bool before_connack = c->phase == connection::phase::awaiting_connect ||
                                 c->phase == connection::phase::authenticating ||
@@ -224,6 +225,7 @@ void broker_core::on_bytes(connection_id id, byte_view bytes, time_point now) {
   }
   c->decoder.feed(bytes);
   s_->read_packets(*c, now);
+  s_->check_large(*c, now);
 }
 
 std::size_t broker_core::set_access_policy(std::shared_ptr<access_policy> policy) {
@@ -272,6 +274,7 @@ void broker_core::on_closed(connection_id id, time_point now, std::string_view w
   s_->connection_gone(*it->second, now);
   if (it->second->over_quota) --s_->over_quota;
   s_->conns.erase(it);
+  if (!s_->receiving.empty() || !s_->waiting_room.empty()) s_->release_large(id);
 }
 
 void broker_core::on_tick(time_point now) {
@@ -325,7 +328,7 @@ std::vector<connection_id> broker_core::take_closing() {
 
 bool broker_core::wants_read(connection_id id) const {
   const auto* c = s_->find(id);
-  return c != nullptr && !c->paused && c->phase != connection::phase::closing &&
+  return c != nullptr && !c->paused && !c->waiting_room && c->phase != connection::phase::closing &&
          c->phase != connection::phase::authenticating;
 }
 

@@ -292,7 +292,10 @@ void state::finish_connect(connection& c, codec::connect& p, time_point now,
   ack.session_present = present;
   if (v == protocol_version::v5) {
     ack.props.receive_maximum = cfg.lim.receive_maximum;
-    ack.props.maximum_packet_size = cfg.lim.max_packet_size;
+    // MQTT's own limit is announced by leaving the property out (section 3.2.2.3.6): a value
+    // over 268,435,455 is one that paho-mqtt, for one, refuses to read.
+    if (cfg.lim.max_packet_size < 268'435'455)
+      ack.props.maximum_packet_size = cfg.lim.max_packet_size;
     ack.props.topic_alias_maximum = cfg.lim.topic_alias_maximum;
     if (p.props.session_expiry_interval.value_or(0) > cfg.lim.max_session_expiry)
       ack.props.session_expiry_interval = cfg.lim.max_session_expiry;

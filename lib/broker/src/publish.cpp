@@ -43,7 +43,19 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
     if (p.qos == 2) send(c, codec::pubrec{p.packet_id, reason_code::quota_exceeded, {}});
     return;
   }
-  const bool unsaved = store_failing && allowed && p.qos > 0 && must_save(s, p);
+  // mosquitto's message_size_limit: a larger payload is not taken, though its QoS flow completes
+  // (v5: 0x83 Implementation specific error, as mosquitto).
+  const bool oversize =
+      cfg.lim.message_size_limit != 0 && p.payload.size() > cfg.lim.message_size_limit;
+  if (oversize && allowed && (p.qos == 0 || v5)) {
+    drop(drop_reason::too_large, &s);
+    if (p.qos == 1)
+      send(c, codec::puback{p.packet_id, reason_code::implementation_specific_error, {}});
+    if (p.qos == 2)
+      send(c, codec::pubrec{p.packet_id, reason_code::implementation_specific_error, {}});
+    return;
+  }
+  const bool unsaved = store_failing && allowed && !oversize && p.qos > 0 && must_save(s, p);
   if (p.qos == 2) {
     // v5 announced a Receive Maximum [MQTT-3.3.4-9]; 3.1.1 has none.
     const std::size_t limit = v5 ? cfg.lim.receive_maximum : 65'535;
@@ -67,8 +79,8 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
   }
   const auto id = p.packet_id;
   const auto qos = p.qos;
-  if (!allowed) { // 3.1.1, QoS 1 or 2
-    drop(drop_reason::not_authorized, &s);
+  if (!allowed || oversize) { // 3.1.1, QoS 1 or 2
+    drop(allowed ? drop_reason::too_large : drop_reason::not_authorized, &s);
     if (qos == 1) send(c, codec::puback{id, reason_code::success, {}});
     if (qos == 2) send(c, codec::pubrec{id, reason_code::success, {}});
     return;

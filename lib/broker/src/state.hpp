@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <list>
 #include <map>
 #include <memory>
@@ -119,7 +120,8 @@ struct connection {
   bool listed_ready = false;
   bool send_will = true; // cleared by a normal DISCONNECT [MQTT-3.14.4-3]
   bool paused = false;
-  bool over_quota = false; // accepted past max_connections: its CONNECT is refused
+  bool over_quota = false;   // accepted past max_connections: its CONNECT is refused
+  bool waiting_room = false; // its large packet waits for max_receiving_bytes (large_packets.cpp)
   codec::protocol_version version() const { return decoder.version(); }
 };
 
@@ -135,6 +137,16 @@ struct state {
   // sessions: a flow takes its share back out when it is destroyed.
   std::size_t queued_total = 0;
   std::vector<connection_id> budget_holding; // publishers paused for queued_total, in order
+  // Packets over large_packet being received (large_packets.cpp): what each was let in with,
+  // and those waiting for room, in order. Small packets never come here.
+  struct large_entry {
+    std::size_t reserved = 0;
+    std::size_t progress = 0; // buffered bytes when the pace was last met
+    time_point due{};         // the next large_packet's worth must be in by then
+  };
+  std::unordered_map<connection_id, large_entry> receiving;
+  std::size_t receiving_total = 0;
+  std::deque<connection_id> waiting_room;
   bool budget_told = false; // logged once per episode, until the total is under half again
   std::unordered_map<connection_id, std::unique_ptr<connection>> conns;
   // Keyed by a view of the session's own client_id: one copy of each id, not two.
@@ -189,6 +201,12 @@ struct state {
   } audit;
 
   connection* find(connection_id c);
+  // Large packets (large_packets.cpp): after bytes were read from `c`, admits, holds or releases
+  // its large packet; closing connections and the tick give their room back.
+  static constexpr std::size_t large_packet = std::size_t{1} << 20;
+  void check_large(connection& c, time_point now);
+  void release_large(connection_id id);
+  void check_large_pace(time_point now);
   // The log (log_lines.cpp)
   void say(log_level level, std::string text) { log.push_back({level, std::move(text)}); }
   /// A line about connection `c`: its peer's address goes where `peer_at` points.

@@ -53,6 +53,12 @@ result<std::optional<packet>> stream_decoder::next() {
   return std::optional<packet>(std::move(*p));
 }
 
+std::size_t stream_decoder::awaited() const noexcept {
+  if (tail_.empty()) return 0;
+  const auto h = parse_fixed_header(tail_, version_);
+  return h && *h ? (*h)->total() : 0;
+}
+
 void stream_decoder::hold() {
   tail_.insert(tail_.end(), view_.begin(), view_.end());
   view_ = {};
@@ -84,6 +90,9 @@ result<std::optional<packet>> stream_decoder::next_from_tail() {
     const std::size_t total = (*h)->total();
     if (tail_.size() > total) return first_of_held(total); // hold() kept several packets
     const std::size_t take = std::min(total - tail_.size(), view_.size());
+    // Grow geometrically, but never past the packet: a 200 MB PUBLISH costs 200 MB, not 256.
+    if (tail_.size() + take > tail_.capacity())
+      tail_.reserve(std::min(total, std::max(2 * tail_.capacity(), tail_.size() + take)));
     tail_.insert(tail_.end(), view_.begin(), view_.begin() + static_cast<std::ptrdiff_t>(take));
     view_ = view_.subspan(take);
     if (tail_.size() < total) return std::optional<packet>{};

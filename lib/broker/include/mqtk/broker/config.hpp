@@ -11,8 +11,21 @@
 namespace mqtk::broker {
 
 struct limits {
-  /// Largest packet accepted from a client, and announced to v5 clients (CONNACK).
-  std::uint32_t max_packet_size = 1024 * 1024;
+  /// Largest packet accepted from a client, and announced to v5 clients (CONNACK). As
+  /// mosquitto's: MQTT's own limit (a 256 MB payload), with memory bounded by
+  /// max_receiving_bytes rather than by refusing large messages.
+  std::uint32_t max_packet_size = 268'435'455 + 5;
+  /// Memory for packets over large_packet (1 MiB) being received, across all clients, counted
+  /// as twice each packet's size (its bytes while they arrive, then the decoded message). A
+  /// client whose large packet would pass it is not read until others complete; one packet is
+  /// always let in, so none waits for ever.
+  std::size_t max_receiving_bytes = std::size_t{512} << 20;
+  /// mosquitto's message_size_limit: the largest payload taken (0: any the packet size allows).
+  std::size_t message_size_limit = 0;
+  /// A packet over large_packet must arrive at this pace at least (a large_packet's worth of
+  /// bytes per large_packet_timeout), or its client is disconnected: a trickle cannot hold the
+  /// memory it was let in with for ever.
+  session::duration large_packet_timeout = std::chrono::seconds(30);
   /// Receive Maximum announced to v5 clients: QoS 1/2 publishes a client may have unacknowledged.
   std::uint16_t receive_maximum = 100;
   /// Outgoing QoS 1/2 messages in flight per client (also bounded by the client's Receive Maximum).

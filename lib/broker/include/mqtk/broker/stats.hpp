@@ -13,7 +13,7 @@ enum class drop_reason : std::uint8_t {
   queue_full,     ///< the client's queue was at max_queued_messages or max_queued_bytes
   slow_consumer,  ///< the client took nothing for slow_consumer_timeout and its backlog was full
   expired,        ///< its Message Expiry Interval passed while it waited
-  too_large,      ///< larger than the client's Maximum Packet Size
+  too_large,      ///< over the client's Maximum Packet Size, or message_size_limit
   not_authorized, ///< the access policy refused it (a publish or a will)
   store_failing,  ///< the store could not save what accepting it needed
   session_ended,  ///< still queued when its session ended

@@ -58,6 +58,9 @@ public:
   void set_max_packet_size(std::uint32_t n) noexcept { max_packet_size_ = n; }
   /// Bytes held for an incomplete packet (those not yet consumed from the fed view excluded).
   std::size_t buffered() const noexcept { return tail_.size(); }
+  /// The whole size of the packet being buffered, from its fixed header (0 when nothing is
+  /// buffered or the header is not complete yet): what it will cost once complete.
+  std::size_t awaited() const noexcept;
   /// After errc::packet_too_large: the size the refused packet's fixed header announced, for
   /// the log (the limit is the caller's own).
   std::uint32_t rejected_size() const noexcept { return max_packet_size_; }
