@@ -2,6 +2,8 @@
 // mqtk-broker's command line, merged with its config file into validated settings.
 #include "broker/options.hpp"
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -385,6 +387,10 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   if (o.sys_interval) s.core.sys_interval = std::chrono::seconds(*o.sys_interval);
   lim.drop_when_full = o.drop_when_full;
   s.core.version_string = std::string("mqtk-broker ") + MQTK_VERSION;
+  s.core.heap_in_use = [] { // $SYS/broker/heap/current: glibc's count, mmapped blocks included
+    const auto m = ::mallinfo2();
+    return m.uordblks + m.hblkhd;
+  };
 
   if (!collect_listeners(o, f, s, error)) return std::nullopt;
   if (!collect_security(o, f, s, error)) return std::nullopt;

@@ -82,6 +82,7 @@ void state::connection_gone(connection& c, time_point now) {
   session_state* gone = nullptr; // the session, if it outlives the connection
   if (session_state* s = c.sess) {
     s->conn = nullptr;
+    --connected_now;
     c.sess = nullptr;
     if (c.will && c.send_will) {
       const auto delay = c.will->props.will_delay_interval.value_or(0);
@@ -192,6 +193,7 @@ std::optional<connection_id> broker_core::on_accept(time_point now, std::uint16_
   if (!s_->started_set) {
     s_->started = now;
     s_->next_sys = now;
+    s_->last_sys = now;
     s_->started_set = true;
   }
   // Past max_connections a few more are taken, only to be told why at their CONNECT (mosquitto
@@ -347,8 +349,9 @@ std::vector<connection_id> broker_core::take_resumed() {
 std::string broker_core::check_invariants() const {
   std::string broken;
   std::uint64_t queued = 0;
-  std::size_t all_bytes = 0;
+  std::size_t all_bytes = 0, connected = 0;
   for (const auto& [id, s] : s_->sessions) {
+    connected += s->conn != nullptr;
     const auto* f = s->flow.peek();
     if (f == nullptr) continue;
     queued += f->queued();
@@ -365,6 +368,11 @@ std::string broker_core::check_invariants() const {
   if (all_bytes != s_->queued_total)
     broken += "queued bytes across sessions do not add up: " + std::to_string(all_bytes) +
               " queued, " + std::to_string(s_->queued_total) + " counted\n";
+  if (connected != s_->connected_now)
+    broken += "clients connected do not add up: " + std::to_string(connected) +
+              " sessions with a "
+              "connection, " +
+              std::to_string(s_->connected_now) + " counted\n";
   const auto& a = s_->audit;
   if (a.entered != a.left + queued + a.ended)
     broken += "queued messages unaccounted for: " + std::to_string(a.entered) + " entered, " +

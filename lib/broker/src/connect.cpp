@@ -313,6 +313,7 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
     session_state& old = *it->second;
     if (connection* prev = old.conn) { // take over [MQTT-3.1.4-3]
       old.conn = nullptr;
+      --connected_now;
       prev->sess = nullptr;
       if (prev->will) publish_will(std::move(*prev->will), old, now);
       prev->will.reset();
@@ -344,6 +345,7 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
   }
   session_state& s = *it->second;
   s.conn = &c;
+  connected_max = std::max(connected_max, ++connected_now);
   s.version = p.version;
   s.expires_at.reset();
   if (p.version == protocol_version::v5)

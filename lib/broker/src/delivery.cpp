@@ -69,9 +69,10 @@ bool state::retain_fits(const codec::publish& msg) const {
   if (cfg.lim.max_retained_messages == SIZE_MAX && cfg.lim.max_retained_bytes == SIZE_MAX)
     return true;
   if (is_sys_topic(msg.topic)) return true;
+  // The broker's own $SYS messages take none of the clients' room.
   const auto [size, bytes] = retained.after(msg);
-  return (size <= retained.size() || size <= cfg.lim.max_retained_messages) &&
-         (bytes <= retained.bytes() || bytes <= cfg.lim.max_retained_bytes);
+  return (size <= retained.size() || size - sys_values.size() <= cfg.lim.max_retained_messages) &&
+         (bytes <= retained.bytes() || bytes - sys_retained_bytes <= cfg.lim.max_retained_bytes);
 }
 
 void state::route(const message_ptr& msg, message_id id, session_state* from, time_point now) {

@@ -175,6 +175,17 @@ struct state {
   time_point started{};
   bool started_set = false;
   time_point next_sys{};
+  // $SYS (sys_topics.cpp): clients connected now and at most, mosquitto's load averages, and
+  // the value each topic last had (a topic is published again only when it changes).
+  std::size_t connected_now = 0, connected_max = 0;
+  struct load_average {
+    double per_minute[3]{}; // over 1, 5 and 15 minutes
+    std::uint64_t last = 0; // the counter at the previous update
+  };
+  std::array<load_average, 6> loads{};
+  time_point last_sys{};
+  std::unordered_map<std::string, std::string> sys_values;
+  std::size_t sys_retained_bytes = 0; // of the $SYS messages retained: not the clients' to count
   topic::match_result scratch;
   connection* publisher = nullptr; // whose PUBLISH is being routed, for backpressure
   std::vector<log_entry> log;
@@ -322,6 +333,7 @@ struct state {
   void log_drops();
   // $SYS (sys_topics.cpp)
   void publish_sys(time_point now);
+  void update_loads(time_point now);
 };
 
 /// Topic levels over the limit make a name or filter unacceptable.

@@ -73,6 +73,9 @@ struct config {
   bool allow_anonymous = true;
   /// Interval of the $SYS/broker/... statistics (0: off).
   session::duration sys_interval = std::chrono::seconds(10);
+  /// The process's heap in use, for $SYS/broker/heap/current (the core cannot know it; null:
+  /// not published).
+  std::size_t (*heap_in_use)() = nullptr;
   std::string version_string = "mqtk-broker";
   /// Log each client's connect, refusal and disconnect with its reason (take_log(), notice
   /// level); drops, slow consumers and failures are logged whatever this says.
