@@ -82,7 +82,24 @@ const config_key keys[] = {
        listener l;
        if (!number(a, l.port)) return "listener needs a port number";
        l.address = b.empty() || b == "localhost" ? "127.0.0.1" : b;
+       l.default_address = b.empty();
        f.listeners.push_back(l);
+       return {};
+     }},
+    {"socket_domain", "ipv4|ipv6",
+     "The address family of the listener above when it names no address: ipv4 listens on "
+     "127.0.0.1 (the default), ipv6 on ::1. With an address, it must agree with it.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       auto* l = current(f);
+       if (!l) return "socket_domain belongs to a listener: put 'listener PORT' above it";
+       if ((a != "ipv4" && a != "ipv6") || !b.empty()) return "socket_domain is ipv4 or ipv6";
+       const bool v6 = l->address.find(':') != std::string::npos;
+       if (l->default_address) {
+         l->address = a == "ipv6" ? "::1" : "127.0.0.1";
+         return {};
+       }
+       if (v6 != (a == "ipv6"))
+         return "socket_domain " + a + " disagrees with the listener's address " + l->address;
        return {};
      }},
     {"protocol", "mqtt|websockets",
@@ -322,6 +339,25 @@ const config_key keys[] = {
        f.pid_file = a;
        return {};
      }},
+    {"set_tcp_nodelay", "true|false",
+     "TCP_NODELAY on client sockets (default true, unlike mosquitto's false: mqtk-broker "
+     "coalesces its writes itself, and Nagle's delay would only add latency).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       bool v;
+       if (!boolean(a, v) || !b.empty()) return "set_tcp_nodelay takes true or false";
+       f.tcp_nodelay = v;
+       return {};
+     }},
+    {"retain_available", "true|false",
+     "false refuses retained messages, as mosquitto: MQTT 5 clients are told in CONNACK, a "
+     "retained PUBLISH disconnects its client (MQTT 5: 0x9A) and a retained will refuses the "
+     "CONNECT.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       bool v;
+       if (!boolean(a, v) || !b.empty()) return "retain_available takes true or false";
+       f.retain_available = v;
+       return {};
+     }},
     {"user", "NAME",
      "When started as root, change to user NAME and its groups once the listeners are bound "
      "(as mosquitto; an empty value keeps root). The store, the password and ACL files, and on "
@@ -406,7 +442,6 @@ const config_key keys[] = {
 // does instead, or refused with what to do.
 const foreign_key foreign[] = {
     {"log_facility", true, "there is no syslog output; the log goes to log_dest"},
-    {"set_tcp_nodelay", true, "mqtk-broker always sets TCP_NODELAY (it batches writes itself)"},
     {"allow_duplicate_messages", true,
      "deprecated in mosquitto 2.0; mqtk-broker sends one copy "
      "per matching subscription of a client"},
@@ -415,7 +450,6 @@ const foreign_key foreign[] = {
      "mqtk-broker; MQTT 5 clients set their own expiry"},
     {"max_inflight_bytes", true, "the window is limited by max_inflight_messages only"},
     {"memory_limit", true, "memory is bounded per client (max_queued_messages, 64 MiB)"},
-    {"retain_available", true, "retained messages are always available"},
     {"upgrade_outgoing_qos", true,
      "messages are delivered at the lower of the two QoS, as MQTT "
      "asks"},
@@ -430,7 +464,6 @@ const foreign_key foreign[] = {
      "3.1.1 with clean session)"},
     {"websockets_log_level", true, "WebSocket events are logged with -v"},
     {"websockets_headers_size", true, "WebSocket handshakes may be up to 8 KiB"},
-    {"socket_domain", true, "the address family follows each listener's address"},
     {"use_username_as_clientid", false, "not supported: give each client its own id"},
     {"use_subject_as_username", false, "use use_identity_as_username (the certificate's CN)"},
     {"auth_plugin", false, "plugins are not supported: use password_file and acl_file"},

@@ -37,6 +37,8 @@ struct file_settings {
   std::optional<std::string> persistence_sync;
   std::optional<std::string> pid_file;
   std::optional<std::string> user;
+  std::optional<bool> tcp_nodelay;
+  std::optional<bool> retain_available;
   std::vector<std::string> log_dest; ///< "stderr", "stdout", "none", "file:PATH"
   std::optional<bool> connection_messages;
   std::optional<std::uint32_t> log_types; ///< log_type lines together, as log_level bits

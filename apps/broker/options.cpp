@@ -403,6 +403,8 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   collect_log(o, f, s);
   s.pid_file = f.pid_file;
   s.user = f.user;
+  s.tcp_nodelay = f.tcp_nodelay.value_or(true);
+  s.core.lim.retain_available = f.retain_available.value_or(true);
   s.daemon = o.daemon;
   s.test_config = o.test_config;
   s.config_file = o.config_file;

@@ -31,6 +31,7 @@ struct listener {
   /// TLS when certfile is set. For a listener, verify_peer asks for a client certificate.
   transport::tls_options tls = listener_tls();
   bool identity_as_username = false;
+  bool default_address = false; ///< `listener PORT` without one: socket_domain may choose ::1
   /// allow_anonymous, password_file and acl_file written under this listener (they are its
   /// own with per_listener_settings true, the broker's otherwise).
   security_files security;
@@ -55,6 +56,7 @@ struct settings {
   std::optional<std::string> pid_file; ///< written once listening, removed at exit
   std::optional<std::string> user;     ///< `user`: changed to once listening, when root
   bool daemon = false;                 ///< -d: in the background once listening
+  bool tcp_nodelay = true;             ///< set_tcp_nodelay
   log_settings log;                    ///< log_dest, log_type, log_timestamp(_format)
   bool test_config = false;            ///< --test-config: check everything, listen nowhere
   std::string config_file;             ///< -c, for messages

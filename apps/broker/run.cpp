@@ -32,6 +32,7 @@ int listen_tcp(mqtk::broker::server& srv, const settings& s, std::vector<std::ui
     mqtk::broker::listener_options o;
     o.websocket = l.websocket;
     o.identity_as_username = l.identity_as_username;
+    o.tcp_nodelay = s.tcp_nodelay;
     o.max_frame = std::max<std::uint64_t>(2ull * s.core.lim.max_packet_size, 1u << 20);
     if (l.tls_on()) {
       std::string why;

@@ -263,3 +263,31 @@ TEST_CASE("a 3.1.1 CONNECT with an invalid will topic is closed without CONNACK 
   REQUIRE(got.size() == 1);
   CHECK(std::get<connack>(got[0]).code == reason_code::success);
 }
+
+TEST_CASE("retain_available false: CONNACK says so, a retained PUBLISH or will is refused",
+          "[retain]") {
+  auto cfg = quiet();
+  cfg.lim.retain_available = false;
+  harness h(cfg);
+  const auto c = h.connect("c");
+  auto got = h.received(c);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).props.retain_available == std::uint8_t{0});
+  h.send(c, publish{"t", "x", 0, 0, false, false, {}}); // not retained: fine
+  h.send(c, publish{"t", "x", 0, 0, true, false, {}});
+  got = h.received(c);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<disconnect>(got[0]).code == reason_code::retain_not_supported);
+  const auto w = h.core.on_accept(h.now).value();
+  codec::connect p;
+  p.client_id = "w";
+  p.will = will_message{"w", "x", 0, true, {}};
+  h.send(w, p);
+  got = h.received(w);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<connack>(got[0]).code == reason_code::retain_not_supported);
+  harness normal(quiet());
+  const auto n = normal.connect("n");
+  got = normal.received(n);
+  CHECK_FALSE(std::get<connack>(got[0]).props.retain_available); // absent: available
+}

@@ -70,6 +70,19 @@ log_choices() {
 }
 check "log_type picks the lines, log_timestamp and log_timestamp_format the stamp; -v adds sockets" log_choices
 
+listener_keys() {
+  printf 'listener 0\nsocket_domain ipv6\nset_tcp_nodelay false\nretain_available false\n' >"$work/six.conf"
+  start_broker "$broker" -c "$work/six.conf"
+  grep -Eq "listening on \[::1\]:${ports[0]}$" "$work/broker.log" &&
+    "$pub" -L "mqtt://[::1]:${ports[0]}/t" -m over-ipv6 &&
+    ! "$pub" -p "$port" -t t -m kept -r 2>/dev/null || { cat "$work/broker.log" >&2; return 1; }
+  printf 'listener 0 127.0.0.1\nsocket_domain ipv6\n' >"$work/clash.conf"
+  local out
+  out=$("$broker" --test-config -c "$work/clash.conf" 2>&1)
+  [ $? -eq 2 ] && grep -q "clash.conf:2: socket_domain ipv6 disagrees with the listener's address 127.0.0.1" <<<"$out"
+}
+check "socket_domain ipv6 listens on ::1, retain_available false refuses retained messages" listener_keys
+
 daemon() {
   "$broker" -d -p 0 --port-file "$work/dport" --sys-interval 0 \
     -c <(printf 'pid_file %s\nlog_dest file %s\n' "$work/d.pid" "$work/d.log") || return 1

@@ -165,6 +165,8 @@ void state::on_connect(connection& c, codec::connect& p, time_point now) {
     }
     return refuse(c, v, reason_code::topic_name_invalid);
   }
+  if (p.will && p.will->retain && !cfg.lim.retain_available) // section 3.2.2.3.5
+    return refuse(c, v, reason_code::retain_not_supported);
   if (p.client_id.empty() && v == protocol_version::v311 && !p.clean_start)
     return refuse(c, v, reason_code::client_identifier_not_valid); // [MQTT-3.1.3-8]
   for (const auto& [id, l] : links) // a link's name is not for a client to take over
@@ -297,6 +299,7 @@ void state::finish_connect(connection& c, codec::connect& p, time_point now,
     if (cfg.lim.max_packet_size < 268'435'455)
       ack.props.maximum_packet_size = cfg.lim.max_packet_size;
     ack.props.topic_alias_maximum = cfg.lim.topic_alias_maximum;
+    if (!cfg.lim.retain_available) ack.props.retain_available = 0;
     if (p.props.session_expiry_interval.value_or(0) > cfg.lim.max_session_expiry)
       ack.props.session_expiry_interval = cfg.lim.max_session_expiry;
   }

@@ -159,7 +159,7 @@ struct server::impl {
     a.async_accept([this, &l](std::error_code ec, socket_t s) {
       if (ec == asio::error::operation_aborted || stopping) return;
       if (!ec) {
-        if (s.local_endpoint(ec).protocol().family() != AF_UNIX) {
+        if (l.options.tcp_nodelay && s.local_endpoint(ec).protocol().family() != AF_UNIX) {
           // TCP_NODELAY: we coalesce writes ourselves, Nagle would only add latency.
           const int one = 1;
           ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -22,6 +22,9 @@ struct limits {
   std::size_t max_receiving_bytes = std::size_t{512} << 20;
   /// mosquitto's message_size_limit: the largest payload taken (0: any the packet size allows).
   std::size_t message_size_limit = 0;
+  /// mosquitto's retain_available: false refuses retained messages (v5 CONNACK says so; a
+  /// retained PUBLISH disconnects with 0x9A, a retained will refuses the CONNECT).
+  bool retain_available = true;
   /// A packet over large_packet must arrive at this pace at least (a large_packet's worth of
   /// bytes per large_packet_timeout), or its client is disconnected: a trickle cannot hold the
   /// memory it was let in with for ever.

@@ -32,6 +32,9 @@ struct listener_options {
   bool identity_as_username = false;
   /// The largest WebSocket data frame accepted.
   std::uint64_t max_frame = 2u << 20;
+  /// TCP_NODELAY on accepted sockets (mosquitto's set_tcp_nodelay): on by default, as the server
+  /// coalesces its writes itself and Nagle would only add latency.
+  bool tcp_nodelay = true;
 };
 
 /// Listeners and connections on one io_context, feeding one broker_core. Listeners are numbered
