@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "mqtk/topic/validate.hpp"
+
 namespace mqtk::app::broker {
 namespace {
 
@@ -84,6 +86,18 @@ const config_key keys[] = {
        l.address = b.empty() || b == "localhost" ? "127.0.0.1" : b;
        l.default_address = b.empty();
        f.listeners.push_back(l);
+       return {};
+     }},
+    {"mount_point", "PREFIX",
+     "The listener above's clients live under PREFIX, as in mosquitto: it is put before their "
+     "topics and filters and taken off the topics they are sent, so they see nothing outside "
+     "it. PREFIX is a topic name (no + or #), usually ending in /.",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       auto* l = current(f);
+       if (!l) return "mount_point belongs to a listener: put 'listener PORT' above it";
+       if (a.empty() || !b.empty() || topic::validate_name(a) || a.starts_with("$"))
+         return "mount_point needs a topic prefix without +, # or a leading $";
+       l->mount_point = a;
        return {};
      }},
     {"socket_domain", "ipv4|ipv6",
@@ -472,7 +486,6 @@ const foreign_key foreign[] = {
     {"psk_file", false, "TLS-PSK is not supported: use certificates (certfile, keyfile)"},
     {"psk_hint", false, "TLS-PSK is not supported: use certificates (certfile, keyfile)"},
     {"bind_interface", false, "give the interface's address to listener instead"},
-    {"mount_point", false, "not supported: prefix the topics in the clients instead"},
     {"http_dir", false, "mqtk-broker serves no HTTP files: use a web server beside it"},
     {"crlfile", false,
      "certificate revocation lists are not supported yet: remove revoked "

@@ -404,6 +404,8 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   s.pid_file = f.pid_file;
   s.user = f.user;
   s.tcp_nodelay = f.tcp_nodelay.value_or(true);
+  for (const auto& l : s.tcp) // listener indices: the TCP listeners in order, Unix ones after
+    s.core.mount_points.push_back(l.mount_point);
   s.core.lim.retain_available = f.retain_available.value_or(true);
   s.daemon = o.daemon;
   s.test_config = o.test_config;

@@ -32,6 +32,7 @@ struct listener {
   transport::tls_options tls = listener_tls();
   bool identity_as_username = false;
   bool default_address = false; ///< `listener PORT` without one: socket_domain may choose ::1
+  std::string mount_point;      ///< mosquitto's mount_point: its clients' topic prefix
   /// allow_anonymous, password_file and acl_file written under this listener (they are its
   /// own with per_listener_settings true, the broker's otherwise).
   security_files security;

@@ -83,6 +83,16 @@ listener_keys() {
 }
 check "socket_domain ipv6 listens on ::1, retain_available false refuses retained messages" listener_keys
 
+mount_point() {
+  printf 'listener 0\nmount_point site1/\nlistener 0\n' >"$work/mount.conf"
+  start_broker "$broker" -c "$work/mount.conf" # ports: site1/, plain, then -p 0
+  "$pub" -p "${ports[0]}" -t kept -m inside -r -q 1 &&
+    [ "$(mosquitto_sub -h 127.0.0.1 -p "${ports[1]}" -t site1/kept -C 1 -W 5)" = inside ] &&
+    [ "$(mosquitto_sub -h 127.0.0.1 -p "${ports[0]}" -t kept -C 1 -W 5 -v)" = "kept inside" ] &&
+    ! mosquitto_sub -h 127.0.0.1 -p "${ports[0]}" -t site1/kept -C 1 -W 1 >/dev/null 2>&1
+}
+check "mount_point: a listener's clients live under its prefix, as in mosquitto" mount_point
+
 daemon() {
   "$broker" -d -p 0 --port-file "$work/dport" --sys-interval 0 \
     -c <(printf 'pid_file %s\nlog_dest file %s\n' "$work/d.pid" "$work/d.log") || return 1

@@ -284,7 +284,10 @@ void state::finish_connect(connection& c, codec::connect& p, time_point now,
     if (v == protocol_version::v5) ack.props.server_keep_alive = max; // [MQTT-3.2.2-21]
   }
   c.keep_alive = std::chrono::seconds(keep_alive);
-  if (p.will) c.will = std::make_unique<codec::will_message>(std::move(*p.will));
+  if (p.will) {
+    c.will = std::make_unique<codec::will_message>(std::move(*p.will));
+    c.will->topic.insert(0, mount_of(c));
+  }
   c.send_will = true;
   c.decoder.set_max_packet_size(cfg.lim.max_packet_size);
   c.client_receive_maximum = p.props.receive_maximum.value_or(65'535);

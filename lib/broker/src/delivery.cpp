@@ -187,7 +187,9 @@ bool state::transmit(session_state& s, const outbound_message& o, bool dup, time
     remaining = static_cast<std::uint32_t>(
         std::chrono::ceil<std::chrono::seconds>(*o.expires_at - now).count()); // [MQTT-3.3.2-6]
   }
-  const codec::forward_fields f{o.packet_id, o.qos, o.retain, dup, o.sub_ids, remaining};
+  codec::forward_fields f{o.packet_id, o.qos, o.retain, dup, o.sub_ids, remaining};
+  if (const auto mount = mount_of(c); !mount.empty() && o.message->topic.starts_with(mount))
+    f.topic_skip = mount.size();
   const auto size = codec::forward_size(*o.message, f, c.version());
   if (!size || *size > c.client_max_packet) { // skipped for this subscriber [MQTT-3.1.2-25]
     drop(drop_reason::too_large, &s);

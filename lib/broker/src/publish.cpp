@@ -23,6 +23,7 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
     return protocol_error(c, make_error_code(reason_code::topic_name_invalid));
   if (!p.props.subscription_identifiers.empty()) // [MQTT-3.3.4-6]
     return protocol_error(c, make_error_code(reason_code::protocol_error));
+  if (const auto mount = mount_of(c); !mount.empty()) p.topic.insert(0, mount);
   if (p.retain && !cfg.lim.retain_available) // told in CONNACK (section 3.2.2.3.5)
     return protocol_error(c, make_error_code(reason_code::retain_not_supported));
   // A publish the policy refuses is answered as a v5 failure (0x87), or, in 3.1.1, whose

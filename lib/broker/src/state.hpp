@@ -212,6 +212,12 @@ struct state {
   } audit;
 
   connection* find(connection_id c);
+  // mount_point (mount_points.cpp): the prefix of `c`'s listener, and a client's filter under it.
+  std::string_view mount_of(const connection& c) const {
+    return c.listener < cfg.mount_points.size() ? std::string_view(cfg.mount_points[c.listener])
+                                                : std::string_view();
+  }
+  std::string mounted_filter(std::string_view mount, const std::string& filter) const;
   // Large packets (large_packets.cpp): after bytes were read from `c`, admits, holds or releases
   // its large packet; closing connections and the tick give their room back.
   static constexpr std::size_t large_packet = std::size_t{1} << 20;

@@ -30,6 +30,7 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
       ack.codes.push_back(v5 ? reason_code::topic_filter_invalid : reason_code::unspecified_error);
       continue;
     }
+    if (const auto mount = mount_of(c); !mount.empty()) t.filter = mounted_filter(mount, t.filter);
     if (policy_checks_topics && !policy->may_subscribe(who(s), t.filter, t.options.qos)) {
       ack.codes.push_back(v5 ? reason_code::not_authorized : reason_code::unspecified_error);
       continue;
@@ -114,7 +115,9 @@ void state::send_retained(session_state& s, const std::string& filter,
 void state::on_unsubscribe(connection& c, const codec::unsubscribe& p) {
   session_state& s = *c.sess;
   codec::unsuback ack{p.packet_id, {}, {}};
-  for (const auto& f : p.filters) {
+  const auto mount = mount_of(c);
+  for (const auto& unmounted : p.filters) {
+    const auto f = mount.empty() ? unmounted : mounted_filter(mount, unmounted);
     const bool existed = remove_subscription(s, f);
     if (cfg.log_subscriptions)
       say(log_level::unsubscribe, "client " + s.client_id + " unsubscribed from " + f +

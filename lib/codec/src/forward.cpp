@@ -2,6 +2,8 @@
 // The broker's per-subscriber PUBLISH encoder.
 #include "mqtk/codec/forward.hpp"
 
+#include <algorithm>
+
 #include "wire.hpp"
 
 namespace mqtk::codec {
@@ -18,7 +20,7 @@ void write_props(detail::writer& w, const publish& m, const forward_fields& f) {
 }
 
 void head(detail::writer& w, const publish& m, const forward_fields& f, protocol_version v) {
-  w.string(m.topic);
+  w.string(std::string_view(m.topic).substr(std::min(f.topic_skip, m.topic.size())));
   if (f.qos > 0) w.u16(f.packet_id);
   if (v == protocol_version::v5) write_props(w, m, f);
 }

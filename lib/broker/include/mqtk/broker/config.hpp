@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mqtk/session/time.hpp"
 
@@ -85,6 +86,10 @@ struct config {
   bool log_connections = false;
   /// Log each SUBSCRIBE and UNSUBSCRIBE filter (subscribe and unsubscribe levels).
   bool log_subscriptions = false;
+  /// mosquitto's mount_point, by listener index (on_accept()'s `listener`; empty: none): the
+  /// prefix put before every topic and filter of that listener's clients, and taken off every
+  /// topic sent to them, so each listener's clients see only their own part of the tree.
+  std::vector<std::string> mount_points;
   /// Record every change of durable state for take_journal() (persistence).
   bool journal = false;
 };

@@ -21,6 +21,9 @@ struct forward_fields {
   bool dup = false;
   std::span<const std::uint32_t> subscription_ids; ///< v5 [MQTT-3.3.4-3]
   std::optional<std::uint32_t> message_expiry;     ///< remaining seconds, replaces the message's
+  /// Leading bytes of the topic left out (a listener's mount_point, which this subscriber's
+  /// topics do not show); at most the topic's length.
+  std::size_t topic_skip = 0;
 };
 
 /// The size encode_forward() would append.
