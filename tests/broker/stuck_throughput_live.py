@@ -6,8 +6,11 @@
 # that subscribes to bp/# and never reads. At QoS 0 and 1: the healthy subscribers lose nothing
 # and the publisher keeps at least 80% of its throughput; the stuck client's drops are logged
 # with its id. Then --drop-when-full with one healthy subscriber: 20,000 of 20,000.
+# Design: the rates are medians of ROUNDS runs each, alone and stuck alternating, because this
+# shared 2-core machine drifts: one 10 s run of each, back to back, gave ratios from 0.57 to 1.1
+# at QoS 1 for the same binary (the commit before this design included).
 # (bench/stuck-consumer-vs-mosquitto is the same scenario against mosquitto, on a release build.)
-#   stuck_throughput_live.py MQTK_BROKER MQTK_BENCH [SECONDS]      (default 10)
+#   stuck_throughput_live.py MQTK_BROKER MQTK_BENCH [SECONDS [ROUNDS]]      (default 10, 3)
 import json, os, socket, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
@@ -15,6 +18,7 @@ import rawmqtt as m
 
 broker_bin, bench_bin = sys.argv[1:3]
 seconds = sys.argv[3] if len(sys.argv) > 3 else "10"
+rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 check = m.checklist()
 
 
@@ -34,33 +38,43 @@ def bench(port, *args):
     return json.loads(r.stdout)
 
 
-for qos in ("0", "1"):
-    rates = {}
-    for with_stuck in (False, True):
-        b = m.broker(broker_bin, "-p", "0", "--sys-interval", "0")
-        try:
-            stuck = stuck_client(b.port, int(qos)) if with_stuck else None
-            j = bench(b.port, "pubsub", "--publishers", "1", "--subscribers", "3", "--topic",
-                      "bp/%i", "--filter", "bp/#", "-s", "1k", "-q", qos, "--duration", seconds,
-                      "--drain", "5")
-            rates[with_stuck] = j["send_rate"]
-            label = "with a stuck subscriber" if with_stuck else "alone"
-            check(j["lost"] == 0 and j["received"] == 3 * j["sent"],
-                  f"QoS {qos} {label}: the healthy subscribers got {j['received']} of "
-                  f"{3 * j['sent']}")
-            if stuck:
-                stuck.close()  # its drop count is logged when it goes
-                time.sleep(0.6)
-                text = b.log_text()
-                check("client stuck-one is a slow consumer" in text and
+def one_run(qos, with_stuck, first):
+    """The publisher's rate on a fresh broker; the checks on the first run of each kind."""
+    b = m.broker(broker_bin, "-p", "0", "--sys-interval", "0")
+    try:
+        stuck = stuck_client(b.port, int(qos)) if with_stuck else None
+        j = bench(b.port, "pubsub", "--publishers", "1", "--subscribers", "3", "--topic",
+                  "bp/%i", "--filter", "bp/#", "-s", "1k", "-q", qos, "--duration", seconds,
+                  "--drain", "3")
+        label = "with a stuck subscriber" if with_stuck else "alone"
+        lossless = j["lost"] == 0 and j["received"] == 3 * j["sent"]
+        if first or not lossless:
+            check(lossless, f"QoS {qos} {label}: the healthy subscribers got {j['received']} of "
+                            f"{3 * j['sent']}")
+        if stuck:
+            stuck.close()  # its drop count is logged when it goes
+            time.sleep(0.6)
+            text = b.log_text()
+            logged = ("client stuck-one is a slow consumer" in text and
                       "client stuck-one is gone as a slow consumer;" in text and
-                      "dropped for it" in text,
-                      f"QoS {qos}: the stuck client and its drops are logged with its id")
-        finally:
-            b.stop()
-    ratio = rates[True] / rates[False]
-    check(ratio >= 0.8, f"QoS {qos}: the publisher keeps {ratio:.2f} of its throughput "
-                        f"({rates[True]:.0f} against {rates[False]:.0f} msg/s; at least 0.80)")
+                      "dropped for it" in text)
+            if first or not logged:
+                check(logged, f"QoS {qos}: the stuck client and its drops are logged with its id")
+        return j["send_rate"]
+    finally:
+        b.stop()
+
+
+for qos in ("0", "1"):
+    rates = {False: [], True: []}
+    for r in range(rounds):
+        for with_stuck in (False, True):
+            rates[with_stuck].append(one_run(qos, with_stuck, r == 0))
+    alone, stuck = (sorted(rates[k])[len(rates[k]) // 2] for k in (False, True))
+    ratio = stuck / alone
+    check(ratio >= 0.8, f"QoS {qos}: the publisher keeps {ratio:.2f} of its throughput (median "
+                        f"{stuck:.0f} against {alone:.0f} msg/s over {rounds} alternating rounds "
+                        f"of {seconds} s; at least 0.80)")
 
 b = m.broker(broker_bin, "-p", "0", "--sys-interval", "0", "--drop-when-full")
 try:
