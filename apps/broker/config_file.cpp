@@ -382,9 +382,11 @@ const config_key keys[] = {
        f.user = a == "\"\"" ? std::string() : a; // `user ""`: no change, as mosquitto
        return {};
      }},
-    {"log_dest", "stderr|stdout|file PATH|none",
+    {"log_dest", "stderr|stdout|file PATH|syslog|none",
      "Where the log goes (default stderr); repeatable, each destination gets every line. "
-     "syslog, topic and dlt are taken as stderr, with a warning.",
+     "syslog uses the daemon facility (log_facility N: localN), with the level as priority. "
+     "topic and dlt are taken as stderr, with a warning.",
+
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        if (a == "file") {
          if (b.empty()) return "log_dest file needs a path";
@@ -392,7 +394,10 @@ const config_key keys[] = {
        } else if (a == "stderr" || a == "stdout" || a == "none") {
          if (!b.empty()) return "log_dest " + a + " takes no value";
          f.log_dest.push_back(a);
-       } else if (a == "syslog" || a == "topic" || a == "dlt") {
+       } else if (a == "syslog") {
+         if (!b.empty()) return "log_dest syslog takes no value";
+         f.log_dest.push_back("syslog");
+       } else if (a == "topic" || a == "dlt") {
          f.warnings.push_back("log_dest " + a +
                               " is not available in mqtk-broker; logging to "
                               "stderr instead (journald keeps it under systemd)");
@@ -400,6 +405,14 @@ const config_key keys[] = {
        } else {
          return "log_dest is stderr, stdout, file PATH or none";
        }
+       return {};
+     }},
+    {"log_facility", "0-7",
+     "The syslog facility of log_dest syslog: local0 to local7 (default: daemon).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       unsigned v;
+       if (!number(a, v) || v > 7 || !b.empty()) return "log_facility needs a number from 0 to 7";
+       f.log_facility = static_cast<int>((16 + v) << 3); // LOG_LOCAL0 is 16 << 3
        return {};
      }},
     {"connection_messages", "true|false",
@@ -455,7 +468,6 @@ const config_key keys[] = {
 // mosquitto 2.0's keys that mqtk-broker does not honour: accepted with a warning saying what it
 // does instead, or refused with what to do.
 const foreign_key foreign[] = {
-    {"log_facility", true, "there is no syslog output; the log goes to log_dest"},
     {"allow_duplicate_messages", true,
      "deprecated in mosquitto 2.0; mqtk-broker sends one copy "
      "per matching subscription of a client"},

@@ -43,6 +43,7 @@ struct file_settings {
   std::optional<bool> connection_messages;
   std::optional<std::uint32_t> log_types; ///< log_type lines together, as log_level bits
   std::optional<bool> log_timestamp;
+  std::optional<int> log_facility; ///< syslog's facility code (LOG_LOCALn)
   std::optional<std::string> log_timestamp_format;
   /// Keys taken with a remark (FILE:LINE: what mqtk does instead), for stderr.
   std::vector<std::string> warnings;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <fmt/format.h>
+#include <syslog.h>
 #include <unistd.h>
 
 namespace mqtk::app::broker {
@@ -15,7 +16,7 @@ namespace mqtk::app::broker {
 namespace {
 
 struct log_output {
-  std::FILE* file;
+  std::FILE* file;  // null: syslog(3)
   std::string path; // for a file: reopened on SIGHUP, so logrotate can move it away
   bool stamped;     // timestamps on its lines
 };
@@ -97,6 +98,10 @@ bool open_log(const log_settings& s) {
   for (const auto& d : s.dest) {
     if (d == "stderr") opened.push_back({stderr, {}, stamped(s, stderr)});
     if (d == "stdout") opened.push_back({stdout, {}, stamped(s, stdout)});
+    if (d == "syslog") { // syslog stamps lines itself
+      ::openlog("mqtk-broker", LOG_PID | LOG_NDELAY, s.syslog_facility);
+      opened.push_back({nullptr, {}, false});
+    }
     if (d.rfind("file:", 0) != 0) continue;
     const auto path = d.substr(5);
     std::FILE* f = std::fopen(path.c_str(), "a");
@@ -113,7 +118,7 @@ bool open_log(const log_settings& s) {
 
 void reopen_log() {
   for (auto& o : state().outputs)
-    if (!o.path.empty())
+    if (o.file != nullptr && !o.path.empty())
       if (std::FILE* f = std::freopen(o.path.c_str(), "a", o.file)) o.file = f;
 }
 
@@ -122,11 +127,30 @@ bool logs(log_level level) {
 }
 
 namespace {
-void write_line(const std::string& line) {
+int priority(log_level level) {
+  switch (level) {
+  case log_level::error:
+    return LOG_ERR;
+  case log_level::warning:
+    return LOG_WARNING;
+  case log_level::notice:
+    return LOG_NOTICE;
+  case log_level::information:
+    return LOG_INFO;
+  default:
+    return LOG_DEBUG;
+  }
+}
+
+void write_line(log_level level, const std::string& line) {
   auto& st = state();
   std::string stamp;
   const auto text = escaped(line);
   for (const auto& o : st.outputs) {
+    if (o.file == nullptr) {
+      ::syslog(priority(level), "%s", text.c_str());
+      continue;
+    }
     if (o.stamped && stamp.empty()) stamp = timestamp(st.settings.timestamp_format) + " ";
     fmt::print(o.file, "{}mqtk-broker: {}\n", o.stamped ? stamp : "", text);
     std::fflush(o.file);
@@ -135,11 +159,11 @@ void write_line(const std::string& line) {
 } // namespace
 
 void say(log_level level, const std::string& line) {
-  if (logs(level)) write_line(line);
+  if (logs(level)) write_line(level, line);
 }
 
 void fail(const std::string& line) {
-  write_line(line);
+  write_line(log_level::error, line);
   const auto& outs = state().outputs;
   const bool on_stderr =
       std::any_of(outs.begin(), outs.end(), [](const log_output& o) { return o.file == stderr; });

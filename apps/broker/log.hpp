@@ -20,7 +20,8 @@ constexpr std::uint32_t default_log_types =
 constexpr std::uint32_t all_log_types = 0x7f;
 
 struct log_settings {
-  std::vector<std::string> dest{"stderr"}; ///< "stderr", "stdout", "none", "file:PATH"
+  std::vector<std::string> dest{"stderr"}; ///< "stderr", "stdout", "none", "syslog", "file:PATH"
+  int syslog_facility = 3 << 3;            ///< LOG_DAEMON; log_facility N is LOG_LOCALN
   std::uint32_t types = default_log_types; ///< a bit per log_level
   /// Timestamps on every line; unset: on each destination that is not a terminal.
   std::optional<bool> timestamp;

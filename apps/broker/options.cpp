@@ -243,6 +243,7 @@ void collect_log(const raw_options& o, const file_settings& f, settings& s) {
   if (!f.log_dest.empty()) l.dest = f.log_dest;
   l.types = o.verbose ? all_log_types : f.log_types.value_or(default_log_types);
   l.timestamp = f.log_timestamp;
+  if (f.log_facility) l.syslog_facility = *f.log_facility;
   l.timestamp_format = f.log_timestamp_format.value_or("");
   using mqtk::broker::bit;
   s.core.log_connections = (l.types & bit(log_level::notice)) != 0 &&

@@ -93,6 +93,44 @@ mount_point() {
 }
 check "mount_point: a listener's clients live under its prefix, as in mosquitto" mount_point
 
+# syslog(3) writes datagrams to /dev/log; with no syslog daemon here, the test is the daemon.
+to_syslog() {
+  if [ -e /dev/log ] || [ "$(id -u)" != 0 ]; then
+    echo "# skipped: /dev/log belongs to a syslog daemon here (or not root to stand in for one)"
+    return 0
+  fi
+  "$py" - "$work/syslog.txt" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+s.settimeout(3)
+out = open(sys.argv[1], "w")
+try:
+    while True:
+        out.write(s.recv(4096).decode(errors="replace") + "\n")
+        out.flush()
+except socket.timeout:
+    pass
+finally:
+    import os
+    os.unlink("/dev/log")
+PY
+  local listener=$!
+  pids+=("$listener")
+  for _ in $(seq 100); do [ -S /dev/log ] && break; sleep 0.02; done
+  printf 'log_dest syslog\nlog_facility 3\n' >"$work/syslog.conf"
+  start_broker "$broker" -c "$work/syslog.conf"
+  "$pub" -p "$port" -i via-syslog -t t -m x || return 1
+  sleep 0.3
+  kill "$broker_pid"
+  wait "$listener"
+  # local3 (19) x 8 + notice (5) = 157; information (6) = 158
+  grep -Eq '^<157>.*mqtk-broker\[[0-9]+\]: client via-syslog connected from 127\.0\.0\.1' "$work/syslog.txt" &&
+    grep -Eq '^<158>.*mqtk-broker\[[0-9]+\]: listening on 127\.0\.0\.1' "$work/syslog.txt" ||
+    { cat "$work/syslog.txt" >&2; return 1; }
+}
+check "log_dest syslog with log_facility: each line as a datagram with its level as priority" to_syslog
+
 daemon() {
   "$broker" -d -p 0 --port-file "$work/dport" --sys-interval 0 \
     -c <(printf 'pid_file %s\nlog_dest file %s\n' "$work/d.pid" "$work/d.log") || return 1
