@@ -247,6 +247,15 @@ const config_key keys[] = {
        f.max_inflight = v == 0 ? std::uint16_t{65535} : v;
        return {};
      }},
+    {"max_inflight_bytes", "BYTES",
+     "Payload bytes of QoS 1 and 2 messages in flight per client before no new one goes, "
+     "besides max_inflight_messages (0: no byte limit, the default; one message always may).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       std::size_t v;
+       if (!number(a, v) || !b.empty()) return "max_inflight_bytes needs a number (0: no limit)";
+       f.max_inflight_bytes = v;
+       return {};
+     }},
     {"max_queued_messages", "N", "Messages queued per client (default 1000).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        std::size_t v;
@@ -474,7 +483,6 @@ const foreign_key foreign[] = {
     {"persistent_client_expiration", true,
      "3.1.1 persistent sessions do not expire in "
      "mqtk-broker; MQTT 5 clients set their own expiry"},
-    {"max_inflight_bytes", true, "the window is limited by max_inflight_messages only"},
     {"memory_limit", true, "memory is bounded per client (max_queued_messages, 64 MiB)"},
     {"upgrade_outgoing_qos", true,
      "messages are delivered at the lower of the two QoS, as MQTT "

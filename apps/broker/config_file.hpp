@@ -21,6 +21,7 @@ struct file_settings {
   std::optional<std::uint32_t> max_packet_size;
   std::optional<std::size_t> message_size_limit;
   std::optional<std::size_t> max_receiving_bytes;
+  std::optional<std::size_t> max_inflight_bytes;
   std::optional<std::uint16_t> max_inflight;
   std::optional<std::size_t> max_queued;
   std::optional<std::size_t> max_queued_bytes;

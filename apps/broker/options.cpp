@@ -356,6 +356,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   auto& lim = s.core.lim;
   if (f.max_packet_size) lim.max_packet_size = *f.max_packet_size;
   if (f.message_size_limit) lim.message_size_limit = *f.message_size_limit;
+  if (f.max_inflight_bytes) lim.max_inflight_bytes = *f.max_inflight_bytes;
   if (f.max_receiving_bytes) lim.max_receiving_bytes = *f.max_receiving_bytes;
   if (o.max_receiving_bytes) lim.max_receiving_bytes = *o.max_receiving_bytes;
   if (f.max_inflight) lim.max_inflight = *f.max_inflight;

@@ -291,3 +291,37 @@ TEST_CASE("retain_available false: CONNACK says so, a retained PUBLISH or will i
   got = normal.received(n);
   CHECK_FALSE(std::get<connack>(got[0]).props.retain_available); // absent: available
 }
+
+TEST_CASE("max_inflight_bytes: no new message goes while the payloads in flight reach it",
+          "[inflight]") {
+  auto cfg = quiet();
+  cfg.lim.max_inflight_bytes = 2500;
+  harness h(cfg);
+  const auto sub = h.connect("sub");
+  h.send(sub, subscribe{1, {{"t", {1}}}, {}});
+  const auto pub = h.connect("pub");
+  (void)h.received(sub);
+  const std::string kilobyte(1000, 'k');
+  for (std::uint16_t id = 1; id <= 5; ++id)
+    h.send(pub, publish{"t", kilobyte, id, 1, false, false, {}});
+  std::vector<std::uint16_t> ids;
+  for (const auto& p : h.received(sub))
+    if (const auto* m = std::get_if<publish>(&p)) ids.push_back(m->packet_id);
+  CHECK(ids.size() == 3); // 0, 1000 and 2000 bytes out were under 2500; 3000 is not
+  h.send(sub, puback{ids.at(0), reason_code::success, {}});
+  std::size_t more = 0;
+  for (const auto& p : h.received(sub))
+    more += std::holds_alternative<publish>(p) ? 1u : 0u;
+  CHECK(more == 1);
+  harness big(cfg); // one message always may, however large
+  const auto s2 = big.connect("s2");
+  big.send(s2, subscribe{1, {{"t", {1}}}, {}});
+  const auto p2 = big.connect("p2");
+  (void)big.received(s2);
+  big.send(p2, publish{"t", std::string(10'000, 'x'), 1, 1, false, false, {}});
+  std::size_t got = 0;
+  for (const auto& p : big.received(s2))
+    got += std::holds_alternative<publish>(p) ? 1u : 0u;
+  CHECK(got == 1);
+  CHECK(h.core.check_invariants().empty());
+}

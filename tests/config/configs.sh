@@ -83,7 +83,7 @@ check "Debian's stock file: pid_file written and removed, the log in its file, c
 warnings() { # accepted keys say what mqtk does instead, one line each, with FILE:LINE
   prepare limits.conf
   "$broker" --test-config -c limits.conf 2>limits.test
-  grep -q "limits.conf:6: max_inflight_bytes is not needed" limits.test &&
+  grep -q "limits.conf:8: memory_limit is not needed" limits.test &&
     grep -q "limits.conf:11: persistent_client_expiration is not needed" limits.test
 }
 check "keys mqtk does not need are accepted with one warning line each" warnings

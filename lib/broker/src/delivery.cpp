@@ -157,6 +157,7 @@ void state::deliver(session_state& s, outbound_message o, time_point now) {
   }
   auto& f = s.flow.get();
   f.count_queued_in(&queued_total);
+  f.set_max_inflight_bytes(cfg.lim.max_inflight_bytes);
   const bool goes_now = c != nullptr && f.has_room(window(*c));
   if (!goes_now) {
     const auto size = o.message->payload.size();
@@ -211,6 +212,7 @@ void state::drain(session_state& s, time_point now) {
   connection* c = s.conn;
   if (c == nullptr || c->phase != connection::phase::connected) return;
   if (auto* f = s.flow.made(); f && f->has_waiting()) {
+    f->set_max_inflight_bytes(cfg.lim.max_inflight_bytes); // a restored flow has not heard it
     subscriber_wire w(*this, s, now);
     f->fill(w, window(*c));
   }
@@ -221,6 +223,7 @@ void state::drain(session_state& s, time_point now) {
 // session present the flow was made anew, so there is nothing to resume.
 void state::resend(session_state& s, time_point now) {
   if (auto* f = s.flow.made()) {
+    f->set_max_inflight_bytes(cfg.lim.max_inflight_bytes);
     subscriber_wire w(*this, s, now);
     f->resume(w, true, window(*s.conn));
   }

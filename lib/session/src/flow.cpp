@@ -47,7 +47,7 @@ std::optional<outbound_message> flow::pop_queued() {
 void flow::fill(flow_output& out, std::size_t window) {
   if (owed_ != 0) pay_owed(out, window);
   if (owed_ != 0) return; // what a reconnect owes goes before anything new
-  while (!queue_.empty() && (queue_.front().qos == 0 || out_now() < window)) {
+  while (!queue_.empty() && (queue_.front().qos == 0 || room(window))) {
     if (queue_.front().qos == 0) {
       out.publish(*pop_queued(), false);
       continue;
@@ -80,7 +80,7 @@ void flow::pay_owed(flow_output& out, std::size_t window) {
     auto& e = *it++; // `it` points past an entry that may go
     if (e.resend == resend_due::no) continue;
     // Messages out on this connection: the window minus those still owed.
-    if (out_now() >= window) return;
+    if (!room(window)) return;
     const auto how = e.resend;
     e.resend = resend_due::no;
     --owed_;

@@ -34,6 +34,9 @@ struct limits {
   std::uint16_t receive_maximum = 100;
   /// Outgoing QoS 1/2 messages in flight per client (also bounded by the client's Receive Maximum).
   std::uint16_t max_inflight = 100;
+  /// mosquitto's max_inflight_bytes: payload bytes in flight per client before no new QoS 1/2
+  /// message goes (0: no byte limit; one message always may).
+  std::size_t max_inflight_bytes = 0;
   /// Messages queued per client beyond the in-flight window.
   std::size_t max_queued_messages = 1000;
   /// Bytes of payload queued per client; with drop_when_full, also the QoS 0 bytes waiting for

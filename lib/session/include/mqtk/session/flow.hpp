@@ -82,8 +82,11 @@ public:
   bool has_waiting() const noexcept { return !queue_.empty() || owed_ != 0; }
   /// True when a new message may go at once: nothing waits and the window has room.
   bool has_room(std::size_t window) const noexcept {
-    return queue_.empty() && owed_ == 0 && out_now() < window;
+    return queue_.empty() && owed_ == 0 && room(window);
   }
+  /// A byte limit besides the window's count (mosquitto's max_inflight_bytes; 0: none): no
+  /// new message goes while the payloads in flight reach it, though one always may when none is.
+  void set_max_inflight_bytes(std::size_t bytes) noexcept { max_inflight_bytes_ = bytes; }
   /// After a reconnect: the in-flight messages go again in their order with their ids
   /// [MQTT-4.4.0-1], at most `window` of them now and the rest from fill() as acknowledgements
   /// make room [MQTT-3.3.4-7]. With the session present: PUBLISH with DUP, PUBREL for those
@@ -125,6 +128,11 @@ public:
   std::size_t queued() const noexcept { return queue_.size(); }
   /// Payload bytes of the waiting messages.
   std::size_t queued_bytes() const noexcept { return queued_bytes_.value(); }
+  /// Room for one more message out: under the window's count and under the byte limit.
+  bool room(std::size_t window) const noexcept {
+    return out_now() < window &&
+           (max_inflight_bytes_ == 0 || inflight_.payload_bytes() < max_inflight_bytes_);
+  }
   /// From now on the waiting messages' payload bytes also count in `*total` (a broker's budget
   /// across sessions), until this flow is gone.
   void count_queued_in(std::size_t* total) noexcept { queued_bytes_.share_in(total); }
@@ -154,6 +162,7 @@ private:
   outbound_inflight inflight_;
   std::list<outbound_message> queue_; // a list: libstdc++'s deque allocates ~600 B even empty
   byte_account queued_bytes_;
+  std::size_t max_inflight_bytes_ = 0;
   std::size_t owed_ = 0;                           // in-flight entries with resend != no
   std::unordered_set<std::uint16_t> inbound_qos2_; // PUBREC sent, PUBREL awaited
   packet_id_pool requests_; // SUBSCRIBE/UNSUBSCRIBE ids; PUBLISH ids are inflight_'s keys

@@ -83,6 +83,13 @@ public:
   void erase(std::uint16_t packet_id);
 
   std::size_t size() const noexcept { return order_.size(); }
+  /// Payload bytes of the messages in flight, summed when asked (only a byte limit asks).
+  std::size_t payload_bytes() const noexcept {
+    std::size_t n = 0;
+    for (const auto& m : order_)
+      n += m.message->payload.size();
+    return n;
+  }
   bool empty() const noexcept { return order_.empty(); }
   /// Entries in send order.
   const std::list<inflight_entry>& entries() const noexcept { return order_; }
