@@ -140,6 +140,21 @@ const config_key keys[] = {
      tls_value<&transport::tls_options::min_version>},
     {"ciphers", "LIST", "OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites.",
      tls_value<&transport::tls_options::ciphers>},
+    {"ciphers_tls1.3", "SUITES",
+     "TLS 1.3 suites, as mosquitto's; taken as the listener's ciphers when it has none (the "
+     "ciphers key takes TLS 1.3 suites too).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       auto* l = current(f);
+       if (!l) return "ciphers_tls1.3 belongs to a listener: put 'listener PORT' above it";
+       if (a.empty() || !b.empty()) return "ciphers_tls1.3 needs one list of suites";
+       if (!l->tls.ciphers.empty()) {
+         f.warnings.push_back("ciphers_tls1.3 beside ciphers: one list is taken, ciphers'; the "
+                              "TLS 1.3 suites stay OpenSSL's defaults unless ciphers names them");
+         return {};
+       }
+       l->tls.ciphers = a;
+       return {};
+     }},
     {"require_certificate", "true|false",
      "Clients must present a certificate signed by cafile (mutual TLS; default false).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
@@ -497,6 +512,9 @@ const foreign_key foreign[] = {
      "an empty client id gets an assigned one (MQTT 5, and "
      "3.1.1 with clean session)"},
     {"websockets_log_level", true, "WebSocket events are logged with -v"},
+    {"queue_qos0_messages", true,
+     "QoS 0 messages for an offline client are not queued: they are dropped and counted "
+     "(dropped/offline); use QoS 1 for what must wait"},
     {"websockets_headers_size", true, "WebSocket handshakes may be up to 8 KiB"},
     {"use_username_as_clientid", false, "not supported: give each client its own id"},
     {"use_subject_as_username", false, "use use_identity_as_username (the certificate's CN)"},
@@ -513,6 +531,7 @@ const foreign_key foreign[] = {
     {"dhparamfile", false, "not needed: mqtk-broker uses ECDHE key exchange only"},
     {"tls_engine", false, "OpenSSL engines are not supported: use a key file"},
     {"tls_keyform", false, "OpenSSL engines are not supported: use a PEM key file"},
+    {"tls_engine_kpass_sha1", false, "OpenSSL engines are not supported: use a PEM key file"},
     {"clientid_prefixes", false, "use acl_file patterns to confine clients instead"},
     {"connection", false,
      "mqtk-broker has no bridges yet: run this bridge in mosquitto, or "
@@ -579,6 +598,10 @@ std::string unknown_key(const std::string& key) {
       return fmt::format("'{}' belongs to a bridge (connection block); mqtk-broker has no "
                          "bridges yet",
                          key);
+  if (key.starts_with("auth_opt_") || key.starts_with("plugin_opt_"))
+    return fmt::format("'{}': a plugin's option; plugins are not supported: use password_file "
+                       "and acl_file",
+                       key);
   return fmt::format("unknown key '{}'", key);
 }
 

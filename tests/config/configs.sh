@@ -61,8 +61,8 @@ refused() { # NAME LINES...: exit 2 from both, each line named
   done
 }
 check "bridge.conf is refused with all five bridge lines named at once" refused bridge.conf 3 4 5 6 7
-check "plugin.conf: plugin, psk_hint and use_username_as_clientid refused, each saying what to do" \
-  refused plugin.conf 3 4 5
+check "plugin.conf: plugin, psk_hint, use_username_as_clientid and auth_opt_ refused, each saying what to do" \
+  refused plugin.conf 3 4 5 6
 
 stock_paths() { # the Debian file's pid_file, log_dest file and include_dir
   prepare debian-stock.conf
