@@ -56,7 +56,7 @@ conf_page() {
   # Every key the page documents is one the parser takes.
   local key keys=0 out
   for key in $(awk '/^\.SH KEYS/ {on=1; next} /^\.SH/ {on=0} on && /^\\fB/ {print}' \
-    "$src/man/mqtk-broker.conf.5" | sed 's/^\\fB\([a-z_]*\).*/\1/'); do
+    "$src/man/mqtk-broker.conf.5" | sed 's/^\\fB\([a-z_0-9.]*\).*/\1/'); do
     keys=$((keys + 1))
     printf '%s x\n' "$key" >"$work/k.conf"
     out=$(timeout 2 "$apps/mqtk-broker" -c "$work/k.conf" -p 0 2>&1 || true)
