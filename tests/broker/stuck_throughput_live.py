@@ -6,6 +6,7 @@
 # that subscribes to bp/# and never reads. At QoS 0 and 1: the healthy subscribers lose nothing
 # and the publisher keeps at least 80% of its throughput; the stuck client's drops are logged
 # with its id. Then --drop-when-full with one healthy subscriber: 20,000 of 20,000.
+# Under the sanitizers (MQTK_SANITIZED=1) the ratio is reported, not checked.
 # Design: the rates are medians of ROUNDS runs each, alone and stuck alternating, because this
 # shared 2-core machine drifts: one 10 s run of each, back to back, gave ratios from 0.57 to 1.1
 # at QoS 1 for the same binary (the commit before this design included).
@@ -72,9 +73,11 @@ for qos in ("0", "1"):
             rates[with_stuck].append(one_run(qos, with_stuck, r == 0))
     alone, stuck = (sorted(rates[k])[len(rates[k]) // 2] for k in (False, True))
     ratio = stuck / alone
-    check(ratio >= 0.8, f"QoS {qos}: the publisher keeps {ratio:.2f} of its throughput (median "
+    # A sanitizer build's rates say little about the broker's: reported there, checked elsewhere.
+    sanitized = os.environ.get("MQTK_SANITIZED") == "1"
+    check(sanitized or ratio >= 0.8, f"QoS {qos}: the publisher keeps {ratio:.2f} of its throughput (median "
                         f"{stuck:.0f} against {alone:.0f} msg/s over {rounds} alternating rounds "
-                        f"of {seconds} s; at least 0.80)")
+                        f"of {seconds} s; at least 0.80)" + (" [not checked under the sanitizers]" if sanitized else ""))
 
 b = m.broker(broker_bin, "-p", "0", "--sys-interval", "0", "--drop-when-full")
 try:
