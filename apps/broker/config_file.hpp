@@ -69,6 +69,11 @@ struct foreign_key {
 std::span<const foreign_key> foreign_keys() noexcept;
 /// The keys of mosquitto's bridge blocks, refused (mqtk-broker has no bridges yet).
 std::span<const char* const> bridge_only_keys() noexcept;
+/// The parser's words for a key it does not take: one of mosquitto's refused keys with what to
+/// do instead, a bridge's key, a plugin's option, or an unknown key.
+std::string unknown_key(const std::string& key);
+/// One of mosquitto's keys taken with a warning (added to `f.warnings`); false for any other.
+bool accepted_foreign(const std::string& key, file_settings& f);
 /// mqtk-broker.conf(5), generated from the table above.
 std::string config_manual();
 
