@@ -31,6 +31,8 @@ connection_lines() {
   start_broker "$broker" --password-file "$work/pw" --max-packet-size 1000
   "$pub" -p "$port" -u ann -P secret -i c1 -k 30 -t t -m x || return 1
   "$pub" -p "$port" -u ann -P wrong -i c2 -t t -m x 2>/dev/null && return 1
+  "$pub" -p "$port" -u ann -P secret -i $'forged\nmqtk-broker: client root connected' -t t -m x ||
+    return 1
   # 3.1.1 has no Maximum Packet Size in CONNACK, so the client cannot know the limit first.
   head -c 3000 /dev/zero | mosquitto_pub -h 127.0.0.1 -p "$port" -V mqttv311 -u ann -P secret \
     -i big -t t -s 2>/dev/null
@@ -40,10 +42,12 @@ connection_lines() {
     grep -Eq "${iso}client c1 disconnected: it sent DISCONNECT \(Normal disconnection\)$" "$log" &&
     grep -Eq "${iso}client c2 refused from 127\.0\.0\.1:[0-9]+ on port $port: Bad User Name or Password \(0x86\)$" "$log" &&
     ! grep -q "client c2 disconnected" "$log" &&
+    grep -Fq 'client forged\x0amqtk-broker: client root connected connected from 127.0.0.1' "$log" &&
+    ! grep -q '^mqtk-broker: client root' "$log" &&
     grep -Eq "${iso}client big disconnected: protocol error: a packet of 30[0-9]{2} bytes is over max_packet_size \(1000 bytes\)$" "$log" ||
     { cat "$log" >&2; return 1; }
 }
-check "the log names each connect, refusal and disconnect with its cause, timestamped" connection_lines
+check "the log names each connect, refusal and disconnect with its cause, timestamped; a newline in a client id cannot forge a line" connection_lines
 
 keep_alive_line() {
   start_broker "$broker"
