@@ -14,7 +14,9 @@ int exit_status_for(const session::event::closed& e, client::failure f, bool con
   const auto reason = [&] {
     std::string r = e.error.message();
     if (e.error.category() == reason_category()) r = fmt::format("0x{:02x} {}", e.error.value(), r);
-    if (e.reason_string) r += fmt::format(" ({})", *e.reason_string);
+    // A Reason String that only repeats the code's name (mqtk-broker's, for one) is said once.
+    if (e.reason_string && *e.reason_string != e.error.message())
+      r += fmt::format(" ({})", *e.reason_string);
     return r;
   };
   if (f == client::failure::unreachable || f == client::failure::timed_out) {

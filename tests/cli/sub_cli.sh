@@ -85,4 +85,17 @@ takeover_fight() { # two 3.1.1 clients with one id: the back-off grows and the i
     grep -q "is another client using client id 'fighter'" "$work/f1" "$work/f2"
 }
 check "two 3.1.1 clients with one id back off more and more, naming the id" takeover_fight
+
+taken_over_once() { # v5: exit 7, the reason named once (mqtk-broker's Reason String repeats it)
+  "$sub" -p "$port" -i twice -t x >/dev/null 2>"$work/t1" &
+  local first=$!
+  sleep 0.5
+  timeout 1 "$sub" -p "$port" -i twice -t x >/dev/null 2>&1
+  wait "$first"
+  local status=$?
+  [ "$status" -eq 7 ] &&
+    grep -qx "mqtk-sub: the broker ended the connection: 0x8e Session taken over" "$work/t1" ||
+    { echo "exit $status" >&2; cat "$work/t1" >&2; return 1; }
+}
+check "a v5 takeover exits 7 naming the reason once" taken_over_once
 finish

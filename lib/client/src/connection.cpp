@@ -22,7 +22,7 @@ namespace {
 
 std::string describe(const session::event::closed& c) {
   std::string r = c.error.message();
-  if (c.reason_string) r += " (" + *c.reason_string + ")";
+  if (c.reason_string && *c.reason_string != r) r += " (" + *c.reason_string + ")"; // said once
   return r;
 }
 
