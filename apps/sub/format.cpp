@@ -5,7 +5,7 @@
 #include <ctime>
 #include <fmt/format.h>
 
-#include "mqtk/jsonl/json_message.hpp"
+#include "sub/mosquitto_json.hpp"
 
 namespace mqtk::app::sub {
 namespace {
@@ -66,7 +66,9 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm));
 }
 
-std::string percent(char code, const codec::publish& m, std::chrono::system_clock::time_point t) {
+// One % code's text; nullopt when %J meets a payload that is not JSON.
+std::optional<std::string> percent(char code, const codec::publish& m,
+                                   std::chrono::system_clock::time_point t, bool pretty) {
   const auto& p = m.props;
   switch (code) {
   case '%':
@@ -85,7 +87,7 @@ std::string percent(char code, const codec::publish& m, std::chrono::system_cloc
     return iso_time(t);
   case 'j':
   case 'J':
-    return jsonl::json_line(m, t);
+    return mosquitto_json(m, t, code == 'J', pretty);
   case 'l':
     return std::to_string(m.payload.size());
   case 'm':
@@ -189,7 +191,8 @@ std::string check_format(std::string_view f) {
 }
 
 std::string render(std::string_view f, const codec::publish& m,
-                   std::chrono::system_clock::time_point received) {
+                   std::chrono::system_clock::time_point received, bool pretty, bool& whole) {
+  whole = true;
   std::string out;
   out.reserve(f.size() + m.payload.size());
   for (std::size_t i = 0; i < f.size(); ++i) {
@@ -198,7 +201,11 @@ std::string render(std::string_view f, const codec::publish& m,
       ++i;
       const auto s = parse_spec(f, i);
       if (i >= f.size()) break; // check_format() refuses this; stay in bounds regardless
-      emit(out, percent(f[i], m, received), s);
+      const auto text = percent(f[i], m, received, pretty);
+      if (text)
+        emit(out, *text, s);
+      else
+        whole = false; // as mosquitto_sub: %J shows nothing, the rest of the line follows
     } else if (c == '@' && i + 1 < f.size()) {
       out += at(f[++i], received);
     } else if (c == '\\' && i + 1 < f.size()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,12 +16,14 @@ std::string check_format(std::string_view format);
 
 /// Renders one message. Codes (mosquitto_sub's): %t topic, %p payload, %x/%X payload in hex,
 /// %l payload length, %q QoS, %r retain (0/1), %m packet id, %I ISO 8601 time, %U Unix time with
-/// nanoseconds, %j/%J the -j JSON line, v5: %A topic alias, %C content type, %D correlation data,
+/// nanoseconds, %j/%J mosquitto_sub's JSON object (payload as a string / embedded as JSON,
+/// tab-indented when `pretty`), v5: %A topic alias, %C content type, %D correlation data,
 /// %E message expiry, %F payload format indicator, %P user properties (key:value, space
 /// separated), %R response topic, %S subscription identifiers; %% a percent sign. @ codes are
 /// strftime's (@Y, @m, @d, @H, @M, @S, ...), @N nanoseconds, @@ an at sign. Escapes: \\ \0 \a
 /// \e \n \r \t \v. A code may carry printf's '-' flag, a width and a .precision: %-20t, %.8p.
+/// Where %J meets a payload that is not JSON, it shows nothing and `whole` is false.
 std::string render(std::string_view format, const codec::publish& m,
-                   std::chrono::system_clock::time_point received);
+                   std::chrono::system_clock::time_point received, bool pretty, bool& whole);
 
 } // namespace mqtk::app::sub

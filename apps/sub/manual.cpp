@@ -40,7 +40,13 @@ time received, ISO 8601 with the local offset
 time received, Unix seconds with nanoseconds
 .TP
 .BR %j ", " %J
-the JSON line that \fB\-j\fR prints
+the JSON object mosquitto_sub prints, byte for byte: \fBtst\fR (local time, microseconds, then
+\fBZ\fR and the UTC offset, as mosquitto_sub writes it), \fBtopic\fR, \fBqos\fR, \fBretain\fR
+(0/1), \fBpayloadlen\fR, \fBmid\fR (QoS 1 and 2), \fBproperties\fR (MQTT 5, in the order they
+arrived) and \fBpayload\fR: a string for \fB%j\fR, embedded JSON for \fB%J\fR (which shows
+nothing, and says so on standard error, for a payload that is not JSON). Numbers, escapes and
+\fB\-\-pretty\fR's tab indentation follow mosquitto_sub's JSON library; \fB\-j\fR is mqtk's own,
+lossless line
 .TP
 .B %A %C %D %E %F %P %R %S
 MQTT 5: topic alias, content type, correlation data, message expiry interval, payload format

@@ -96,7 +96,7 @@ void define(CLI::App& app, raw& o) {
   app.add_flag("--pretty", o.pretty, "Indent JSON payloads (and -j objects) for people")->group(g);
   app.add_option("-F,--format", o.format,
                  "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "
-                 "%r retain, %m id, %I/%U time, %j JSON, v5 %A %C %D %E %F %P %R %S, @ "
+                 "%r retain, %m id, %I/%U time, %j/%J mosquitto_sub's JSON, v5 %A %C %D %E %F %P %R %S, @ "
                  "strftime codes, \\n escapes (see mqtk-sub(1))")
       ->type_name("FORMAT")
       ->group(g);

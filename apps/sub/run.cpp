@@ -55,7 +55,10 @@ struct subscriber {
     const auto now = std::chrono::system_clock::now();
     std::string line;
     if (!s.format.empty()) {
-      line = render(s.format, m, now);
+      bool whole = true;
+      line = render(s.format, m, now, s.pretty, whole);
+      // As mosquitto_sub: %J shows nothing for a payload that is not JSON, and says so.
+      if (!whole) say(fmt::format("payload on {} is not valid JSON; %J cannot show it", m.topic));
     } else if (s.json) {
       line = jsonl::json_line(m, now);
       if (s.pretty) line = jsonl::indented_json(line).value_or(line);

@@ -52,6 +52,26 @@ TEST_CASE("user properties keep their order and repeats", "[properties]") {
         p.props.user_properties);
 }
 
+TEST_CASE("the decoder notes the order property kinds first arrived in, outside equality",
+          "[properties]") {
+  // User Property k=v, Content Type "x", Subscription Identifier 5, User Property k=w.
+  const auto bytes = testing::hex("30190001741426"
+                                  "00016b000176"
+                                  "03000178"
+                                  "0b05"
+                                  "2600016b000177"
+                                  "70");
+  const auto m = std::get<publish>(decode(bytes, protocol_version::v5).value());
+  const auto& order = m.props.order;
+  REQUIRE(order.count == 3);
+  CHECK(order.ids[0] == std::uint8_t(property_id::user_property));
+  CHECK(order.ids[1] == std::uint8_t(property_id::content_type));
+  CHECK(order.ids[2] == std::uint8_t(property_id::subscription_identifier));
+  properties same = m.props;
+  same.order = {};
+  CHECK(same == m.props); // the order of properties carries no meaning in MQTT
+}
+
 TEST_CASE("properties::empty", "[properties]") {
   properties p;
   CHECK(p.empty());

@@ -236,6 +236,7 @@ void read_properties(reader& r, property_context c, properties& out) {
       sub.fail(errc::property_repeated);
       break;
     }
+    if ((seen & mask) == 0) out.order.note(info->id);
     seen |= mask;
     read_one(sub, info->id, out);
   }

@@ -3,6 +3,7 @@
 // and the `properties` set carried by each packet.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -94,6 +95,19 @@ bool is_repeatable(property_id id, property_context ctx) noexcept;
 
 using user_property = std::pair<std::string, std::string>;
 
+/// The order in which property kinds first appeared in a decoded packet (the first eight kinds).
+/// MQTT gives that order no meaning, so it takes no part in comparing properties; it is kept for
+/// tools that print a packet the way another program does (mqtk-sub -F %j, as mosquitto_sub).
+struct arrival_order {
+  std::array<std::uint8_t, 8> ids{};
+  std::uint8_t count = 0;
+
+  void note(property_id id) noexcept {
+    if (count < ids.size()) ids[count++] = static_cast<std::uint8_t>(id);
+  }
+  bool operator==(const arrival_order&) const noexcept { return true; }
+};
+
 /// Every v5 property a packet can carry; absent ones are empty. Binary data lives in std::string.
 /// Thread safety: a value type.
 struct properties {
@@ -124,6 +138,7 @@ struct properties {
   std::optional<std::uint8_t> wildcard_subscription_available;
   std::optional<std::uint8_t> subscription_identifier_available;
   std::optional<std::uint8_t> shared_subscription_available;
+  arrival_order order; ///< filled by the decoder; empty for a packet built in code
 
   /// True when no property is set.
   bool empty() const noexcept;
