@@ -356,9 +356,42 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   }
 
   // The attempt is over and its output flushed: close the socket, then do what the policy says.
+  // Design: a socket closed with input still unread resets the connection, and the peer's
+  // kernel then discards what the peer had not read yet: our last PUBACK and the DISCONNECT
+  // with it (a broker then sends an acknowledged message again, or publishes the will). So the
+  // socket is half-closed and read to its end (a broker closes on DISCONNECT) before closing,
+  // for at most linger_bound.
+  static constexpr auto linger_bound = std::chrono::milliseconds(500);
   void shut() {
     if (!policy.ending_attempt()) return;
     say_goodbye();
+    ++generation; // the attempt's read loop and session deadlines are over
+    write_pending = false;
+    armed.reset();
+    std::error_code ignored;
+    socket.shutdown(stream::socket::shutdown_send, ignored);
+    const auto gen = generation;
+    auto self = shared_from_this();
+    timer.expires_after(linger_bound);
+    timer.async_wait([self, gen](std::error_code ec) {
+      if (!ec && gen == self->generation && !self->closed()) self->attempt_over();
+    });
+    drain_to_end(gen);
+  }
+
+  void drain_to_end(std::uint64_t gen) {
+    auto self = shared_from_this();
+    socket.async_wait(stream::socket::wait_read, [self, gen](std::error_code ec) {
+      if (gen != self->generation || self->closed()) return;
+      thread_local std::array<std::uint8_t, 16 * 1024> discard;
+      if (!ec) self->socket.read_some(asio::buffer(discard), ec);
+      if (!ec || ec == asio::error::would_block || ec == asio::error::try_again)
+        return self->drain_to_end(gen);
+      self->attempt_over(); // the end of the stream, or an error: either way it is done
+    });
+  }
+
+  void attempt_over() {
     drop_socket();
     execute(policy.attempt_ended(clock::now()));
   }
