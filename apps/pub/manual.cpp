@@ -20,7 +20,9 @@ back-off and resends what was not acknowledged; memory stays bounded because rea
 while 10,000 messages are unsent.
 .PP
 With \fB\-\-jsonl\fR each line is a JSON object as \fBmqtk-sub \-j\fR writes it (topic, payload,
-payload_encoding, qos, retain, properties), so a capture replays byte for byte. With
+payload_encoding, qos, retain, properties), so a capture replays byte for byte: a JSON payload
+is sent as the text of its \fBpayload\fR member as written in the line (or its
+\fBpayload_text\fR when there is one). With
 \fB\-\-wait\-response\fR it publishes a request with a Response Topic and fresh Correlation Data,
 prints the matching reply and exits.)roff";
   p.sections = {{"TRANSPORTS", client_transports_section()},

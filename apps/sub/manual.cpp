@@ -76,11 +76,16 @@ time received, RFC 3339 in UTC with microseconds
 as received
 .TP
 .B payload_encoding
-\fBjson\fR when the payload is JSON that serialises back to the same bytes (it is then embedded
-as JSON), \fButf8\fR for other UTF-8 text (a string), \fBbase64\fR for anything else
+\fBjson\fR when the payload is JSON (it is then embedded as JSON, written as it arrived:
+spacing, number spellings and escapes kept), \fButf8\fR for other UTF-8 text (a string),
+\fBbase64\fR for anything else
 .TP
 .B payload
 the payload in that encoding
+.TP
+.B payload_text
+only for a JSON payload that spans lines or has space around it, which cannot stand in one line
+as written: its exact text, as a string (\fBpayload\fR then holds it re-serialised)
 .TP
 .B properties
 MQTT 5 only, when present: payload_format_indicator, message_expiry_interval, content_type,

@@ -18,19 +18,29 @@ replay() {
   printf '{"spaced": true}\n' >"$work/p3"
   head -c 512 /dev/urandom >"$work/p4"
   printf '' >"$work/p5"
-  sub_bg "$work/capture.jsonl" -t 'rec/#' -j -C 5 -q 1
-  for i in 1 2 3 4 5; do "$pub" -p "$port" -t "rec/$i" -f "$work/p$i" -q 1 || return 1; done
+  printf '{"temp": 21.50, "unit": "C"}' >"$work/p6"
+  sub_bg "$work/capture.jsonl" -t 'rec/#' -j -C 6 -q 1
+  for i in 1 2 3 4 5 6; do "$pub" -p "$port" -t "rec/$i" -f "$work/p$i" -q 1 || return 1; done
   wait "$sub_pid" || return 1
   grep -q '"payload_encoding":"json","payload":{"compact"' "$work/capture.jsonl" || return 1
-  sub_bg "$work/replayed" -t 'rec/#' -C 5 -q 1 -F '%t %x'
+  # Device JSON with spaces is JSON too, as `jq .payload.temp` needs; a line per message.
+  /usr/bin/python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+by_topic = {l["topic"]: l for l in lines}
+assert len(lines) == 6, len(lines)
+assert by_topic["rec/6"]["payload"]["temp"] == 21.5, by_topic["rec/6"]
+assert by_topic["rec/3"]["payload"] == {"spaced": True}, by_topic["rec/3"]
+' "$work/capture.jsonl" || return 1
+  sub_bg "$work/replayed" -t 'rec/#' -C 6 -q 1 -F '%t %x'
   "$pub" -p "$port" --jsonl <"$work/capture.jsonl" || return 1
   wait "$sub_pid" || return 1
-  for i in 1 2 3 4 5; do
+  for i in 1 2 3 4 5 6; do
     [ "$(grep "^rec/$i " "$work/replayed")" = "rec/$i $(od -An -v -tx1 "$work/p$i" | tr -d ' \n')" ] ||
       { echo "rec/$i differs" >&2; return 1; }
   done
 }
-check "mqtk-sub -j > f; mqtk-pub --jsonl < f replays text, JSON and binary byte for byte" replay
+check "mqtk-sub -j > f; mqtk-pub --jsonl < f replays text, JSON (spaced too) and binary byte for byte" replay
 
 format_codes() {
   sub_bg "$work/fmt" -t 'fmt/#' -C 1 -q 1 --subscription-id 7 \

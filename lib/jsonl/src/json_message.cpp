@@ -8,6 +8,7 @@
 
 #include "mqtk/core/base64.hpp"
 #include "mqtk/core/utf8.hpp"
+#include "raw_member.hpp"
 
 namespace mqtk::jsonl {
 
@@ -32,6 +33,29 @@ json properties_of(const codec::properties& p) {
   return j;
 }
 
+// Whether a JSON payload can stand in a line exactly as written: no line break (a line is one
+// message) and no whitespace around it (a reader takes the member's text without it).
+bool splices_verbatim(std::string_view payload) {
+  const auto space = [](char c) { return c == ' ' || c == '\t'; };
+  return payload.find_first_of("\r\n") == std::string_view::npos && !space(payload.front()) &&
+         !space(payload.back());
+}
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
+
+// The line for `j` (everything before the payload) with the payload's own text as "payload".
+std::string spliced(const json& j, std::string_view payload, const json& props) {
+  auto line = dump(j);
+  line.pop_back(); // the closing brace
+  line += ",\"payload\":";
+  line += payload;
+  if (!props.empty()) line += ",\"properties\":" + dump(props);
+  line += '}';
+  return line;
+}
+
 } // namespace
 
 std::string json_line(const codec::publish& m, std::chrono::system_clock::time_point received) {
@@ -44,11 +68,15 @@ std::string json_line(const codec::publish& m, std::chrono::system_clock::time_p
   j["qos"] = m.qos;
   j["retain"] = m.retain;
   const bool text = utf8::is_well_formed(m.payload);
-  auto parsed = text ? json::parse(m.payload, nullptr, false) : json();
-  // Only JSON that serialises back to the same bytes stays JSON, so a replay is exact.
-  if (text && !parsed.is_discarded() && !m.payload.empty() && parsed.dump() == m.payload) {
+  auto parsed = text && !m.payload.empty() ? json::parse(m.payload, nullptr, false) : json();
+  if (text && !m.payload.empty() && !parsed.is_discarded()) {
     j["payload_encoding"] = "json";
+    if (splices_verbatim(m.payload)) {
+      // Spliced in as written, so a replay reads back the very bytes.
+      return spliced(j, m.payload, properties_of(m.props));
+    }
     j["payload"] = std::move(parsed);
+    j["payload_text"] = m.payload; // the exact bytes, which a re-serialisation would change
   } else if (text) {
     j["payload_encoding"] = "utf8";
     j["payload"] = m.payload;
@@ -57,7 +85,7 @@ std::string json_line(const codec::publish& m, std::chrono::system_clock::time_p
     j["payload"] = base64(m.payload);
   }
   if (auto p = properties_of(m.props); !p.empty()) j["properties"] = std::move(p);
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+  return dump(j);
 }
 
 namespace {
@@ -108,7 +136,7 @@ bool read_properties(const json& j, codec::properties& p, std::string& why) {
   return true;
 }
 
-bool read_payload(const json& j, std::string& payload, std::string& why) {
+bool read_payload(const json& j, std::string_view line, std::string& payload, std::string& why) {
   if (!j.contains("payload")) return true; // an empty message
   const auto& v = j["payload"];
   std::string encoding = v.is_string() ? "utf8" : "json";
@@ -118,7 +146,14 @@ bool read_payload(const json& j, std::string& payload, std::string& why) {
     encoding = j["payload_encoding"].get<std::string>();
   }
   if (encoding == "json") {
-    payload = v.dump();
+    // The exact bytes: "payload_text" when the writer kept them there, else the member as
+    // written in the line (a hand-written `"payload": {"a": 1}` sends `{"a": 1}`).
+    if (j.contains("payload_text")) {
+      if (!j["payload_text"].is_string()) return why = "\"payload_text\" must be a string", false;
+      payload = j["payload_text"].get<std::string>();
+    } else {
+      payload = std::string(raw_member(line, "payload").value_or(v.dump()));
+    }
   } else if (encoding == "utf8" && v.is_string()) {
     payload = v.get<std::string>();
   } else if (encoding == "base64" && v.is_string()) {
@@ -157,7 +192,7 @@ std::optional<codec::publish> message_from_json(std::string_view line, std::stri
     if (!j["retain"].is_boolean()) return why = "\"retain\" must be true or false", std::nullopt;
     m.retain = j["retain"].get<bool>();
   }
-  if (!read_payload(j, m.payload, why)) return std::nullopt;
+  if (!read_payload(j, line, m.payload, why)) return std::nullopt;
   if (j.contains("properties") && !read_properties(j["properties"], m.props, why))
     return std::nullopt;
   return m;
