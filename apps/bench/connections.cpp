@@ -128,7 +128,8 @@ private:
       if (!c.up && !finished) {
         ++r.errors;
         std::string message;
-        exit_status_for(*closed, c.conn->transport_failure(), false, s.conn.where, message);
+        exit_status_for(*closed, c.conn->transport_failure(), false, s.conn.where,
+                        c.conn->session().version(), message);
         if (!s.conn.quiet && r.errors <= 5) fmt::print(stderr, "mqtk-bench: {}\n", message);
       }
       // The connection object is done; free it outside its own handler.

@@ -107,8 +107,8 @@ private:
     if (finished) return;
     ++r.errors;
     std::string message;
-    const int code =
-        exit_status_for(c, slot.conn->transport_failure(), slot.up, s.conn.where, message);
+    const int code = exit_status_for(c, slot.conn->transport_failure(), slot.up, s.conn.where,
+                                     slot.conn->session().version(), message);
     if (!s.conn.quiet) fmt::print(stderr, "mqtk-bench: {}: {}\n", slot.id, message);
     if (!slot.up || !ready) { // a client that cannot take part ends the run, on every thread
       if (s.crew) s.crew->fail(code);

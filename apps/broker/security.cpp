@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "broker/security.hpp"
 
+#include "common/read_file.hpp"
+
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
@@ -11,14 +13,9 @@ namespace mqtk::app::broker {
 namespace {
 
 bool read_file(const std::string& path, std::string& text, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = fmt::format("{}: cannot read it", path);
-    return false;
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  text = s.str();
+  auto whole = read_whole_file(path, why);
+  if (!whole) return why = fmt::format("{}: cannot read it: {}", path, why), false;
+  text = std::move(*whole);
   return true;
 }
 

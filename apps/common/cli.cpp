@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "common/cli_errors.hpp"
 #include "common/exit_codes.hpp"
 
 namespace mqtk::app {
@@ -17,8 +18,8 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
       app.exit(e);
       return exit_ok;
     }
-    fmt::print(stderr, "{}: {}\nRun '{} --help' for the options.\n", app.get_name(), e.what(),
-               app.get_name());
+    fmt::print(stderr, "{}: {}\nRun '{} --help' for the options.\n", app.get_name(),
+               explain(e, app), app.get_name());
     return exit_usage;
   }
   return std::nullopt;
@@ -30,7 +31,7 @@ bool parse_file_arguments(CLI::App& app, std::vector<std::string> args, const st
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    why = path + ": " + e.what();
+    why = path + ": " + explain(e, app);
     return false;
   }
   return true;
@@ -38,6 +39,15 @@ bool parse_file_arguments(CLI::App& app, std::vector<std::string> args, const st
 
 int usage_error(const CLI::App& app, const std::string& message) {
   fmt::print(stderr, "{}: {}\n", app.get_name(), message);
+  return exit_usage;
+}
+
+int usage_error(const CLI::App& app, const std::string& message, const std::string& synopsis) {
+  fmt::print(stderr, "{}: {}\n", app.get_name(), message);
+  const auto forms = plain_synopsis(app.get_name(), synopsis);
+  for (std::size_t i = 0; i < forms.size(); ++i)
+    fmt::print(stderr, "{}{}\n", i == 0 ? "usage: " : "       ", forms[i]);
+  fmt::print(stderr, "Run '{} --help' for the options.\n", app.get_name());
   return exit_usage;
 }
 

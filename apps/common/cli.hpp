@@ -21,6 +21,9 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv);
 
 /// Prints "TOOL: MESSAGE" to stderr and returns exit status 2.
 int usage_error(const CLI::App& app, const std::string& message);
+/// The same followed by a usage line from the man page's (roff) synopsis and a pointer to
+/// --help: for a tool run with no arguments at all.
+int usage_error(const CLI::App& app, const std::string& message, const std::string& synopsis);
 
 } // namespace mqtk::app
 
@@ -73,7 +76,8 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
   // options file's (found by argument-dependent lookup in the tool's namespace).
   if constexpr (requires { command_line_wins(app, raw); }) command_line_wins(app, raw);
   auto settings = validate(raw, why);
-  if (!settings) exit_status = usage_error(app, why);
+  if (!settings)
+    exit_status = argc <= 1 ? usage_error(app, why, manual().synopsis) : usage_error(app, why);
   return settings;
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "common/read_file.hpp"
 #include "mqtk/auth/scram.hpp"
 #include "mqtk/client/url.hpp"
 #include "mqtk/topic/validate.hpp"
@@ -166,11 +167,9 @@ bool apply_layer(const connection_flags& f, bool given, connection_settings& s, 
   if (f.given.password == given) {
     if (!f.password.empty()) c.password = f.password;
     if (!f.password_file.empty()) {
-      std::ifstream in(f.password_file);
-      std::string pw;
-      if (!in || !std::getline(in, pw))
-        return why = "--pw-file: cannot read " + f.password_file, false;
-      c.password = pw;
+      auto text = read_whole_file(f.password_file, why);
+      if (!text) return why = "--pw-file: cannot read " + f.password_file + ": " + why, false;
+      c.password = text->substr(0, text->find('\n')); // the first line
     }
   }
   return true;

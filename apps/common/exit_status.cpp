@@ -10,7 +10,8 @@
 namespace mqtk::app {
 
 int exit_status_for(const session::event::closed& e, client::failure f, bool connected,
-                    const client::endpoint& where, std::string& message) {
+                    const client::endpoint& where, codec::protocol_version version,
+                    std::string& message) {
   const auto reason = [&] {
     std::string r = e.error.message();
     if (e.error.category() == reason_category()) r = fmt::format("0x{:02x} {}", e.error.value(), r);
@@ -28,6 +29,12 @@ int exit_status_for(const session::event::closed& e, client::failure f, bool con
   if (!connected) {
     if (e.by_server && e.error.category() == reason_category()) {
       message = "the broker refused the connection: " + reason();
+      // Many brokers in the field speak only MQTT 3.1.1 and refuse 5 this way.
+      if (e.error == reason_code::unsupported_protocol_version)
+        message += version == codec::protocol_version::v5
+                       ? "; it may speak only MQTT 3.1.1: try -V 311, or -V auto to fall back "
+                         "by itself"
+                       : "; it may speak only MQTT 5: try -V 5";
       return exit_refused;
     }
     if (e.error == errc::server_not_proven) { // SCRAM: this side refused the broker

@@ -3,9 +3,11 @@
 #include "common/options_file.hpp"
 
 #include <cstdlib>
-#include <fstream>
+#include <sstream>
 #include <string_view>
+#include <unistd.h>
 
+#include "common/read_file.hpp"
 #include "mqtk/core/text.hpp"
 
 namespace mqtk::app {
@@ -39,12 +41,15 @@ std::optional<std::vector<std::string>> read_options_file(const std::string& too
   if (!required) path = default_path(tool);
   std::vector<std::string> args;
   if (path.empty()) return args;
-  std::ifstream in(path);
-  if (!in) {
-    if (!required) return args;
-    why = "-o " + path + ": cannot read the options file";
+  // The default file is optional; one that exists but cannot be read is still an error.
+  if (!required && ::access(path.c_str(), F_OK) != 0) return args;
+  std::string reason;
+  const auto text = read_whole_file(path, reason);
+  if (!text) {
+    why = "-o " + path + ": cannot read the options file: " + reason;
     return std::nullopt;
   }
+  std::istringstream in(*text);
   std::string line;
   while (std::getline(in, line)) {
     const auto l = trim(line);

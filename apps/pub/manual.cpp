@@ -7,9 +7,9 @@ namespace mqtk::app::pub {
 
 page_info manual() {
   page_info p;
-  p.synopsis = "[\\fIOPTIONS\\fR] \\fB\\-t\\fR \\fITOPIC\\fR {\\fB\\-m\\fR \\fIMESSAGE\\fR | "
+  p.synopsis = "[\\fIOPTIONS\\fR] {\\fB\\-t\\fR \\fITOPIC\\fR {\\fB\\-m\\fR \\fIMESSAGE\\fR | "
                "\\fB\\-f\\fR \\fIFILE\\fR | \\fB\\-n\\fR | \\fB\\-s\\fR | \\fB\\-l\\fR} | "
-               "\\fB\\-\\-topic\\-per\\-line\\fR | \\fB\\-\\-jsonl\\fR";
+               "\\fB\\-\\-topic\\-per\\-line\\fR | \\fB\\-\\-jsonl\\fR}";
   p.description = R"roff(.B mqtk-pub
 publishes MQTT messages (MQTT 3.1.1 and 5.0) from the command line: one message, a file, all of
 standard input, or a stream of lines. Its short options are mosquitto_pub's.

@@ -9,6 +9,7 @@
 
 #include "common/cli.hpp"
 #include "common/exit_codes.hpp"
+#include "common/read_file.hpp"
 #include "mqtk/topic/validate.hpp"
 
 namespace mqtk::app::pub {
@@ -150,9 +151,9 @@ bool payload_source(const raw& o, settings& s, std::string& why) {
            : o.topic_lines   ? source::topic_lines
                              : source::jsonl;
   if (s.from == source::file) {
-    std::ifstream in(o.file, std::ios::binary);
-    if (!in) return why = "-f: cannot read " + o.file, false;
-    s.payload.assign(std::istreambuf_iterator<char>(in), {});
+    auto text = read_whole_file(o.file, why);
+    if (!text) return why = "-f: cannot read " + o.file + ": " + why, false;
+    s.payload = std::move(*text);
   }
   if (o.separator.empty()) return why = "--separator must not be empty", false;
   s.separator = o.separator;

@@ -193,7 +193,8 @@ struct publisher {
     if (const auto* c = std::get_if<session::event::closed>(&e)) {
       if (!finishing) {
         std::string message;
-        status = exit_status_for(*c, conn.transport_failure(), connected, s.conn.where, message);
+        status = exit_status_for(*c, conn.transport_failure(), connected, s.conn.where,
+                                 conn.session().version(), message);
         say(message);
       }
       io->stop();

@@ -109,4 +109,24 @@ too_large() { # the refusal names both sizes and where the limit is raised
     grep -q -- "--max-packet-size" <<<"$out"
 }
 check "a message over the broker's Maximum Packet Size names both sizes and the flag" too_large "$pub" "$2"
+
+# says ARGS... -- TEXT: the tool exits 2 and its message holds TEXT (fixed string).
+says() {
+  local args=() out status=0
+  while [ "$1" != -- ]; do args+=("$1"); shift; done
+  out=$("$pub" "${args[@]}" 2>&1) || status=$?
+  [ "$status" -eq 2 ] && grep -qF -- "$2" <<<"$out" || { echo "status $status: $out" >&2; return 1; }
+}
+check "-p abc is not a number, -p 0 is out of range" bash -c "$(declare -f says); pub='$pub'
+  says -p abc -t t -m x -- \"--port: 'abc' is not a number; give a number from 1 to 65535\" &&
+  says -p 0 -t t -m x -- '--port: 0 is out of range; give a number from 1 to 65535'"
+check "a typo gets 'did you mean'" says --retian -t t -m x -- "unknown option --retian; did you mean --retain?"
+check "unknown options are named in the order given" says --psk 00 --psk-identity a -t t -m x -- \
+  "--psk: TLS-PSK is not supported"
+check "a stray word is named" says -t t -m hello world -- "unexpected argument 'world'"
+check "a missing value is named" says -t -- "--topic needs a value (TOPIC)"
+check "-f says why it cannot read the file" says -p "$port" -t t -f /nope -- \
+  "-f: cannot read /nope: No such file or directory"
+check "no arguments: the reason, a usage line and --help" says -- \
+  "usage: mqtk-pub [OPTIONS] {-t TOPIC {-m MESSAGE"
 finish

@@ -197,6 +197,18 @@ check "-V auto falls back to 3.1.1 when the broker refuses 5" fake_v311 mqtt
 # replaced the layer under the read that delivered the refusal).
 check "-V auto falls back to 3.1.1 over WebSocket too" fake_v311 ws --ws
 
+v5_refused_hint() { # a 3.1.1-only broker refusing -V 5: the message says what to try
+  rm -f "$work/fake.port"
+  /usr/bin/python3 "$(dirname "$0")/broker_311_only.py" "$work/fake.port" "$work/fake.log" &
+  pids+=($!)
+  for _ in $(seq 200); do [ -s "$work/fake.port" ] && break; sleep 0.025; done
+  local out status=0
+  out=$($T "$pub" -p "$(cat "$work/fake.port")" -V 5 -t v -m hi 2>&1) || status=$?
+  [ "$status" -eq 4 ] && grep -q "0x84 Unsupported Protocol Version; it may speak only MQTT 3.1.1: try -V 311, or -V auto" <<<"$out" ||
+    { echo "status $status: $out" >&2; return 1; }
+}
+check "a broker refusing MQTT 5 gets the hint -V 311 or -V auto" v5_refused_hint
+
 restart() {
   local p=$port
   sub_bg "$work/rs" -t 'rs/#' -C 2 -v
