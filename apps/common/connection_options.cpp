@@ -76,6 +76,12 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
   app.add_option("-x,--session-expiry", f.session_expiry, "Session Expiry Interval in seconds (v5)")
       ->type_name("SECONDS")
       ->group(g);
+  app.add_option("--max-packet-size", f.max_packet_size,
+                 "Refuse packets from the broker over BYTES; MQTT 5 announces it, so the broker "
+                 "drops larger messages instead (default: no limit below MQTT's 268435455)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(std::uint32_t{16}, std::uint32_t{268'435'455}))
+      ->group(g);
   app.add_option("--will-topic", f.will_topic, "Will topic")->type_name("TOPIC")->group(g);
   app.add_option("--will-payload", f.will_payload, "Will payload")->type_name("TEXT")->group(g);
   app.add_option("--will-qos", f.will_qos, "Will QoS")
@@ -277,6 +283,12 @@ std::optional<connection_settings> to_settings(const connection_flags& f, const 
   if (!apply_transport(f.transport, s.scheme, s.port_given, s.where, why, warning))
     return std::nullopt;
   if (!warning.empty() && !f.quiet) std::fprintf(stderr, "%s\n", warning.c_str());
+  if (f.max_packet_size) {
+    if (s.config.connect.props.maximum_packet_size)
+      return why = "give --max-packet-size or -D connect maximum-packet-size, not both",
+             std::nullopt;
+    s.config.max_packet_size = *f.max_packet_size;
+  }
   s.where.connect_timeout = std::chrono::seconds(f.connect_timeout);
   s.config.connack_timeout = std::chrono::seconds(f.connect_timeout);
   s.reconnect = !f.no_reconnect;

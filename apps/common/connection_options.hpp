@@ -35,6 +35,7 @@ struct connection_flags {
   bool debug = false;
   bool quiet = false;
   unsigned connect_timeout = 10;
+  std::optional<std::uint32_t> max_packet_size;
   std::string bind_address;
   std::string unix_path;
   std::string options_file; ///< read before parsing (options_file.hpp); kept for --help

@@ -55,6 +55,8 @@ int exit_status_for(const session::event::closed& e, client::failure f, bool con
     return exit_unreachable;
   }
   message = (e.by_server ? "the broker ended the connection: " : "connection lost: ") + reason();
+  if (!e.by_server && e.error == errc::packet_too_large)
+    message += "; raise --max-packet-size (over MQTT 5 the broker drops such messages instead)";
   return exit_connection_lost;
 }
 

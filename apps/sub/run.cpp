@@ -62,12 +62,23 @@ struct subscriber {
     } else if (s.json) {
       line = jsonl::json_line(m, now);
       if (s.pretty) line = jsonl::indented_json(line).value_or(line);
-    } else {
-      auto payload = s.pretty ? jsonl::indented_json(m.payload).value_or(m.payload) : m.payload;
+    } else { // --pretty (print_plain() takes the rest)
+      auto payload = jsonl::indented_json(m.payload).value_or(m.payload);
       line = s.verbose ? m.topic + " " + payload : std::move(payload);
     }
     if (s.json || !s.no_newline) line.push_back('\n');
     return line;
+  }
+
+  // The payload as it is, with -v's topic before it: written in pieces, never copied, so a
+  // 200 MB message costs one copy of itself.
+  bool plain() const { return s.format.empty() && !s.json && !s.pretty; }
+  bool print_plain(const codec::publish& m) {
+    const auto put = [](std::string_view text) {
+      return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    };
+    return (!s.verbose || (put(m.topic) && put(" "))) && put(m.payload) &&
+           (s.no_newline || put("\n"));
   }
 
   // Design: stdout is flushed once per batch of messages that arrived together (one read), right
@@ -75,8 +86,12 @@ struct subscriber {
   // at high rates. A closed pipe (`| head -1`) ends the tool quietly with 0.
   bool flush_posted = false;
   void print(const codec::publish& m) {
-    const auto line = line_for(m);
-    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) return output_failed();
+    if (plain()) {
+      if (!print_plain(m)) return output_failed();
+    } else if (const auto line = line_for(m);
+               std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+      return output_failed();
+    }
     if (flush_posted) return;
     flush_posted = true;
     asio::post(io, [this] {

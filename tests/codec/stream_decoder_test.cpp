@@ -114,3 +114,73 @@ TEST_CASE("hold() keeps unread packets in order after the fed view is gone", "[s
   CHECK(std::get<publish>(*sd.next().value()).topic == "t");
   CHECK(sd.buffered() == 0);
 }
+
+namespace {
+
+// A v5 QoS 1 PUBLISH on "big" with a Content Type and `n` payload bytes, encoded.
+buffer large_publish(std::size_t n, publish& p) {
+  p = publish{"big", std::string(n, 'x'), 7, 1, false, false, {}};
+  for (std::size_t i = 0; i < n; ++i)
+    p.payload[i] = static_cast<char>('a' + i % 26);
+  p.props.content_type = "application/octet-stream";
+  buffer out;
+  REQUIRE(encode(p, protocol_version::v5, out));
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a large PUBLISH in any chunking decodes whole, reserved at once or grown", "[stream]") {
+  publish expected;
+  const auto bytes = large_publish(300 * 1024, expected);
+  for (const bool reserve : {false, true})
+    for (const std::size_t chunk : {std::size_t{1}, std::size_t{1000}, std::size_t{65536}}) {
+      INFO("reserve " << reserve << ", chunk " << chunk);
+      stream_decoder sd(protocol_version::v5);
+      sd.set_reserve_announced(reserve);
+      std::vector<packet> got;
+      for (std::size_t at = 0; at < bytes.size(); at += chunk) {
+        sd.feed(byte_view(bytes).subspan(at, std::min(chunk, bytes.size() - at)));
+        while (auto p = sd.next().value())
+          got.push_back(std::move(*p));
+        if (got.empty()) CHECK(sd.buffered() == std::min(at + chunk, bytes.size()));
+      }
+      REQUIRE(got.size() == 1);
+      CHECK(std::get<publish>(got[0]) == expected);
+      CHECK(sd.buffered() == 0);
+      CHECK(sd.awaited() == 0);
+    }
+}
+
+TEST_CASE("a large PUBLISH behind other packets, and hold() in the middle of one", "[stream]") {
+  publish expected;
+  auto bytes = testing::hex("c0 00");
+  const auto big = large_publish(100 * 1024, expected);
+  bytes.insert(bytes.end(), big.begin(), big.end());
+  const auto ping = testing::hex("d0 00");
+  bytes.insert(bytes.end(), ping.begin(), ping.end());
+  stream_decoder sd(protocol_version::v5);
+  sd.feed(byte_view(bytes).first(50'000));
+  CHECK(std::holds_alternative<pingreq>(*sd.next().value()));
+  CHECK_FALSE(sd.next().value().has_value());
+  CHECK(sd.awaited() == big.size());
+  buffer rest(bytes.begin() + 50'000, bytes.end());
+  sd.feed(rest);
+  sd.hold(); // the fed view may go now
+  rest.assign(rest.size(), 0);
+  CHECK(std::get<publish>(*sd.next().value()) == expected);
+  CHECK(std::holds_alternative<pingresp>(*sd.next().value()));
+  CHECK_FALSE(sd.next().value().has_value());
+}
+
+TEST_CASE("decode_taking gives a PUBLISH's frame to its payload, other packets as decode()",
+          "[stream]") {
+  publish expected;
+  const auto bytes = large_publish(1000, expected);
+  std::string frame(bytes.begin(), bytes.end());
+  CHECK(std::get<publish>(decode_taking(std::move(frame), protocol_version::v5).value()) ==
+        expected);
+  CHECK(std::holds_alternative<pingreq>(
+      decode_taking(std::string("\xc0\x00", 2), protocol_version::v5).value()));
+  CHECK_FALSE(decode_taking(std::string("\x30\x05\x00\x01", 4), protocol_version::v5));
+}

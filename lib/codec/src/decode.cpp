@@ -104,7 +104,8 @@ result<packet> decode_connack(reader& r, pv v) {
 
 // ---- PUBLISH (section 3.3)
 
-result<packet> decode_publish(reader& r, std::uint8_t flags, pv v) {
+// Everything of a PUBLISH but its payload, which is what `r` has left after a success.
+result<publish> decode_publish_head(reader& r, std::uint8_t flags, pv v) {
   publish p;
   p.dup = flags & 0x08;
   p.qos = static_cast<std::uint8_t>(flags >> 1 & 0x03);
@@ -117,8 +118,14 @@ result<packet> decode_publish(reader& r, std::uint8_t flags, pv v) {
   // v5 allows an empty Topic Name only together with a Topic Alias (section 3.3.2.1).
   if (r.ok() && p.topic.empty() && !p.props.topic_alias) r.fail(errc::topic_name_empty);
   if (!r.ok()) return unexpected(r.error());
-  p.payload = r.rest();
-  return packet(std::move(p));
+  return p;
+}
+
+result<packet> decode_publish(reader& r, std::uint8_t flags, pv v) {
+  auto p = decode_publish_head(r, flags, v);
+  if (!p) return unexpected(p.error());
+  p->payload = r.rest();
+  return packet(std::move(*p));
 }
 
 // ---- PUBACK, PUBREC, PUBREL, PUBCOMP (sections 3.4 to 3.7)
@@ -272,6 +279,20 @@ result<std::optional<fixed_header>> parse_fixed_header(byte_view in, protocol_ve
   if (length->size == 0) return std::optional<fixed_header>{};
   return std::optional<fixed_header>{
       fixed_header{type, flags, length->value, static_cast<std::uint8_t>(1 + length->size)}};
+}
+
+result<packet> decode_taking(std::string&& frame, protocol_version v) {
+  const byte_view bytes(reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size());
+  auto h = parse_fixed_header(bytes, v);
+  if (!h || !*h || (*h)->type != pt::publish || (*h)->total() != frame.size())
+    return decode(bytes, v);
+  reader r(bytes.subspan((*h)->size));
+  auto p = decode_publish_head(r, (*h)->flags, v);
+  if (!p) return unexpected(p.error());
+  // The payload is the frame's tail: moved down in place, so no second copy is made.
+  frame.erase(0, frame.size() - r.remaining());
+  p->payload = std::move(frame);
+  return packet(std::move(*p));
 }
 
 result<packet> decode(byte_view frame, protocol_version v) {

@@ -23,6 +23,10 @@ client_session::client_session(client_config config)
     : config_(std::move(config)), decoder_(config_.connect.version),
       inbound_aliases_(alias_maximum(config_.connect)) {
   if (config_.auth) config_.auth = config_.auth->clone(); // its state is this session's
+  auto& announced = config_.connect.props.maximum_packet_size;
+  if (config_.connect.version == codec::protocol_version::v5 && !announced &&
+      config_.max_packet_size < codec::max_packet_size_limit)
+    announced = config_.max_packet_size;
 }
 
 void client_session::start(time_point now) {
@@ -30,7 +34,9 @@ void client_session::start(time_point now) {
   limits_ = {};
   decoder_ = codec::stream_decoder(
       config_.connect.version,
-      config_.connect.props.maximum_packet_size.value_or(codec::max_packet_size_limit));
+      std::min(config_.max_packet_size,
+               config_.connect.props.maximum_packet_size.value_or(codec::max_packet_size_limit)));
+  decoder_.set_reserve_announced(true); // the broker is bound by the size this client announced
   inbound_aliases_ = topic::inbound_aliases(alias_maximum(config_.connect));
   out_.clear();
   awaiting_first_bytes_ = true;

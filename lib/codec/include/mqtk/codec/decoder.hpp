@@ -28,6 +28,10 @@ result<std::optional<fixed_header>> parse_fixed_header(byte_view in, protocol_ve
 /// is decoded in the version its protocol level names, whatever `v` says.
 result<packet> decode(byte_view frame, protocol_version v);
 
+/// decode() for a frame held in a string the caller gives up: a PUBLISH's payload becomes that
+/// very string (its head moved down in place), so a large message is never copied.
+result<packet> decode_taking(std::string&& frame, protocol_version v);
+
 /// The largest remaining length MQTT can express, plus the longest fixed header.
 inline constexpr std::uint32_t max_packet_size_limit = 268'435'455 + 5;
 
@@ -56,8 +60,12 @@ public:
   void set_version(protocol_version v) noexcept { version_ = v; }
   protocol_version version() const noexcept { return version_; }
   void set_max_packet_size(std::uint32_t n) noexcept { max_packet_size_ = n; }
+  /// A client that announced its maximum packet size trusts it: a large PUBLISH then gets its
+  /// whole announced size reserved at its fixed header (pages cost nothing until bytes arrive),
+  /// so gathering it never reallocates. A server keeps growing with what arrives.
+  void set_reserve_announced(bool on) noexcept { reserve_announced_ = on; }
   /// Bytes held for an incomplete packet (those not yet consumed from the fed view excluded).
-  std::size_t buffered() const noexcept { return tail_.size(); }
+  std::size_t buffered() const noexcept { return tail_.size() + large_.size(); }
   /// The whole size of the packet being buffered, from its fixed header (0 when nothing is
   /// buffered or the header is not complete yet): what it will cost once complete.
   std::size_t awaited() const noexcept;
@@ -67,6 +75,8 @@ public:
 
 private:
   result<std::optional<packet>> next_from_tail();
+  result<std::optional<packet>> next_from_large();
+  bool start_large(byte_view held, const fixed_header& h);
   result<std::optional<packet>> first_of_held(std::size_t total);
   result<std::optional<fixed_header>> header_of(byte_view in);
 
@@ -74,8 +84,12 @@ private:
   // Design: after packet_too_large (errors are sticky, so the limit is not needed any more) this
   // holds the size that was refused: no field of its own in every connection's decoder.
   std::uint32_t max_packet_size_;
+  bool reserve_announced_ = false;
   byte_view view_;
   buffer tail_;
+  // Design: a large PUBLISH is gathered here rather than in tail_, in the string that becomes
+  // its payload (decode_taking), so a 200 MB message costs one copy of itself, not two.
+  std::string large_;
   std::error_code error_;
 };
 

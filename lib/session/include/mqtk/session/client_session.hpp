@@ -38,6 +38,10 @@ struct client_config {
   /// acknowledge(), e.g. once it has written them out: a tool that stops after N messages
   /// must not acknowledge the N+1st, which the server then keeps for the next run.
   bool manual_ack = false;
+  /// The largest packet taken from the server; a larger one ends the connection (0x95 Packet
+  /// too large). MQTT 5 announces it (Maximum Packet Size in CONNECT) so the server drops such
+  /// messages instead [MQTT-3.1.2-25]; 3.1.1 has no way to say it.
+  std::uint32_t max_packet_size = codec::max_packet_size_limit;
 };
 
 /// What the server allows, from CONNACK (defaults are the spec's when a property is absent).
