@@ -72,9 +72,9 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
     return std::nullopt;
   }
   if constexpr (requires { raw.conn.given; }) note_given(app, raw.conn);
-  // A tool whose options exclude each other lets the command line's choice replace the
-  // options file's (found by argument-dependent lookup in the tool's namespace).
-  if constexpr (requires { command_line_wins(app, raw); }) command_line_wins(app, raw);
+  // What needs the parsed app (which options the command line gave, in what order), found by
+  // argument-dependent lookup in the tool's namespace.
+  if constexpr (requires { after_parse(app, raw); }) after_parse(app, raw);
   auto settings = validate(raw, why);
   if (!settings)
     exit_status = argc <= 1 ? usage_error(app, why, manual().synopsis) : usage_error(app, why);

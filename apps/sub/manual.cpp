@@ -115,6 +115,8 @@ It reconnects after a lost connection with exponential back-off; a resumed persi
       {"Print topic and payload of one message:", "mqtk-sub -t 'sensors/#' -v -C 1"},
       {"Record as JSON lines:", "mqtk-sub -t 'sensors/#' -j -C 1 > capture.jsonl"},
       {"A format of your own:", "mqtk-sub -t 'sensors/#' -F '@H:@M:@S %t %l bytes: %p' -C 1"},
+      {"A QoS per topic (each -q after its -t; a single -q is every topic's):",
+       "mqtk-sub -t alarms -q 2 -t 'sensors/#' -q 0 -C 1"},
       {"JSON payloads indented for reading:", "mqtk-sub -t 'sensors/#' --pretty -C 1"},
       {"Over WebSocket, as a browser connects:",
        "mqtk-sub -L ws://localhost:8080/mqtt -t 'sensors/#' -C 1"},

@@ -2,6 +2,9 @@
 // mqtk-sub's command line.
 #include "sub/options.hpp"
 
+#include <algorithm>
+#include <fmt/format.h>
+
 #include "common/cli.hpp"
 #include "mqtk/topic/validate.hpp"
 #include "sub/format.hpp"
@@ -12,7 +15,9 @@ namespace {
 struct raw {
   connection_flags conn;
   std::vector<std::string> topics, filter_out, unsubscribe;
-  unsigned qos = 0;
+  std::vector<unsigned> qos;       ///< each -q in order
+  std::vector<unsigned> topic_qos; ///< with several -q: the one after each -t, in -t order
+  std::string pairing_problem;     ///< why several -q do not pair with the -t options
   std::optional<unsigned> count, timeout, retain_handling;
   std::optional<std::uint32_t> subscription_id;
   bool verbose = false, no_newline = false, skip_retained = false, retained_only = false,
@@ -30,6 +35,45 @@ void command_line_wins(const CLI::App& app, raw& o) {
   if ((v || j) && !f) o.format.clear();
 }
 
+// One -q is every topic's (mosquitto_sub's meaning); several pair up with the -t options, each
+// -q giving the QoS of the -t right before it (as MQTTX and HiveMQ's mqtt-cli do).
+void pair_qos(const CLI::App& app, raw& o) {
+  if (app.count("-q") < 2) return;
+  const CLI::Option* t = app.get_option("-t");
+  const CLI::Option* q = app.get_option("-q");
+  std::size_t topics = 0, qs = 0;
+  std::vector<std::optional<unsigned>> paired;
+  for (const CLI::Option* seen : app.parse_order()) {
+    if (seen == t) {
+      ++topics;
+      paired.emplace_back();
+    } else if (seen == q && qs < o.qos.size()) {
+      const auto value = o.qos[qs++];
+      if (topics == 0 || paired.back()) {
+        o.pairing_problem = fmt::format("-q {} follows no -t of its own: with several -q, give "
+                                        "one right after each -t",
+                                        value);
+        return;
+      }
+      paired.back() = value;
+    }
+  }
+  for (std::size_t i = 0; i < paired.size(); ++i) {
+    if (!paired[i]) {
+      o.pairing_problem = fmt::format("-t {} has no -q after it: with several -q, give one right "
+                                      "after each -t",
+                                      i < o.topics.size() ? o.topics[i] : "");
+      return;
+    }
+    o.topic_qos.push_back(*paired[i]);
+  }
+}
+
+void after_parse(const CLI::App& app, raw& o) {
+  command_line_wins(app, o);
+  pair_qos(app, o);
+}
+
 void define_subscription(CLI::App& app, raw& o) {
   const char* g = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")
@@ -43,7 +87,10 @@ void define_subscription(CLI::App& app, raw& o) {
                  "Unsubscribe from FILTER first (with -c: from a persistent session)")
       ->type_name("FILTER")
       ->group(g);
-  app.add_option("-q,--qos", o.qos, "Maximum QoS to subscribe with (default 0)")
+  app.add_option("-q,--qos", o.qos,
+                 "Maximum QoS to subscribe with (default 0); one -q is every topic's, several "
+                 "give each -t the -q right after it: -t a -q 1 -t b -q 2")
+      ->allow_extra_args(false) // one value per -q, so each can pair with its -t
       ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
       ->group(g);
@@ -94,10 +141,11 @@ void define(CLI::App& app, raw& o) {
                "payload, properties")
       ->group(g);
   app.add_flag("--pretty", o.pretty, "Indent JSON payloads (and -j objects) for people")->group(g);
-  app.add_option("-F,--format", o.format,
-                 "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "
-                 "%r retain, %m id, %I/%U time, %j/%J mosquitto_sub's JSON, v5 %A %C %D %E %F %P %R %S, @ "
-                 "strftime codes, \\n escapes (see mqtk-sub(1))")
+  app.add_option(
+         "-F,--format", o.format,
+         "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "
+         "%r retain, %m id, %I/%U time, %j/%J mosquitto_sub's JSON, v5 %A %C %D %E %F %P %R %S, @ "
+         "strftime codes, \\n escapes (see mqtk-sub(1))")
       ->type_name("FORMAT")
       ->group(g);
 }
@@ -112,8 +160,14 @@ bool check_subscriptions(const raw& o, settings& s, std::string& why) {
   const bool v5 = s.conn.config.connect.version == codec::protocol_version::v5;
   if (!v5 && (o.no_local || o.retain_as_published || o.retain_handling || o.subscription_id))
     return why = "subscription options need MQTT 5 (-V 5)", false;
-  s.options = {static_cast<std::uint8_t>(o.qos), o.no_local, o.retain_as_published,
+  if (!o.pairing_problem.empty()) return why = o.pairing_problem, false;
+  if (!o.topic_qos.empty() && o.topic_qos.size() != s.topics.size())
+    return why = "with several -q, give one right after each -t", false;
+  const unsigned qos = o.qos.empty() ? 0 : o.qos.back();
+  s.options = {static_cast<std::uint8_t>(qos), o.no_local, o.retain_as_published,
                static_cast<std::uint8_t>(o.retain_handling.value_or(0))};
+  for (const auto q : o.topic_qos)
+    s.topic_qos.push_back(static_cast<std::uint8_t>(q));
   s.subscribe_props = s.conn.props.subscribe;
   if (o.subscription_id) s.subscribe_props.subscription_identifiers = {*o.subscription_id};
   return true;
@@ -141,7 +195,8 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.filter_out = o.filter_out;
   s.unsubscribe = o.unsubscribe;
   s.count = o.count;
-  if (s.count && *s.count > 0 && o.qos > 0) {
+  if (s.count && *s.count > 0 &&
+      std::any_of(o.qos.begin(), o.qos.end(), [](unsigned q) { return q > 0; })) {
     // -C N acknowledges only what it printed, and asks an MQTT 5 server for no more than N at
     // a time: the rest stays queued in the session for the next run, as with mosquitto_sub.
     s.conn.config.manual_ack = true;

@@ -18,6 +18,7 @@ struct settings {
   std::vector<std::string> filter_out;  ///< -T: topics matching these are not printed
   std::vector<std::string> unsubscribe; ///< -U: unsubscribe from these first
   codec::subscribe_options options;     ///< -q and the v5 subscription options
+  std::vector<std::uint8_t> topic_qos;  ///< one per topic: -t a -q 1 -t b -q 2; empty: options
   codec::properties subscribe_props;    ///< --subscription-id, -D subscribe
   std::optional<unsigned> count;        ///< -C: exit 0 after this many messages
   std::optional<unsigned> timeout;      ///< -W: exit 6 after this many seconds

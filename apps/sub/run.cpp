@@ -110,8 +110,11 @@ struct subscriber {
   void subscribe() {
     if (s.topics.empty()) return;
     std::vector<codec::subscription> subs;
-    for (const auto& t : s.topics)
-      subs.push_back({t, s.options});
+    for (std::size_t i = 0; i < s.topics.size(); ++i) {
+      auto options = s.options;
+      if (i < s.topic_qos.size()) options.qos = s.topic_qos[i];
+      subs.push_back({s.topics[i], options});
+    }
     if (auto r = conn.subscribe(std::move(subs), s.subscribe_props); !r) {
       say("cannot subscribe: " + r.error().message());
       return end(exit_rejected);

@@ -42,7 +42,7 @@ complete -c mqtk-sub -l ws-header -d 'Add \'Name: value\' to the WebSocket upgra
 complete -c mqtk-sub -s t -l topic -d 'Topic filter to subscribe to (repeatable)' -x
 complete -c mqtk-sub -s T -l filter-out -d 'Do not print messages whose topic matches (repeatable)' -x
 complete -c mqtk-sub -s U -l unsubscribe -d 'Unsubscribe from FILTER first (with -c: from a persistent session)' -x
-complete -c mqtk-sub -s q -l qos -d 'Maximum QoS to subscribe with (default 0)' -x -a '0 1 2'
+complete -c mqtk-sub -s q -l qos -d 'Maximum QoS to subscribe with (default 0); one -q is every topic\'s, several give each -t the -q right after it: -t a -q 1 -t b -q 2' -x -a '0 1 2'
 complete -c mqtk-sub -l no-local -d 'v5: do not receive our own client id\'s messages'
 complete -c mqtk-sub -l retain-as-published -d 'v5: keep the retain flag as the publisher set it'
 complete -c mqtk-sub -l retain-handling -d 'v5: 0 send retained messages (default), 1 only for a new subscription, 2 never' -x -a '0 1 2'

@@ -98,4 +98,21 @@ taken_over_once() { # v5: exit 7, the reason named once (mqtk-broker's Reason St
     { echo "exit $status" >&2; cat "$work/t1" >&2; return 1; }
 }
 check "a v5 takeover exits 7 naming the reason once" taken_over_once
+
+per_topic_qos() { # each -q after its -t, granted as asked; one -q is every topic's
+  local out
+  out=$($T "$sub" -p "$port" -t pq/a -q 1 -t pq/b -q 2 -t pq/c -q 0 -E -d 2>&1) || return 1
+  grep -q '"pq/a" qos=1 .*"pq/b" qos=2 .*"pq/c" qos=0' <<<"$out" &&
+    grep -q 'SUBACK(id=1, 0x01 Granted QoS 1, 0x02 Granted QoS 2, 0x00 Success)' <<<"$out" ||
+    { echo "$out" >&2; return 1; }
+  out=$($T "$sub" -p "$port" -q 2 -t pq/a -t pq/b -E -d 2>&1) || return 1
+  grep -q '"pq/a" qos=2 .*"pq/b" qos=2' <<<"$out" || { echo "$out" >&2; return 1; }
+  local status=0
+  out=$("$sub" -p "$port" -t pq/a -q 1 -t pq/b -q 2 -t pq/c 2>&1) || status=$?
+  [ "$status" -eq 2 ] && grep -qF -- "-t pq/c has no -q after it" <<<"$out" || return 1
+  status=0
+  out=$("$sub" -p "$port" -t pq/a -q 1 -q 2 2>&1) || status=$?
+  [ "$status" -eq 2 ] && grep -qF -- "-q 2 follows no -t of its own" <<<"$out"
+}
+check "per-topic QoS: -t a -q 1 -t b -q 2 granted as asked in SUBACK" per_topic_qos
 finish
