@@ -8,6 +8,7 @@
 #include "common/cli.hpp"
 #include "mqtk/topic/validate.hpp"
 #include "sub/format.hpp"
+#include "sub/watch.hpp"
 
 namespace mqtk::app::sub {
 namespace {
@@ -22,7 +23,7 @@ struct raw {
   std::optional<std::uint32_t> subscription_id;
   bool verbose = false, no_newline = false, skip_retained = false, retained_only = false,
        remove_retained = false, exit_after_subscribe = false, json = false, pretty = false,
-       no_local = false, retain_as_published = false;
+       no_local = false, retain_as_published = false, watch = false;
   std::string format;
 };
 
@@ -141,6 +142,10 @@ void define(CLI::App& app, raw& o) {
                "payload, properties")
       ->group(g);
   app.add_flag("--pretty", o.pretty, "Indent JSON payloads (and -j objects) for people")->group(g);
+  app.add_flag("--watch", o.watch,
+               "A live table in the terminal: one row per topic with its latest payload (or -F's "
+               "text), count, rate and age, sorted by topic; q quits")
+      ->group(g);
   app.add_option(
          "-F,--format", o.format,
          "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "
@@ -173,7 +178,19 @@ bool check_subscriptions(const raw& o, settings& s, std::string& why) {
   return true;
 }
 
+bool check_watch(const raw& o, std::string& why) {
+  if (!o.watch) return true;
+  if (o.json || o.verbose)
+    return why = "--watch shows a table: it excludes -j and -v (-F sets its payload column)", false;
+  if (!stdout_is_terminal())
+    return why = "--watch needs a terminal, and standard output is not one (in a pipe use -v, -j "
+                 "or -F)",
+           false;
+  return true;
+}
+
 bool check_output(const raw& o, std::string& why) {
+  if (!check_watch(o, why)) return false;
   if (o.skip_retained && o.retained_only)
     return why = "-R and --retained-only exclude each other", false;
   if (int(o.json) + int(!o.format.empty()) + int(o.verbose) > 1)
@@ -215,6 +232,7 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.json = o.json;
   s.pretty = o.pretty;
   s.format = o.format;
+  s.watch = o.watch;
   return s;
 }
 

@@ -31,6 +31,7 @@ struct settings {
   bool json = false;                 ///< -j: one JSON object per line
   bool pretty = false;               ///< --pretty: indented JSON payloads
   std::string format;                ///< -F
+  bool watch = false;                ///< --watch: a live table of topics
 };
 
 /// The man page text besides the options (manual.cpp).

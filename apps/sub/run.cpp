@@ -6,13 +6,16 @@
 #include <cerrno>
 #include <cstdio>
 #include <fmt/format.h>
+#include <memory>
 #include <set>
+#include <vector>
 
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
 #include "mqtk/jsonl/json_message.hpp"
 #include "mqtk/topic/match.hpp"
 #include "sub/format.hpp"
+#include "sub/watch.hpp"
 
 namespace mqtk::app::sub {
 namespace {
@@ -28,10 +31,23 @@ struct subscriber {
   bool finishing = false;
   int status = exit_ok;
   unsigned printed = 0;
-  std::set<std::string> cleared; // --remove-retained: topics whose echo of the clear to skip
+  std::set<std::string> cleared;     // --remove-retained: topics whose echo of the clear to skip
+  std::unique_ptr<watch_view> watch; // --watch
+  // What --watch's screen would hide: said once the terminal is given back.
+  mutable std::vector<std::string> held;
 
   void say(const std::string& line) const {
-    if (!s.conn.quiet) fmt::print(stderr, "mqtk-sub: {}\n", line);
+    if (s.conn.quiet) return;
+    if (watch) return held.push_back(line);
+    fmt::print(stderr, "mqtk-sub: {}\n", line);
+  }
+
+  // Gives the terminal back, then says what happened meanwhile.
+  void end_watch() {
+    watch.reset();
+    for (const auto& line : held)
+      fmt::print(stderr, "mqtk-sub: {}\n", line);
+    held.clear();
   }
 
   void end(int code) {
@@ -40,6 +56,7 @@ struct subscriber {
     status = code;
     deadline.cancel();
     suback_wait.cancel();
+    if (watch) watch->stop();
     conn.disconnect(reason_code::success, s.conn.props.disconnect);
   }
 
@@ -86,6 +103,12 @@ struct subscriber {
   // at high rates. A closed pipe (`| head -1`) ends the tool quietly with 0.
   bool flush_posted = false;
   void print(const codec::publish& m) {
+    if (watch) {
+      bool whole = true;
+      return watch->add(m, s.format.empty() ? m.payload
+                                            : render(s.format, m, std::chrono::system_clock::now(),
+                                                     false, whole));
+    }
     if (plain()) {
       if (!print_plain(m)) return output_failed();
     } else if (const auto line = line_for(m);
@@ -219,8 +242,10 @@ int run(const settings& s) {
       sub.end(exit_timeout);
     });
   }
+  if (s.watch) sub.watch = std::make_unique<watch_view>(sub.io, [&sub] { sub.end(exit_ok); });
   sub.conn.start([&sub](const session::client_event& e) { sub.on_event(e); });
   sub.io.run();
+  sub.end_watch();
   if (std::fflush(stdout) != 0 && errno != EPIPE && sub.status == exit_ok) {
     sub.say("cannot write to standard output");
     sub.status = exit_failure;

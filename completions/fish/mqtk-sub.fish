@@ -57,4 +57,5 @@ complete -c mqtk-sub -l retained-only -d 'Print only retained messages; exit whe
 complete -c mqtk-sub -l remove-retained -d 'Clear each retained message received (publish an empty retained one)'
 complete -c mqtk-sub -s j -l json -d 'One JSON object per line: timestamp, topic, qos, retain, payload_encoding, payload, properties'
 complete -c mqtk-sub -l pretty -d 'Indent JSON payloads (and -j objects) for people'
+complete -c mqtk-sub -l watch -d 'A live table in the terminal: one row per topic with its latest payload (or -F\'s text), count, rate and age, sorted by topic; q quits'
 complete -c mqtk-sub -s F -l format -d 'Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, %r retain, %m id, %I/%U time, %j/%J mosquitto_sub\'s JSON, v5 %A %C %D %E %F %P %R %S, @ strftime codes, \\n escapes (see mqtk-sub(1))' -x
