@@ -9,6 +9,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "common/colour.hpp"
 #include "common/read_file.hpp"
 #include "mqtk/auth/scram.hpp"
 #include "mqtk/client/url.hpp"
@@ -81,6 +82,11 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
                  "drops larger messages instead (default: no limit below MQTT's 268435455)")
       ->type_name("BYTES")
       ->check(CLI::Range(std::uint32_t{16}, std::uint32_t{268'435'455}))
+      ->group(g);
+  app.add_option("--color", f.colour,
+                 "Colour -v topics, -d traces and errors: auto (on a terminal, unless NO_COLOR "
+                 "is set), always or never")
+      ->type_name("auto|always|never")
       ->group(g);
   app.add_option("--will-topic", f.will_topic, "Will topic")->type_name("TOPIC")->group(g);
   app.add_option("--will-payload", f.will_payload, "Will payload")->type_name("TEXT")->group(g);
@@ -294,6 +300,10 @@ std::optional<connection_settings> to_settings(const connection_flags& f, const 
   s.reconnect = !f.no_reconnect;
   s.debug = f.debug;
   s.quiet = f.quiet;
+  if (!valid_colour_mode(f.colour))
+    return why = "--color " + f.colour + ": use auto, always or never", std::nullopt;
+  s.colour_out = colour_for(f.colour, STDOUT_FILENO);
+  s.colour_err = colour_for(f.colour, STDERR_FILENO);
   return s;
 }
 

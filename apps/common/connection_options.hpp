@@ -36,6 +36,7 @@ struct connection_flags {
   bool quiet = false;
   unsigned connect_timeout = 10;
   std::optional<std::uint32_t> max_packet_size;
+  std::string colour = "auto"; ///< --color
   std::string bind_address;
   std::string unix_path;
   std::string options_file; ///< read before parsing (options_file.hpp); kept for --help
@@ -65,6 +66,8 @@ struct connection_settings {
   bool port_given = false;              ///< by -p, the URL or $MQTK_PORT
   bool debug = false;
   bool quiet = false;
+  bool colour_out = false; ///< --color for standard output (-v topics)
+  bool colour_err = false; ///< --color for standard error (-d traces, diagnostics)
 };
 
 /// Validates the flags (and MQTK_HOST, MQTK_PORT, MQTK_USERNAME, MQTK_PASSWORD, which rank

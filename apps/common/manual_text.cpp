@@ -41,6 +41,11 @@ Credentials, so that a password need not appear on the command line.
 .TP
 .B XDG_CONFIG_HOME
 Where the options file is looked for (default \fI~/.config\fR).
+.TP
+.B NO_COLOR, TERM
+Colour (\fB\-\-color auto\fR, the default) is off when NO_COLOR is set to anything or TERM
+is \fBdumb\fR, as it is whenever the output is not a terminal; \fB\-\-color always\fR
+overrides both.
 .PP
 Settings are taken from the command line first, then the environment, then the options file
 (see FILES), then the built-in defaults (localhost:1883). )roff" +

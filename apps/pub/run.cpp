@@ -9,6 +9,7 @@
 #include <iterator>
 #include <random>
 
+#include "common/colour.hpp"
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
 #include "pub/line_source.hpp"
@@ -45,7 +46,7 @@ struct publisher {
   bool awaiting_response = false;
 
   void say(const std::string& line) const {
-    if (!s.conn.quiet) fmt::print(stderr, "mqtk-pub: {}\n", line);
+    if (!s.conn.quiet) fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-pub", line));
   }
 
   void fail(int code, const std::string& why) {
@@ -207,9 +208,11 @@ struct publisher {
 int run(const settings& s) {
   publisher p(s);
   if (s.conn.debug)
-    p.conn.set_trace([](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+    p.conn.set_trace([on = s.conn.colour_err](const std::string& line) {
+      fmt::print(stderr, "{}\n", trace_line(on, line));
+    });
   const auto notice = [&s](const std::string& line) {
-    if (!s.conn.quiet) fmt::print(stderr, "mqtk-pub: {}\n", line);
+    if (!s.conn.quiet) fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-pub", line));
   };
   // Only the streaming sources reconnect; a one-shot publish reports a loss as exit 7.
   p.conn.set_reconnect({line_source(s.from) && s.conn.reconnect}, notice);

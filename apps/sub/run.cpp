@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "common/colour.hpp"
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
 #include "mqtk/jsonl/json_message.hpp"
@@ -39,14 +40,14 @@ struct subscriber {
   void say(const std::string& line) const {
     if (s.conn.quiet) return;
     if (watch) return held.push_back(line);
-    fmt::print(stderr, "mqtk-sub: {}\n", line);
+    fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-sub", line));
   }
 
   // Gives the terminal back, then says what happened meanwhile.
   void end_watch() {
     watch.reset();
     for (const auto& line : held)
-      fmt::print(stderr, "mqtk-sub: {}\n", line);
+      fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-sub", line));
     held.clear();
   }
 
@@ -94,8 +95,8 @@ struct subscriber {
     const auto put = [](std::string_view text) {
       return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
     };
-    return (!s.verbose || (put(m.topic) && put(" "))) && put(m.payload) &&
-           (s.no_newline || put("\n"));
+    return (!s.verbose || (put(topic_text(s.conn.colour_out, m.topic)) && put(" "))) &&
+           put(m.payload) && (s.no_newline || put("\n"));
   }
 
   // Design: stdout is flushed once per batch of messages that arrived together (one read), right
@@ -224,9 +225,11 @@ struct subscriber {
 int run(const settings& s) {
   subscriber sub(s);
   if (s.conn.debug)
-    sub.conn.set_trace([](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+    sub.conn.set_trace([on = s.conn.colour_err](const std::string& line) {
+      fmt::print(stderr, "{}\n", trace_line(on, line));
+    });
   const auto notice = [&s](const std::string& line) {
-    if (!s.conn.quiet) fmt::print(stderr, "mqtk-sub: {}\n", line);
+    if (!s.conn.quiet) fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-sub", line));
   };
   sub.conn.set_reconnect({s.conn.reconnect}, notice);
   sub.conn.set_version_fallback(s.conn.version_auto);

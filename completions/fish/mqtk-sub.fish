@@ -18,6 +18,7 @@ complete -c mqtk-sub -s k -l keepalive -d 'Keep-alive in seconds (default 60; 0 
 complete -c mqtk-sub -s c -l disable-clean-session -d 'Keep a persistent session, resumed by the next run with the same -i ID'
 complete -c mqtk-sub -s x -l session-expiry -d 'Session Expiry Interval in seconds (v5)' -x
 complete -c mqtk-sub -l max-packet-size -d 'Refuse packets from the broker over BYTES; MQTT 5 announces it, so the broker drops larger messages instead (default: no limit below MQTT\'s 268435455)' -x
+complete -c mqtk-sub -l color -d 'Colour -v topics, -d traces and errors: auto (on a terminal, unless NO_COLOR is set), always or never' -x -a 'auto always never'
 complete -c mqtk-sub -l will-topic -d 'Will topic' -x
 complete -c mqtk-sub -l will-payload -d 'Will payload' -x
 complete -c mqtk-sub -l will-qos -d 'Will QoS' -x -a '0 1 2'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# mqtk-sub --watch in a real terminal (tmux): rows per topic sorted, counts, retained marks,
+# mqtk-sub in a real terminal (tmux): --watch's rows per topic sorted, counts, retained marks,
 # -F for the payload column, lines fitted to the width, q and Ctrl-C leaving the shell's screen
-# as it was, and a pipe refused.
+# as it was, and a pipe refused; colour on a terminal, none with NO_COLOR or in a pipe.
 # usage: sub_watch.sh PATH/TO/mqtk-sub PATH/TO/mqtk-pub PATH/TO/mqtk-broker
 . "$(dirname "$0")/../interop/lib.sh"
 sub=$1
@@ -77,4 +77,17 @@ piped() {
   [ "$status" -eq 2 ] && grep -q -- "--watch needs a terminal" <<<"$out"
 }
 check "--watch into a pipe is refused (exit 2) saying why" piped
+
+colour() { # --color auto: a terminal gets a cyan topic, NO_COLOR and a pipe get none
+  in_pane 72 "env -u NO_COLOR $sub -p $port -t w/kept -v -C 1"
+  wait_screen "exit=0" || return 1
+  tm capture-pane -p -e | grep -qF $'\e[36mw/kept\e[' || { tm capture-pane -p -e >&2; return 1; }
+  in_pane 72 "NO_COLOR=1 $sub -p $port -t w/kept -v -C 1"
+  wait_screen "exit=0" || return 1
+  tm capture-pane -p -e | grep -q '^w/kept retained-one' || return 1
+  [ "$($T "$sub" -p "$port" -t w/kept -v -C 1 | od -c | grep -c '033')" -eq 0 ] &&
+    $T "$sub" -p "$port" -t w/kept -v -C 1 --color always | grep -qF $'\e[36m' &&
+    $T "$sub" -p "$port" -t w/kept -C 1 -d --color always 2>&1 >/dev/null | grep -qF $'\e[35m<-\e[0m \e[1mSUBACK'
+}
+check "colour: on a terminal by default, off with NO_COLOR and in pipes, --color always" colour
 finish
