@@ -24,7 +24,9 @@ payload_encoding, qos, retain, properties), so a capture replays byte for byte: 
 is sent as the text of its \fBpayload\fR member as written in the line (or its
 \fBpayload_text\fR when there is one). With
 \fB\-\-wait\-response\fR it publishes a request with a Response Topic and fresh Correlation Data,
-prints the matching reply and exits.)roff";
+prints the matching reply (or \fB\-C\fR \fIN\fR replies) as \fBmqtk-sub\fR would with the same
+\fB\-v\fR, \fB\-N\fR, \fB\-j\fR, \fB\-\-pretty\fR and \fB\-F\fR, and exits; \fB\-\-latency\fR says each
+reply's round trip on standard error.)roff";
   p.sections = {{"TRANSPORTS", client_transports_section()},
                 {"EXIT STATUS", exit_status_section()},
                 {"ENVIRONMENT", client_environment_section("mqtk-pub")},

@@ -26,6 +26,9 @@ struct raw {
   std::string content_type, response_topic, correlation_data, message_expiry, payload_format,
       topic_alias;
   std::optional<std::string> wait_response;
+  output_flags response_output; ///< how --wait-response prints what comes back
+  std::optional<unsigned> responses;
+  bool latency = false;
 };
 
 void define_payload(CLI::App& app, raw& o) {
@@ -107,6 +110,16 @@ void define(CLI::App& app, raw& o) {
       ->type_name("SECONDS")
       ->expected(0, 1)
       ->group(g);
+  const char* r = "Response (with --wait-response; as mqtk-sub prints)";
+  app.add_option("-C,--count", o.responses,
+                 "Wait for N responses (several responders), then exit 0")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 1000000u))
+      ->group(r);
+  app.add_flag("--latency", o.latency,
+               "After each response, print its round-trip time to standard error")
+      ->group(r);
+  add_output_flags(app, o.response_output, r);
 }
 
 // The long options are spelled like -D publish NAME VALUE and go through the same table.
@@ -192,12 +205,22 @@ std::optional<settings> validate(const raw& o, std::string& why) {
     }
     if (!(seconds > 0 && seconds <= 86400))
       return why = "--wait-response " + *o.wait_response + ": expected seconds", std::nullopt;
-    if (s.conn.config.connect.version != codec::protocol_version::v5 || s.conn.version_auto)
-      return why = "--wait-response needs MQTT 5 (-V 5)", std::nullopt;
+    // With -V auto the broker must turn out to speak 5 (checked once connected).
+    if (s.conn.config.connect.version != codec::protocol_version::v5)
+      return why = "--wait-response needs MQTT 5 (-V 5 or -V auto)", std::nullopt;
     if (line_source(s.from) || s.repeat != 1)
       return why = "--wait-response sends one request (not with -l, --jsonl or --repeat)",
              std::nullopt;
     s.wait_response = seconds;
+    if (!check_output_flags(o.response_output, why)) return std::nullopt;
+    static_cast<output_flags&>(s.response_output) = o.response_output;
+    s.response_output.colour = s.conn.colour_out;
+    s.responses = o.responses.value_or(1);
+    s.latency = o.latency;
+  } else if (any_output_flag(o.response_output) || o.responses || o.latency) {
+    return why = "-C, --latency, -v, -N, -j, --pretty and -F print responses: they need "
+                 "--wait-response",
+           std::nullopt;
   }
   return s;
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/connection_options.hpp"
+#include "common/message_output.hpp"
 
 namespace mqtk::app::pub {
 
@@ -31,6 +32,9 @@ struct settings {
   codec::properties props; ///< v5 publish properties (long options and -D publish)
   /// --wait-response: seconds to wait for the reply (v5 request/response).
   std::optional<double> wait_response;
+  output_style response_output; ///< -v, -N, -j, --pretty, -F for the responses
+  unsigned responses = 1;       ///< -C: responses to wait for
+  bool latency = false;         ///< --latency: each response's round trip on stderr
 };
 
 /// Parses argv. On --help/--version prints and sets `exit_status` 0; on a usage error prints a

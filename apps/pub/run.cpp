@@ -44,6 +44,8 @@ struct publisher {
   std::string payload = s.payload;         // -s fills it once connected
   std::string response_topic, correlation; // --wait-response
   bool awaiting_response = false;
+  unsigned responses = 0;
+  std::chrono::steady_clock::time_point requested{}; // when the request went out, for --latency
 
   void say(const std::string& line) const {
     if (!s.conn.quiet) fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-pub", line));
@@ -113,6 +115,8 @@ struct publisher {
   }
 
   void start_request() {
+    if (conn.session().version() != codec::protocol_version::v5)
+      return fail(exit_usage, "the broker speaks only MQTT 3.1.1, and --wait-response needs 5");
     response_topic = s.props.response_topic.value_or(
         "mqtk/response/" + s.conn.config.connect.client_id + "/" + random_hex(8));
     correlation = random_hex(16);
@@ -124,11 +128,17 @@ struct publisher {
   void on_response(const codec::publish& m) {
     if (!awaiting_response || m.topic != response_topic || m.props.correlation_data != correlation)
       return;
+    const auto round_trip = std::chrono::steady_clock::now() - requested;
+    std::string note;
+    if (!write_message(s.response_output, m, note) || std::fflush(stdout) != 0)
+      return fail(exit_failure, "cannot write to standard output");
+    if (!note.empty()) say(note);
+    if (s.latency)
+      say(fmt::format("response {} after {:.3f} ms", responses + 1,
+                      std::chrono::duration<double, std::milli>(round_trip).count()));
+    if (++responses < s.responses) return;
     awaiting_response = false;
     timer.cancel();
-    std::string line = m.payload + "\n";
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fflush(stdout);
     finish();
   }
 
@@ -157,8 +167,12 @@ struct publisher {
     timer.expires_after(std::chrono::duration_cast<session::duration>(
         std::chrono::duration<double>(*s.wait_response)));
     timer.async_wait([this](std::error_code ec) {
-      if (!ec && awaiting_response) fail(exit_timeout, "no response within the time given");
+      if (!ec && awaiting_response)
+        fail(exit_timeout, responses == 0 ? "no response within the time given"
+                                          : fmt::format("{} of {} responses within the time given",
+                                                        responses, s.responses));
     });
+    requested = std::chrono::steady_clock::now();
     send_repeats();
   }
 

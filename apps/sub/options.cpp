@@ -7,7 +7,6 @@
 
 #include "common/cli.hpp"
 #include "mqtk/topic/validate.hpp"
-#include "sub/format.hpp"
 #include "sub/watch.hpp"
 
 namespace mqtk::app::sub {
@@ -21,19 +20,18 @@ struct raw {
   std::string pairing_problem;     ///< why several -q do not pair with the -t options
   std::optional<unsigned> count, timeout, retain_handling;
   std::optional<std::uint32_t> subscription_id;
-  bool verbose = false, no_newline = false, skip_retained = false, retained_only = false,
-       remove_retained = false, exit_after_subscribe = false, json = false, pretty = false,
-       no_local = false, retain_as_published = false, watch = false;
-  std::string format;
+  output_flags out; ///< -v, -N, -j, --pretty, -F
+  bool skip_retained = false, retained_only = false, remove_retained = false,
+       exit_after_subscribe = false, no_local = false, retain_as_published = false, watch = false;
 };
 
 // -v, -F and -j choose one output: given on the command line, one replaces another taken from
 // the options file (as mosquitto_sub lets -F win over -v), instead of the two conflicting.
 void command_line_wins(const CLI::App& app, raw& o) {
   const bool v = app.count("-v") != 0, f = app.count("-F") != 0, j = app.count("-j") != 0;
-  if ((f || j) && !v) o.verbose = false;
-  if ((f || v) && !j) o.json = false;
-  if ((v || j) && !f) o.format.clear();
+  if ((f || j) && !v) o.out.verbose = false;
+  if ((f || v) && !j) o.out.json = false;
+  if ((v || j) && !f) o.out.format.clear();
 }
 
 // One -q is every topic's (mosquitto_sub's meaning); several pair up with the -t options, each
@@ -128,8 +126,6 @@ void define(CLI::App& app, raw& o) {
       ->type_name("SECONDS")
       ->check(CLI::Range(1u, 3600000u))
       ->group(g);
-  app.add_flag("-v,--verbose", o.verbose, "Print 'topic payload'")->group(g);
-  app.add_flag("-N,--no-newline", o.no_newline, "Print no newline after each payload")->group(g);
   app.add_flag("-R,--no-retained", o.skip_retained, "Do not print retained messages")->group(g);
   app.add_flag("--retained-only", o.retained_only,
                "Print only retained messages; exit when a new one arrives")
@@ -137,22 +133,11 @@ void define(CLI::App& app, raw& o) {
   app.add_flag("--remove-retained", o.remove_retained,
                "Clear each retained message received (publish an empty retained one)")
       ->group(g);
-  app.add_flag("-j,--json", o.json,
-               "One JSON object per line: timestamp, topic, qos, retain, payload_encoding, "
-               "payload, properties")
-      ->group(g);
-  app.add_flag("--pretty", o.pretty, "Indent JSON payloads (and -j objects) for people")->group(g);
   app.add_flag("--watch", o.watch,
                "A live table in the terminal: one row per topic with its latest payload (or -F's "
                "text), count, rate and age, sorted by topic; q quits")
       ->group(g);
-  app.add_option(
-         "-F,--format", o.format,
-         "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "
-         "%r retain, %m id, %I/%U time, %j/%J mosquitto_sub's JSON, v5 %A %C %D %E %F %P %R %S, @ "
-         "strftime codes, \\n escapes (see mqtk-sub(1))")
-      ->type_name("FORMAT")
-      ->group(g);
+  add_output_flags(app, o.out, g);
 }
 
 bool check_subscriptions(const raw& o, settings& s, std::string& why) {
@@ -180,7 +165,7 @@ bool check_subscriptions(const raw& o, settings& s, std::string& why) {
 
 bool check_watch(const raw& o, std::string& why) {
   if (!o.watch) return true;
-  if (o.json || o.verbose)
+  if (o.out.json || o.out.verbose)
     return why = "--watch shows a table: it excludes -j and -v (-F sets its payload column)", false;
   if (!stdout_is_terminal())
     return why = "--watch needs a terminal, and standard output is not one (in a pipe use -v, -j "
@@ -193,10 +178,7 @@ bool check_output(const raw& o, std::string& why) {
   if (!check_watch(o, why)) return false;
   if (o.skip_retained && o.retained_only)
     return why = "-R and --retained-only exclude each other", false;
-  if (int(o.json) + int(!o.format.empty()) + int(o.verbose) > 1)
-    return why = "-j, -F and -v exclude each other", false;
-  if (!o.format.empty()) why = check_format(o.format);
-  return why.empty();
+  return check_output_flags(o.out, why);
 }
 
 std::optional<settings> validate(const raw& o, std::string& why) {
@@ -223,15 +205,12 @@ std::optional<settings> validate(const raw& o, std::string& why) {
       c.props.receive_maximum = cap;
   }
   s.timeout = o.timeout;
-  s.verbose = o.verbose;
-  s.no_newline = o.no_newline;
+  static_cast<output_flags&>(s.output) = o.out;
+  s.output.colour = s.conn.colour_out;
   s.skip_retained = o.skip_retained;
   s.retained_only = o.retained_only;
   s.remove_retained = o.remove_retained;
   s.exit_after_subscribe = o.exit_after_subscribe || s.topics.empty();
-  s.json = o.json;
-  s.pretty = o.pretty;
-  s.format = o.format;
   s.watch = o.watch;
   return s;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/connection_options.hpp"
+#include "common/message_output.hpp"
 
 namespace mqtk::app::sub {
 
@@ -22,15 +23,11 @@ struct settings {
   codec::properties subscribe_props;    ///< --subscription-id, -D subscribe
   std::optional<unsigned> count;        ///< -C: exit 0 after this many messages
   std::optional<unsigned> timeout;      ///< -W: exit 6 after this many seconds
-  bool verbose = false;                 ///< -v: "topic payload"
-  bool no_newline = false;              ///< -N
   bool skip_retained = false;           ///< -R
   bool retained_only = false;
   bool remove_retained = false;
   bool exit_after_subscribe = false; ///< -E
-  bool json = false;                 ///< -j: one JSON object per line
-  bool pretty = false;               ///< --pretty: indented JSON payloads
-  std::string format;                ///< -F
+  output_style output;               ///< -v, -N, -j, --pretty, -F
   bool watch = false;                ///< --watch: a live table of topics
 };
 

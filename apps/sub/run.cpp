@@ -13,9 +13,8 @@
 #include "common/colour.hpp"
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
-#include "mqtk/jsonl/json_message.hpp"
+#include "common/message_format.hpp"
 #include "mqtk/topic/match.hpp"
-#include "sub/format.hpp"
 #include "sub/watch.hpp"
 
 namespace mqtk::app::sub {
@@ -69,36 +68,6 @@ struct subscriber {
     return true;
   }
 
-  std::string line_for(const codec::publish& m) const {
-    const auto now = std::chrono::system_clock::now();
-    std::string line;
-    if (!s.format.empty()) {
-      bool whole = true;
-      line = render(s.format, m, now, s.pretty, whole);
-      // As mosquitto_sub: %J shows nothing for a payload that is not JSON, and says so.
-      if (!whole) say(fmt::format("payload on {} is not valid JSON; %J cannot show it", m.topic));
-    } else if (s.json) {
-      line = jsonl::json_line(m, now);
-      if (s.pretty) line = jsonl::indented_json(line).value_or(line);
-    } else { // --pretty (print_plain() takes the rest)
-      auto payload = jsonl::indented_json(m.payload).value_or(m.payload);
-      line = s.verbose ? m.topic + " " + payload : std::move(payload);
-    }
-    if (s.json || !s.no_newline) line.push_back('\n');
-    return line;
-  }
-
-  // The payload as it is, with -v's topic before it: written in pieces, never copied, so a
-  // 200 MB message costs one copy of itself.
-  bool plain() const { return s.format.empty() && !s.json && !s.pretty; }
-  bool print_plain(const codec::publish& m) {
-    const auto put = [](std::string_view text) {
-      return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
-    };
-    return (!s.verbose || (put(topic_text(s.conn.colour_out, m.topic)) && put(" "))) &&
-           put(m.payload) && (s.no_newline || put("\n"));
-  }
-
   // Design: stdout is flushed once per batch of messages that arrived together (one read), right
   // after the batch, so a pipe sees each message as it arrives without a write(2) per message
   // at high rates. A closed pipe (`| head -1`) ends the tool quietly with 0.
@@ -106,16 +75,14 @@ struct subscriber {
   void print(const codec::publish& m) {
     if (watch) {
       bool whole = true;
-      return watch->add(m, s.format.empty() ? m.payload
-                                            : render(s.format, m, std::chrono::system_clock::now(),
-                                                     false, whole));
+      return watch->add(
+          m, s.output.format.empty()
+                 ? m.payload
+                 : render(s.output.format, m, std::chrono::system_clock::now(), false, whole));
     }
-    if (plain()) {
-      if (!print_plain(m)) return output_failed();
-    } else if (const auto line = line_for(m);
-               std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
-      return output_failed();
-    }
+    std::string note;
+    if (!write_message(s.output, m, note)) return output_failed();
+    if (!note.empty()) say(note);
     if (flush_posted) return;
     flush_posted = true;
     asio::post(io, [this] {

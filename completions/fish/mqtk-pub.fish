@@ -62,3 +62,10 @@ complete -c mqtk-pub -l message-expiry -d 'Message Expiry Interval in seconds' -
 complete -c mqtk-pub -l payload-format -d 'Payload Format Indicator: 0 bytes, 1 UTF-8 text' -x -a '0 1'
 complete -c mqtk-pub -l topic-alias -d 'Topic Alias to set for the topic' -x
 complete -c mqtk-pub -l wait-response -d 'Request/response: set a Response Topic and fresh Correlation Data, print the reply, exit 6 if none comes within SECONDS (default 10)' -x
+complete -c mqtk-pub -s C -l count -d 'Wait for N responses (several responders), then exit 0' -x
+complete -c mqtk-pub -l latency -d 'After each response, print its round-trip time to standard error'
+complete -c mqtk-pub -s v -l verbose -d 'Print \'topic payload\''
+complete -c mqtk-pub -s N -l no-newline -d 'Print no newline after each payload'
+complete -c mqtk-pub -s j -l json -d 'One JSON object per line: timestamp, topic, qos, retain, payload_encoding, payload, properties'
+complete -c mqtk-pub -l pretty -d 'Indent JSON payloads (and -j objects) for people'
+complete -c mqtk-pub -s F -l format -d 'Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, %r retain, %m id, %I/%U time, %j/%J mosquitto_sub\'s JSON, v5 %A %C %D %E %F %P %R %S, @ strftime codes, \\n escapes (see mqtk-sub(1))' -x

@@ -51,12 +51,12 @@ complete -c mqtk-sub -l subscription-id -d 'v5: Subscription Identifier' -x
 complete -c mqtk-sub -s E -l exit-after-subscribe -d 'Exit 0 once the subscriptions are acknowledged (with -c: prepare a session)'
 complete -c mqtk-sub -s C -l count -d 'Exit 0 after N messages; at QoS 1/2 only those N are acknowledged, the rest stay queued in a persistent session' -x
 complete -c mqtk-sub -s W -l timeout -d 'Exit 6 if the count is not reached within SECONDS' -x
-complete -c mqtk-sub -s v -l verbose -d 'Print \'topic payload\''
-complete -c mqtk-sub -s N -l no-newline -d 'Print no newline after each payload'
 complete -c mqtk-sub -s R -l no-retained -d 'Do not print retained messages'
 complete -c mqtk-sub -l retained-only -d 'Print only retained messages; exit when a new one arrives'
 complete -c mqtk-sub -l remove-retained -d 'Clear each retained message received (publish an empty retained one)'
+complete -c mqtk-sub -l watch -d 'A live table in the terminal: one row per topic with its latest payload (or -F\'s text), count, rate and age, sorted by topic; q quits'
+complete -c mqtk-sub -s v -l verbose -d 'Print \'topic payload\''
+complete -c mqtk-sub -s N -l no-newline -d 'Print no newline after each payload'
 complete -c mqtk-sub -s j -l json -d 'One JSON object per line: timestamp, topic, qos, retain, payload_encoding, payload, properties'
 complete -c mqtk-sub -l pretty -d 'Indent JSON payloads (and -j objects) for people'
-complete -c mqtk-sub -l watch -d 'A live table in the terminal: one row per topic with its latest payload (or -F\'s text), count, rate and age, sorted by topic; q quits'
 complete -c mqtk-sub -s F -l format -d 'Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, %r retain, %m id, %I/%U time, %j/%J mosquitto_sub\'s JSON, v5 %A %C %D %E %F %P %R %S, @ strftime codes, \\n escapes (see mqtk-sub(1))' -x

@@ -92,6 +92,39 @@ no_response() {
 }
 check "--wait-response without a responder exits 6" no_response
 
+# responders N TOPIC: N responders answering one request each on TOPIC, as "pong-K".
+responders() {
+  local k
+  for k in $(seq "$1"); do
+    ( read -r topic cid < <($T "$sub" -p "$port" -t "$2" -C 1 -F '%R %D' -d 2>"$work/rr$k.trace")
+      "$pub" -p "$port" -t "$topic" --correlation-data "$cid" -m "{\"pong\": $k}" ) &
+    pids+=($!)
+    wait_for "<- SUBACK" "$work/rr$k.trace" || return 1
+  done
+}
+rr_output() { # the response printed as mqtk-sub would (-v, -F, -j), -C 2 responses, --latency
+  responders 1 svc/v || return 1
+  local out
+  out=$($T "$pub" -p "$port" -t svc/v -m ping --wait-response 10 -v --color never) || return 1
+  [[ "$out" == mqtk/response/*' {"pong": 1}' ]] || { echo "-v: $out" >&2; return 1; }
+  responders 2 svc/two || return 1
+  out=$($T "$pub" -p "$port" -t svc/two -m ping --wait-response 10 -C 2 -F '%p|%C' --latency \
+    2>"$work/rr.err") || return 1
+  [ "$(sort <<<"$out" | tr '\n' ' ')" = '{"pong": 1}| {"pong": 2}| ' ] &&
+    [ "$(grep -cE '^mqtk-pub: response [12] after [0-9]+\.[0-9]{3} ms$' "$work/rr.err")" -eq 2 ] ||
+    { echo "-C 2: $out / $(cat "$work/rr.err")" >&2; return 1; }
+  responders 1 svc/j || return 1
+  out=$($T "$pub" -p "$port" -t svc/j -m ping --wait-response 10 -j -V auto) || return 1
+  /usr/bin/python3 -c 'import json,sys; assert json.loads(sys.argv[1])["payload"]["pong"] == 1' "$out" ||
+    return 1
+  # Response flags without --wait-response say what they are for.
+  local status=0
+  out=$("$pub" -p "$port" -t svc/j -m ping -C 2 2>&1) || status=$?
+  [ "$status" -eq 2 ] && grep -q "need --wait-response" <<<"$out"
+}
+check "--wait-response prints as mqtk-sub (-v, -F, -j), waits for -C responses, --latency, -V auto" \
+  rr_output
+
 topic_lines() {
   sub_bg "$work/tl" -t 'tl/#' -C 3 -v
   printf 'tl/a one\ntl/b two words\n' | "$pub" -p "$port" --topic-per-line -q 1 || return 1

@@ -9,7 +9,7 @@
 
 #include "mqtk/codec/packets.hpp"
 
-namespace mqtk::app::sub {
+namespace mqtk::app {
 
 /// How %j / %J are written: mosquitto_sub's keys (tst, topic, qos, retain, payloadlen, mid for
 /// QoS > 0, properties for v5, payload) in its order and its JSON library's spelling (cJSON:
@@ -20,4 +20,4 @@ std::optional<std::string> mosquitto_json(const codec::publish& m,
                                           std::chrono::system_clock::time_point received,
                                           bool embed_payload, bool pretty);
 
-} // namespace mqtk::app::sub
+} // namespace mqtk::app

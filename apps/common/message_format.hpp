@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// mqtk-sub's -F output format: mosquitto_sub's % and @ codes, and its backslash escapes.
+// -F output formats (mqtk-sub, mqtk-pub --wait-response): mosquitto_sub's % and @ codes, and
+// its backslash escapes.
 #pragma once
 
 #include <chrono>
@@ -9,7 +10,7 @@
 
 #include "mqtk/codec/packets.hpp"
 
-namespace mqtk::app::sub {
+namespace mqtk::app {
 
 /// Checks a -F format; returns what is wrong ("unknown code %z") or an empty string.
 std::string check_format(std::string_view format);
@@ -26,4 +27,4 @@ std::string check_format(std::string_view format);
 std::string render(std::string_view format, const codec::publish& m,
                    std::chrono::system_clock::time_point received, bool pretty, bool& whole);
 
-} // namespace mqtk::app::sub
+} // namespace mqtk::app

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Rendering -F formats.
-#include "sub/format.hpp"
+#include "common/message_format.hpp"
 
 #include <ctime>
 #include <fmt/format.h>
 
-#include "sub/mosquitto_json.hpp"
+#include "common/mosquitto_json.hpp"
 
-namespace mqtk::app::sub {
+namespace mqtk::app {
 namespace {
 
 constexpr std::string_view percent_codes = "%AjJCDEFIlmPpqRrStUxX";
@@ -217,4 +217,4 @@ std::string render(std::string_view f, const codec::publish& m,
   return out;
 }
 
-} // namespace mqtk::app::sub
+} // namespace mqtk::app

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mosquitto_sub's JSON output, reproduced: its key names and order, and cJSON's way of writing
 // numbers, strings and indentation (Debian's mosquitto_sub is built with cJSON 1.7.15).
-#include "sub/mosquitto_json.hpp"
+#include "common/mosquitto_json.hpp"
 
 #include <cfloat>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-namespace mqtk::app::sub {
+namespace mqtk::app {
 namespace {
 
 // Writes JSON the way cJSON prints it. cJSON holds strings as C strings, so a string ends at its
@@ -258,4 +258,4 @@ std::optional<std::string> mosquitto_json(const codec::publish& m,
   return out;
 }
 
-} // namespace mqtk::app::sub
+} // namespace mqtk::app
