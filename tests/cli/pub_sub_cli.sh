@@ -265,6 +265,7 @@ big_message() { # VERSION: a 50 MB message costs mqtk-sub about one copy of itse
   local kb
   kb=$(cat "$work/big.rss")
   echo "# mqtk-sub -V $1 peak RSS for a 50,000,000-byte message: $kb KiB"
+  [ -n "${MQTK_SANITIZED:-}" ] && return 0 # ASan's quarantine and shadow memory: reported only
   [ "$kb" -lt $((50000000 * 3 / 2 / 1024)) ] # under 1.5 copies (it was 2.9 before)
 }
 check "a 50 MB message peaks mqtk-sub under 1.5x its size (MQTT 5)" big_message 5
