@@ -104,9 +104,9 @@ result<packet> decode_connack(reader& r, pv v) {
 
 // ---- PUBLISH (section 3.3)
 
-// Everything of a PUBLISH but its payload, which is what `r` has left after a success.
-result<publish> decode_publish_head(reader& r, std::uint8_t flags, pv v) {
-  publish p;
+// Everything of a PUBLISH but its payload, which is what `r` has left when this returns true.
+// Fills `p` in place: a PUBLISH is decoded per message, and moving one costs.
+bool decode_publish_head(reader& r, std::uint8_t flags, pv v, publish& p) {
   p.dup = flags & 0x08;
   p.qos = static_cast<std::uint8_t>(flags >> 1 & 0x03);
   p.retain = flags & 0x01;
@@ -117,15 +117,15 @@ result<publish> decode_publish_head(reader& r, std::uint8_t flags, pv v) {
   if (v == pv::v5) detail::read_properties(r, property_context::publish, p.props);
   // v5 allows an empty Topic Name only together with a Topic Alias (section 3.3.2.1).
   if (r.ok() && p.topic.empty() && !p.props.topic_alias) r.fail(errc::topic_name_empty);
-  if (!r.ok()) return unexpected(r.error());
-  return p;
+  return r.ok();
 }
 
 result<packet> decode_publish(reader& r, std::uint8_t flags, pv v) {
-  auto p = decode_publish_head(r, flags, v);
-  if (!p) return unexpected(p.error());
-  p->payload = r.rest();
-  return packet(std::move(*p));
+  packet out{std::in_place_type<publish>};
+  auto& p = std::get<publish>(out);
+  if (!decode_publish_head(r, flags, v, p)) return unexpected(r.error());
+  p.payload = r.rest();
+  return out;
 }
 
 // ---- PUBACK, PUBREC, PUBREL, PUBCOMP (sections 3.4 to 3.7)
@@ -287,12 +287,13 @@ result<packet> decode_taking(std::string&& frame, protocol_version v) {
   if (!h || !*h || (*h)->type != pt::publish || (*h)->total() != frame.size())
     return decode(bytes, v);
   reader r(bytes.subspan((*h)->size));
-  auto p = decode_publish_head(r, (*h)->flags, v);
-  if (!p) return unexpected(p.error());
+  packet out{std::in_place_type<publish>};
+  auto& p = std::get<publish>(out);
+  if (!decode_publish_head(r, (*h)->flags, v, p)) return unexpected(r.error());
   // The payload is the frame's tail: moved down in place, so no second copy is made.
   frame.erase(0, frame.size() - r.remaining());
-  p->payload = std::move(frame);
-  return packet(std::move(*p));
+  p.payload = std::move(frame);
+  return out;
 }
 
 result<packet> decode(byte_view frame, protocol_version v) {
