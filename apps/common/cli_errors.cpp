@@ -54,6 +54,7 @@ const char* not_supported(const std::string& option) {
 std::string unknown_option(const std::string& arg, const CLI::App& app) {
   const auto option = arg.substr(0, arg.find('='));
   if (const char* why = not_supported(option)) return fmt::format("{}: {}", option, why);
+  if (option.size() > 64) return fmt::format("unknown option {}...", option.substr(0, 64));
   std::vector<std::string> names;
   collect_names(app, names);
   std::size_t best = std::max<std::size_t>(2, option.size() / 4) + 1;
@@ -82,6 +83,7 @@ std::string extras(const CLI::App& app) {
 std::string explain(const CLI::ParseError& e, const CLI::App& app) {
   if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) return extras(app);
   const std::string what = e.what();
+  if (what.size() > 400) return what; // std::regex recurses per character: keep it short
   std::smatch m;
   static const std::regex range("^(.*): Value (.*) not in range (.*) to (.*)$");
   if (std::regex_match(what, m, range)) {

@@ -4,6 +4,7 @@
 
 #include <asio.hpp>
 #include <cstdio>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -18,6 +19,9 @@ bool stdout_is_terminal() {
 
 struct watch_view::impl {
   impl(asio::io_context& io, std::function<void()> q) : quit(std::move(q)), timer(io), keys(io) {
+    // asio makes the descriptor non-blocking, and a dup shares that with the shell's terminal:
+    // the flags are put back as found.
+    stdin_flags = ::fcntl(STDIN_FILENO, F_GETFL);
     if (::isatty(STDIN_FILENO) == 1 && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
       termios raw = saved;
       raw.c_lflag &= ~tcflag_t(ICANON | ECHO); // keys one by one, unechoed; Ctrl-C still signals
@@ -38,6 +42,7 @@ struct watch_view::impl {
     stop();
     write("\x1b[?25h\x1b[?1049l"); // cursor back, the shell's screen back
     if (restore_keys) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    if (stdin_flags >= 0) ::fcntl(STDIN_FILENO, F_SETFL, stdin_flags);
   }
 
   void stop() {
@@ -91,6 +96,7 @@ struct watch_view::impl {
   watch_table table;
   termios saved{};
   bool restore_keys = false;
+  int stdin_flags = -1;
   bool stopped = false;
   bool dirty = true;
   watch_table::clock::time_point drawn{};

@@ -26,7 +26,10 @@ std::vector<std::string> cells_of(const std::string& text, std::size_t at_most) 
         len > 0 && i + len <= text.size() &&
         std::all_of(text.begin() + long(i) + 1, text.begin() + long(i + len),
                     [](char b) { return (static_cast<unsigned char>(b) & 0xC0) == 0x80; });
-    if (!valid || c < 0x20 || c == 0x7F) {
+    // C1 controls (U+0080 to U+009F) move the cursor too on some terminals.
+    const bool c1 =
+        valid && len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if (!valid || c1 || c < 0x20 || c == 0x7F) {
       cells.emplace_back(".");
       i += valid ? len : 1;
     } else {
@@ -117,6 +120,7 @@ std::vector<std::string> watch_table::render(std::size_t width, std::size_t heig
   };
   lines.push_back(line("TOPIC", "QOS", "COUNT", "RATE/s", "AGE", "PAYLOAD"));
   const std::size_t room = height - 2;
+  if (room == 0) return lines; // only the header and the column names fit
   const bool all_fit = rows_.size() <= room;
   const std::size_t shown = all_fit ? rows_.size() : room - 1;
   std::size_t k = 0;

@@ -184,3 +184,21 @@ TEST_CASE("decode_taking gives a PUBLISH's frame to its payload, other packets a
       decode_taking(std::string("\xc0\x00", 2), protocol_version::v5).value()));
   CHECK_FALSE(decode_taking(std::string("\x30\x05\x00\x01", 4), protocol_version::v5));
 }
+
+TEST_CASE("bytes fed twice without next() while a large PUBLISH gathers stay in order",
+          "[stream]") {
+  publish expected;
+  auto bytes = large_publish(100 * 1024, expected);
+  const auto ping = testing::hex("c0 00");
+  bytes.insert(bytes.end(), ping.begin(), ping.end());
+  stream_decoder sd(protocol_version::v5);
+  sd.feed(byte_view(bytes).first(1000));
+  CHECK_FALSE(sd.next().value().has_value()); // gathering has started
+  const buffer second(bytes.begin() + 1000, bytes.begin() + 50'000);
+  const buffer third(bytes.begin() + 50'000, bytes.end());
+  sd.feed(second);
+  sd.feed(third); // the second view was not drained: it must stay ahead of the third
+  CHECK(std::get<publish>(*sd.next().value()) == expected);
+  CHECK(std::holds_alternative<pingreq>(*sd.next().value()));
+  CHECK_FALSE(sd.next().value().has_value());
+}

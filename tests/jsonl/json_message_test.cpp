@@ -84,3 +84,10 @@ TEST_CASE("a hand-written line sends the payload member as written", "[jsonl]") 
       R"({"topic":"t","payload_encoding":"json","payload":1,"payload_text":2})", why));
   CHECK(why == "\"payload_text\" must be a string");
 }
+
+TEST_CASE("a JSON payload behind a byte order mark keeps the line valid JSON", "[jsonl]") {
+  const std::string p = "\xEF\xBB\xBF{\"a\":1}";
+  const auto line = jsonl::json_line(message(p), {});
+  CHECK_NOTHROW(nlohmann::json::parse(line));
+  CHECK(replayed(line) == p);
+}

@@ -38,7 +38,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
       : io(context), where(std::move(e)), s(config), original(std::move(config)),
         policy(s.version(), where.connect_timeout, [] { return std::random_device{}(); }),
         resolver(context), socket(context), timer(context), retry_timer(context),
-        trace_decoder(s.version()) {}
+        linger_timer(context), trace_decoder(s.version()) {}
 
   asio::io_context& io;
   endpoint where;
@@ -49,11 +49,13 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   stream::socket socket;
   asio::steady_timer timer; // the connect deadline, then the session's deadlines
   asio::steady_timer retry_timer;
+  asio::steady_timer linger_timer; // bounds the wait for the peer's end of stream (shut())
   event_handler on_event;
   buffer writing;
   // Each attempt bumps the generation; callbacks of an earlier socket see a stale one and stop.
   std::uint64_t generation = 0;
   bool write_pending = false;
+  bool lingering = false; // between shut() and the socket's close: nothing more goes out
   std::function<void(const std::string&)> trace;
   std::function<void()> drained;
   codec::stream_decoder trace_decoder;
@@ -295,7 +297,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   }
 
   void flush() {
-    if (write_pending || closed()) return;
+    if (write_pending || closed() || lingering) return;
     const bool up = policy.socket_up();
     if (up) collect(writing);
     if (!up || writing.empty()) {
@@ -348,6 +350,8 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   void drop_socket() {
     ++generation;
     write_pending = false;
+    lingering = false;
+    linger_timer.cancel();
     armed.reset();
     timer.cancel();
     std::error_code ignored;
@@ -363,7 +367,8 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // for at most linger_bound.
   static constexpr auto linger_bound = std::chrono::milliseconds(500);
   void shut() {
-    if (!policy.ending_attempt()) return;
+    if (!policy.ending_attempt() || lingering) return;
+    lingering = true;
     say_goodbye();
     ++generation; // the attempt's read loop and session deadlines are over
     write_pending = false;
@@ -372,8 +377,9 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     socket.shutdown(stream::socket::shutdown_send, ignored);
     const auto gen = generation;
     auto self = shared_from_this();
-    timer.expires_after(linger_bound);
-    timer.async_wait([self, gen](std::error_code ec) {
+    timer.cancel();
+    linger_timer.expires_after(linger_bound);
+    linger_timer.async_wait([self, gen](std::error_code ec) {
       if (!ec && gen == self->generation && !self->closed()) self->attempt_over();
     });
     drain_to_end(gen);
@@ -439,7 +445,7 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // deadline is kept (on_tick() is idempotent and re-arms for what is then next).
   std::optional<session::time_point> armed;
   void arm() {
-    if (!policy.socket_up()) return;
+    if (!policy.socket_up() || lingering) return;
     const auto deadline = s.next_deadline();
     if (!deadline || (armed && *armed <= *deadline)) return;
     armed = deadline;
@@ -465,6 +471,7 @@ connection::~connection() {
     impl_->socket.close(ignored);
     impl_->timer.cancel();
     impl_->retry_timer.cancel();
+    impl_->linger_timer.cancel();
   }
 }
 

@@ -3,14 +3,20 @@
 #include "mqtk/codec/decoder.hpp"
 
 #include <algorithm>
+#include <new>
 
 #include "mqtk/core/errc.hpp"
 
 namespace mqtk::codec {
 
 void stream_decoder::feed(byte_view bytes) {
-  // Bytes fed before the previous view was drained are kept in order behind it.
+  // Bytes fed before the previous view was drained are kept in order behind it (in tail_: a
+  // large PUBLISH being gathered moves there first, so one buffer holds them all, in order).
   if (!view_.empty()) {
+    if (!large_.empty()) {
+      tail_.assign(large_.begin(), large_.end());
+      std::string().swap(large_);
+    }
     tail_.insert(tail_.end(), view_.begin(), view_.end());
     view_ = {};
   }
@@ -33,7 +39,12 @@ constexpr std::size_t large_publish = 64 * 1024;
 bool stream_decoder::start_large(byte_view held, const fixed_header& h) {
   if (h.type != packet_type::publish || h.total() < large_publish || held.size() >= h.total())
     return false;
-  large_.reserve(reserve_announced_ ? h.total() : std::min(h.total(), 2 * held.size()));
+  const std::size_t grown = std::min(h.total(), 2 * held.size());
+  try {
+    large_.reserve(reserve_announced_ ? h.total() : grown);
+  } catch (const std::bad_alloc&) { // address space short (ulimit -v): grow with what arrives
+    large_.reserve(grown);
+  }
   large_.assign(reinterpret_cast<const char*>(held.data()), held.size());
   return true;
 }

@@ -34,11 +34,12 @@ json properties_of(const codec::properties& p) {
 }
 
 // Whether a JSON payload can stand in a line exactly as written: no line break (a line is one
-// message) and no whitespace around it (a reader takes the member's text without it).
+// message), no whitespace around it (a reader takes the member's text without it), no BOM.
 bool splices_verbatim(std::string_view payload) {
   const auto space = [](char c) { return c == ' ' || c == '\t'; };
+  // The parser skips a leading byte order mark, which JSON does not allow inside a line.
   return payload.find_first_of("\r\n") == std::string_view::npos && !space(payload.front()) &&
-         !space(payload.back());
+         !space(payload.back()) && payload.rfind("\xEF\xBB\xBF", 0) != 0;
 }
 
 std::string dump(const json& j) {
