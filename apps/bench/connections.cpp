@@ -8,6 +8,7 @@
 #include "bench/timing.hpp"
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
+#include "common/stderr_line.hpp"
 #include "mqtk/bench/schedule.hpp"
 
 namespace mqtk::app::bench {
@@ -130,7 +131,7 @@ private:
         std::string message;
         exit_status_for(*closed, c.conn->transport_failure(), false, s.conn.where,
                         c.conn->session().version(), message);
-        if (!s.conn.quiet && r.errors <= 5) fmt::print(stderr, "mqtk-bench: {}\n", message);
+        if (!s.conn.quiet && r.errors <= 5) stderr_text(fmt::format("mqtk-bench: {}\n", message));
       }
       // The connection object is done; free it outside its own handler.
       asio::post(io, [this, index] { slots[index].conn.reset(); });

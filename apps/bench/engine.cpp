@@ -10,6 +10,7 @@
 
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
+#include "common/stderr_line.hpp"
 #include "mqtk/bench/schedule.hpp"
 #include "mqtk/bench/sequence.hpp"
 #include "mqtk/bench/stamp.hpp"
@@ -109,7 +110,7 @@ private:
     std::string message;
     const int code = exit_status_for(c, slot.conn->transport_failure(), slot.up, s.conn.where,
                                      slot.conn->session().version(), message);
-    if (!s.conn.quiet) fmt::print(stderr, "mqtk-bench: {}: {}\n", slot.id, message);
+    if (!s.conn.quiet) stderr_text(fmt::format("mqtk-bench: {}: {}\n", slot.id, message));
     if (!slot.up || !ready) { // a client that cannot take part ends the run, on every thread
       if (s.crew) s.crew->fail(code);
       stop(code);
@@ -147,7 +148,8 @@ private:
       (void)sub.conn->subscribe({{s.filter, {s.qos, false, false, 0}}}, {});
     } else if (const auto* d = std::get_if<session::event::subscribe_done>(&e)) {
       if (d->ack.codes.empty() || is_failure(d->ack.codes[0])) {
-        if (!s.conn.quiet) fmt::print(stderr, "mqtk-bench: the broker refused {}\n", s.filter);
+        if (!s.conn.quiet)
+          stderr_text(fmt::format("mqtk-bench: the broker refused {}\n", s.filter));
         return stop(exit_rejected);
       }
       if (sub.subscribed) return; // a resubscription after a reconnect

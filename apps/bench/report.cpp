@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Rendering what a run measured.
 #include "bench/report.hpp"
+#include "common/stderr_line.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -65,9 +66,9 @@ void print_progress(const progress& p, bool final) {
                                 "p99 {:>9.1f} µs  errors {}",
                                 p.elapsed, p.sent, p.received, p.in_flight, us(p.p99_ns), p.errors);
   if (terminal)
-    fmt::print(stderr, "\r{}\x1b[K{}", line, final ? "\n" : "");
+    stderr_text(fmt::format("\r{}\x1b[K{}", line, final ? "\n" : ""));
   else
-    fmt::print(stderr, "{}\n", line);
+    stderr_line(line);
 }
 
 std::string summary_table(const settings& s, const results& r) {

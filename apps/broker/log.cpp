@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The log's destinations, levels and timestamps.
 #include "broker/log.hpp"
+#include "common/stderr_line.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -106,7 +107,7 @@ bool open_log(const log_settings& s) {
     const auto path = d.substr(5);
     std::FILE* f = std::fopen(path.c_str(), "a");
     if (!f) {
-      fmt::print(stderr, "mqtk-broker: log_dest file {}: {}\n", path, std::strerror(errno));
+      stderr_text(fmt::format("mqtk-broker: log_dest file {}: {}\n", path, std::strerror(errno)));
       return false;
     }
     opened.push_back({f, path, s.timestamp.value_or(true)});
@@ -152,8 +153,11 @@ void write_line(log_level level, const std::string& line) {
       continue;
     }
     if (o.stamped && stamp.empty()) stamp = timestamp(st.settings.timestamp_format) + " ";
-    fmt::print(o.file, "{}mqtk-broker: {}\n", o.stamped ? stamp : "", text);
-    std::fflush(o.file);
+    // A log that cannot be written (a full disk, a closed pipe) must not end the broker:
+    // fmt::print would throw from inside a client's handler, so the failure is ignored.
+    const auto out = fmt::format("{}mqtk-broker: {}\n", o.stamped ? stamp : "", text);
+    (void)std::fwrite(out.data(), 1, out.size(), o.file);
+    (void)std::fflush(o.file);
   }
 }
 } // namespace
@@ -167,7 +171,7 @@ void fail(const std::string& line) {
   const auto& outs = state().outputs;
   const bool on_stderr =
       std::any_of(outs.begin(), outs.end(), [](const log_output& o) { return o.file == stderr; });
-  if (!on_stderr) fmt::print(stderr, "mqtk-broker: {}\n", line);
+  if (!on_stderr) stderr_text(fmt::format("mqtk-broker: {}\n", line));
 }
 
 } // namespace mqtk::app::broker

@@ -10,6 +10,7 @@
 #include "broker/config_file.hpp"
 #include "common/cli.hpp"
 #include "common/exit_codes.hpp"
+#include "common/stderr_line.hpp"
 
 namespace mqtk::app::broker {
 namespace {
@@ -399,7 +400,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   s.core.allow_anonymous = anonymous_allowed(s.security.front());
   if (!collect_persistence(o, f, s, error)) return std::nullopt;
   for (const auto& w : f.warnings)
-    fmt::print(stderr, "mqtk-broker: {}\n", w);
+    stderr_text(fmt::format("mqtk-broker: {}\n", w));
   if (!o.port_file.empty()) s.port_file = o.port_file;
   s.verbose = o.verbose;
   collect_log(o, f, s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Shared command-line parsing for the tools.
 #include "common/cli.hpp"
+#include "common/stderr_line.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -18,8 +19,8 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
       app.exit(e);
       return exit_ok;
     }
-    fmt::print(stderr, "{}: {}\nRun '{} --help' for the options.\n", app.get_name(),
-               explain(e, app), app.get_name());
+    stderr_text(fmt::format("{}: {}\nRun '{} --help' for the options.\n", app.get_name(),
+                            explain(e, app), app.get_name()));
     return exit_usage;
   }
   return std::nullopt;
@@ -38,16 +39,16 @@ bool parse_file_arguments(CLI::App& app, std::vector<std::string> args, const st
 }
 
 int usage_error(const CLI::App& app, const std::string& message) {
-  fmt::print(stderr, "{}: {}\n", app.get_name(), message);
+  stderr_text(fmt::format("{}: {}\n", app.get_name(), message));
   return exit_usage;
 }
 
 int usage_error(const CLI::App& app, const std::string& message, const std::string& synopsis) {
-  fmt::print(stderr, "{}: {}\n", app.get_name(), message);
+  stderr_text(fmt::format("{}: {}\n", app.get_name(), message));
   const auto forms = plain_synopsis(app.get_name(), synopsis);
   for (std::size_t i = 0; i < forms.size(); ++i)
-    fmt::print(stderr, "{}{}\n", i == 0 ? "usage: " : "       ", forms[i]);
-  fmt::print(stderr, "Run '{} --help' for the options.\n", app.get_name());
+    stderr_text(fmt::format("{}{}\n", i == 0 ? "usage: " : "       ", forms[i]));
+  stderr_text(fmt::format("Run '{} --help' for the options.\n", app.get_name()));
   return exit_usage;
 }
 

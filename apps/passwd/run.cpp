@@ -18,13 +18,14 @@
 #include <vector>
 
 #include "common/exit_codes.hpp"
+#include "common/stderr_line.hpp"
 #include "mqtk/auth/password_hash.hpp"
 
 namespace mqtk::app::passwd {
 namespace {
 
 void say(const std::string& line) {
-  fmt::print(stderr, "mqtk-passwd: {}\n", line);
+  stderr_text(fmt::format("mqtk-passwd: {}\n", line));
 }
 
 // One line from the terminal with echo off, or from stdin when it is not a terminal.
@@ -32,7 +33,7 @@ std::optional<std::string> ask(const char* prompt) {
   const bool tty = ::isatty(STDIN_FILENO) == 1;
   termios saved{};
   if (tty) {
-    fmt::print(stderr, "{}", prompt);
+    stderr_text(prompt);
     ::tcgetattr(STDIN_FILENO, &saved);
     termios quiet = saved;
     quiet.c_lflag &= ~tcflag_t(ECHO);
@@ -42,7 +43,7 @@ std::optional<std::string> ask(const char* prompt) {
   const bool got = static_cast<bool>(std::getline(std::cin, line));
   if (tty) {
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    fmt::print(stderr, "\n");
+    stderr_text("\n");
   }
   if (!got) return std::nullopt;
   if (!line.empty() && line.back() == '\r') line.pop_back();

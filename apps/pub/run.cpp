@@ -12,6 +12,7 @@
 #include "common/colour.hpp"
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
+#include "common/stderr_line.hpp"
 #include "pub/line_source.hpp"
 
 namespace mqtk::app::pub {
@@ -48,7 +49,7 @@ struct publisher {
   std::chrono::steady_clock::time_point requested{}; // when the request went out, for --latency
 
   void say(const std::string& line) const {
-    if (!s.conn.quiet) fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-pub", line));
+    if (!s.conn.quiet) stderr_line(diagnostic(s.conn.colour_err, "mqtk-pub", line));
   }
 
   void fail(int code, const std::string& why) {
@@ -222,11 +223,10 @@ struct publisher {
 int run(const settings& s) {
   publisher p(s);
   if (s.conn.debug)
-    p.conn.set_trace([on = s.conn.colour_err](const std::string& line) {
-      fmt::print(stderr, "{}\n", trace_line(on, line));
-    });
+    p.conn.set_trace(
+        [on = s.conn.colour_err](const std::string& line) { stderr_line(trace_line(on, line)); });
   const auto notice = [&s](const std::string& line) {
-    if (!s.conn.quiet) fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-pub", line));
+    if (!s.conn.quiet) stderr_line(diagnostic(s.conn.colour_err, "mqtk-pub", line));
   };
   // Only the streaming sources reconnect; a one-shot publish reports a loss as exit 7.
   p.conn.set_reconnect({line_source(s.from) && s.conn.reconnect}, notice);

@@ -14,6 +14,7 @@
 #include "common/exit_codes.hpp"
 #include "common/exit_status.hpp"
 #include "common/message_format.hpp"
+#include "common/stderr_line.hpp"
 #include "mqtk/topic/match.hpp"
 #include "sub/watch.hpp"
 
@@ -39,14 +40,14 @@ struct subscriber {
   void say(const std::string& line) const {
     if (s.conn.quiet) return;
     if (watch) return held.push_back(line);
-    fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-sub", line));
+    stderr_line(diagnostic(s.conn.colour_err, "mqtk-sub", line));
   }
 
   // Gives the terminal back, then says what happened meanwhile.
   void end_watch() {
     watch.reset();
     for (const auto& line : held)
-      fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-sub", line));
+      stderr_line(diagnostic(s.conn.colour_err, "mqtk-sub", line));
     held.clear();
   }
 
@@ -192,11 +193,10 @@ struct subscriber {
 int run(const settings& s) {
   subscriber sub(s);
   if (s.conn.debug)
-    sub.conn.set_trace([on = s.conn.colour_err](const std::string& line) {
-      fmt::print(stderr, "{}\n", trace_line(on, line));
-    });
+    sub.conn.set_trace(
+        [on = s.conn.colour_err](const std::string& line) { stderr_line(trace_line(on, line)); });
   const auto notice = [&s](const std::string& line) {
-    if (!s.conn.quiet) fmt::print(stderr, "{}\n", diagnostic(s.conn.colour_err, "mqtk-sub", line));
+    if (!s.conn.quiet) stderr_line(diagnostic(s.conn.colour_err, "mqtk-sub", line));
   };
   sub.conn.set_reconnect({s.conn.reconnect}, notice);
   sub.conn.set_version_fallback(s.conn.version_auto);

@@ -135,6 +135,27 @@ PY
 }
 check "log_dest syslog with log_facility: each line as a datagram with its level as priority" to_syslog
 
+unwritable_log() { # the log on a pipe nobody reads any more, or on a full disk: it keeps serving
+  local sink pid i
+  for sink in pipe full; do
+    rm -f "$work/port"
+    if [ "$sink" = pipe ]; then
+      "$broker" -p 0 --port-file "$work/port" --sys-interval 0 -v 2> >(head -c 1 >/dev/null) &
+    else
+      "$broker" -p 0 --port-file "$work/port" --sys-interval 0 -v 2>/dev/full &
+    fi
+    pid=$!
+    pids+=("$pid")
+    for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.025; done
+    for i in 1 2 3; do
+      timeout 10 "$pub" -p "$(head -1 "$work/port")" -i "log$i" -q 1 -t t -m x || { echo "$sink: publish $i failed" >&2; return 1; }
+    done
+    kill "$pid" && wait "$pid"
+    [ $? -eq 0 ] || { echo "$sink: the broker did not exit 0 on SIGTERM" >&2; return 1; }
+  done
+}
+check "a log that cannot be written (closed pipe, full disk) never stops the broker" unwritable_log
+
 daemon() {
   "$broker" -d -p 0 --port-file "$work/dport" --sys-interval 0 \
     -c <(printf 'pid_file %s\nlog_dest file %s\n' "$work/d.pid" "$work/d.log") || return 1

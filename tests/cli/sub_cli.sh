@@ -59,6 +59,22 @@ head_one() {
 }
 check "mqtk-sub | head -1 exits 0 quietly" head_one
 
+closed_stderr() { # -d traces into a pipe whose reader is gone: still delivers, acks one, exits 0
+  "$sub" -p "$port" -c -i errgone -q 1 -t errq -E || return 1
+  "$pub" -p "$port" -t errq -m job1 -q 1 && "$pub" -p "$port" -t errq -m job2 -q 1 || return 1
+  local run='import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stderr=w, stdout=subprocess.PIPE, timeout=15)
+sys.stdout.write(p.stdout.decode() + "exit=%d" % p.returncode)'
+  local first second
+  first=$(/usr/bin/python3 -c "$run" "$sub" -p "$port" -c -i errgone -q 1 -t errq -C 1 -d) || return 1
+  second=$($T "$sub" -p "$port" -c -i errgone -q 1 -t errq -C 1 -W 5)
+  [ "$first" = $'job1\nexit=0' ] && [ "$second" = job2 ] ||
+    { echo "first: $first second: $second" >&2; return 1; }
+}
+check "-d with standard error closed by its reader: the message, one ack, exit 0" closed_stderr
+
 one_job_per_run() { # VERSION [PORT]: -C 1 on a persistent session takes one queued job, acks one
   local v=$1 p=${2:-$port} got="" i
   "$sub" -p "$p" -V "$v" -c -i "worker$v" -q 1 -t "jobq$v" -E || return 1
