@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "common/cli.hpp"
+#include "common/option_families.hpp"
 #include "mqtk/bench/stamp.hpp"
 #include "mqtk/topic/validate.hpp"
 
@@ -30,6 +31,7 @@ void define_output(CLI::App& app, raw& o);
 
 void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
+  new_option_family(app);
   const char* g = "Load";
   app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub or conn")
       ->type_name("pubsub|pub|sub|conn")
@@ -61,6 +63,7 @@ void define(CLI::App& app, raw& o) {
 }
 
 void define_traffic(CLI::App& app, raw& o) {
+  new_option_family(app);
   const char* g = "Load";
   app.add_option("--rate", o.rate,
                  "Messages per second per publisher, on an absolute schedule (default 0: as "
@@ -116,6 +119,7 @@ void define_traffic(CLI::App& app, raw& o) {
 
 // Scale-out and where the results go (same group as the traffic flags, after them in --help).
 void define_output(CLI::App& app, raw& o) {
+  new_option_family(app);
   const char* g = "Load";
   app.add_option("--source-addresses", o.sources,
                  "Connect from these local addresses in turn, past the ~28k ports of one: "

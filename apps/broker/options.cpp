@@ -10,6 +10,7 @@
 #include "broker/config_file.hpp"
 #include "common/cli.hpp"
 #include "common/exit_codes.hpp"
+#include "common/option_families.hpp"
 #include "common/stderr_line.hpp"
 
 namespace mqtk::app::broker {
@@ -109,6 +110,7 @@ struct raw_options {
 };
 
 void define_tls(CLI::App& app, raw_options& o) {
+  new_option_family(app);
   const char* g = "TLS (for -L mqtts:// and wss://)";
   app.add_option("--certfile", o.tls.certfile, "Certificate chain FILE (PEM) of TLS listeners")
       ->type_name("FILE")

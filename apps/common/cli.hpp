@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/docgen.hpp"
+#include "common/option_families.hpp"
 #include "common/options_file.hpp"
 #include "common/version.hpp"
 
@@ -47,7 +48,11 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
   app.set_help_flag("--help", "Print this help message and exit"); // -h is a host in mqtk
   app.set_version_flag("--version", version_line(name));
   Raw raw;
-  define(app, raw);
+  {
+    option_families families(app);
+    define(app, raw);
+    families.gather();
+  }
   if (generate_requested(app, manual(), std::string("mqtk ") + MQTK_VERSION, argc, argv)) {
     exit_status = 0;
     return std::nullopt;
@@ -59,7 +64,9 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
     if (file && !file->empty()) {
       CLI::App file_app(description, name);
       file_app.set_help_flag(); // -h is a host here too
+      option_families families(file_app);
       define(file_app, raw);
+      families.gather();
       if (!parse_file_arguments(file_app, std::move(*file), path, why)) file.reset();
     }
     if (!file) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/colour.hpp"
+#include "common/option_families.hpp"
 #include "common/read_file.hpp"
 #include "mqtk/auth/scram.hpp"
 #include "mqtk/client/url.hpp"
@@ -20,6 +21,7 @@ namespace mqtk::app {
 void add_session_flags(CLI::App& app, connection_flags& f);
 
 void add_connection_flags(CLI::App& app, connection_flags& f) {
+  new_option_family(app);
   const char* g = "Connection";
   app.add_option("-h,--host", f.host, "Broker host (default localhost, or $MQTK_HOST)")
       ->type_name("HOST")
@@ -42,6 +44,7 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
                  "MQTT version: 5 (default), 311, or auto (5, else 3.1.1)")
       ->type_name("5|311|auto")
       ->group(g);
+  new_option_family(app);
   app.add_option("-i,--id", f.id, "Client id (default: generated)")->type_name("ID")->group(g);
   app.add_option("-I,--id-prefix", f.id_prefix, "Client id prefix; the process id is appended")
       ->type_name("PREFIX")
@@ -70,6 +73,7 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
 
 // The session and behaviour half of the connection flags (same "Connection" group).
 void add_session_flags(CLI::App& app, connection_flags& f) {
+  new_option_family(app);
   const char* g = "Connection";
   app.add_flag("-c,--disable-clean-session", f.no_clean,
                "Keep a persistent session, resumed by the next run with the same -i ID")
@@ -88,6 +92,7 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
                  "is set), always or never")
       ->type_name("auto|always|never")
       ->group(g);
+  new_option_family(app);
   app.add_option("--will-topic", f.will_topic, "Will topic")->type_name("TOPIC")->group(g);
   app.add_option("--will-payload", f.will_payload, "Will payload")->type_name("TEXT")->group(g);
   app.add_option("--will-qos", f.will_qos, "Will QoS")
@@ -101,6 +106,7 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
       ->type_name("COMMAND NAME VALUE")
       ->expected(3, 4)
       ->group(g);
+  new_option_family(app);
   app.add_option("--connect-timeout", f.connect_timeout,
                  "Seconds to wait for the connection, and in mqtk-sub for its SUBACK (default 10)")
       ->type_name("SECONDS")

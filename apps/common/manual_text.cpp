@@ -48,7 +48,9 @@ is \fBdumb\fR, as it is whenever the output is not a terminal; \fB\-\-color alwa
 overrides both.
 .PP
 Settings are taken from the command line first, then the environment, then the options file
-(see FILES), then the built-in defaults (localhost:1883). )roff" +
+(see FILES), then the built-in defaults (localhost:1883). The host \fBlocalhost\fR is the
+loopback address 127.0.0.1, then ::1 if nothing listens there, without asking the resolver
+(RFC 6761), whatever /etc/hosts says. )roff" +
          tool + R"roff( starts no TLS library unless a TLS option asks for it.)roff";
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/colour.hpp"
 #include "common/message_format.hpp"
+#include "common/option_families.hpp"
 #include "mqtk/jsonl/json_message.hpp"
 
 namespace mqtk::app {
@@ -20,6 +21,7 @@ bool put(std::string_view text) {
 } // namespace
 
 void add_output_flags(CLI::App& app, output_flags& f, const char* g) {
+  new_option_family(app);
   app.add_flag("-v,--verbose", f.verbose, "Print 'topic payload'")->group(g);
   app.add_flag("-N,--no-newline", f.no_newline, "Print no newline after each payload")->group(g);
   app.add_flag("-j,--json", f.json,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // TLS and WebSocket flags into a client::endpoint.
 #include "common/transport_options.hpp"
+#include "common/option_families.hpp"
 
 #include "mqtk/client/url.hpp"
 #include "mqtk/transport/tls.hpp"
@@ -8,6 +9,7 @@
 namespace mqtk::app {
 
 void add_transport_flags(CLI::App& app, transport_flags& f) {
+  new_option_family(app);
   const std::string g = "TLS and WebSocket";
   app.add_option("--cafile", f.cafile, "Trust the CA certificates in FILE (PEM); turns TLS on")
       ->type_name("FILE")
@@ -22,6 +24,7 @@ void add_transport_flags(CLI::App& app, transport_flags& f) {
   app.add_flag("--insecure", f.insecure,
                "Do not check the server certificate's host name (the chain still is)")
       ->group(g);
+  new_option_family(app);
   app.add_option("--tls-version", f.tls_version, "Lowest TLS version (default tlsv1.2)")
       ->type_name("tlsv1.1|tlsv1.2|tlsv1.3")
       ->group(g);

@@ -9,6 +9,7 @@
 
 #include "common/cli.hpp"
 #include "common/exit_codes.hpp"
+#include "common/option_families.hpp"
 #include "common/read_file.hpp"
 #include "mqtk/topic/validate.hpp"
 
@@ -32,6 +33,7 @@ struct raw {
 };
 
 void define_payload(CLI::App& app, raw& o) {
+  new_option_family(app);
   const char* g = "Message";
   app.add_option("-t,--topic", o.topic, "Topic to publish to")->type_name("TOPIC")->group(g);
   // -m '' is a payload too (the usual way to clear a retained message), so the flag counts,
@@ -58,6 +60,7 @@ void define_payload(CLI::App& app, raw& o) {
   app.add_flag("--jsonl", o.jsonl,
                "Each line of standard input is a JSON object as mqtk-sub -j writes it")
       ->group(g);
+  new_option_family(app);
   app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
       ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
@@ -81,6 +84,7 @@ void define_payload(CLI::App& app, raw& o) {
 void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   define_payload(app, o);
+  new_option_family(app);
   const char* g = "MQTT 5 publish properties";
   app.add_option("--user-property", o.user_properties, "KEY=VALUE (repeatable)")
       ->type_name("KEY=VALUE")
@@ -110,6 +114,7 @@ void define(CLI::App& app, raw& o) {
       ->type_name("SECONDS")
       ->expected(0, 1)
       ->group(g);
+  new_option_family(app);
   const char* r = "Response (with --wait-response; as mqtk-sub prints)";
   app.add_option("-C,--count", o.responses,
                  "Wait for N responses (several responders), then exit 0")

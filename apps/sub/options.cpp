@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/cli.hpp"
+#include "common/option_families.hpp"
 #include "mqtk/topic/validate.hpp"
 #include "sub/watch.hpp"
 
@@ -74,6 +75,7 @@ void after_parse(const CLI::App& app, raw& o) {
 }
 
 void define_subscription(CLI::App& app, raw& o) {
+  new_option_family(app);
   const char* g = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to (repeatable)")
       ->type_name("FILTER")
@@ -93,6 +95,7 @@ void define_subscription(CLI::App& app, raw& o) {
       ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
       ->group(g);
+  new_option_family(app);
   app.add_flag("--no-local", o.no_local, "v5: do not receive our own client id's messages")
       ->group(g);
   app.add_flag("--retain-as-published", o.retain_as_published,
@@ -115,6 +118,7 @@ void define_subscription(CLI::App& app, raw& o) {
 void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   define_subscription(app, o);
+  new_option_family(app);
   const char* g = "Output";
   app.add_option("-C,--count", o.count,
                  "Exit 0 after N messages; at QoS 1/2 only those N are acknowledged, the rest "

@@ -91,6 +91,20 @@ clear_retained() { # -r -m '' is how mosquitto users clear a retained message
     [ -z "$(timeout 5 mosquitto_sub -p "$port" -t clear/me -W 1 2>/dev/null)" ]
 }
 check "-r -m '' clears a retained message" clear_retained
+localhost_both() { # localhost is 127.0.0.1, then ::1, whatever /etc/hosts says (RFC 6761)
+  local six six_pid got
+  rm -f "$work/six.port"
+  "$1" -L '[::1]:0' --port-file "$work/six.port" --sys-interval 0 2>/dev/null &
+  six_pid=$!
+  pids+=("$six_pid")
+  for _ in $(seq 200); do [ -s "$work/six.port" ] && break; sleep 0.025; done
+  six=$(head -1 "$work/six.port")
+  $T "$pub" -h localhost -p "$port" -t lh/four -m 4 -q 1 &&
+    $T "$pub" -h localhost -p "$six" -t lh/six -m 6 -q 1 -r || return 1
+  got=$(timeout 5 mosquitto_sub -h ::1 -p "$six" -t lh/six -C 1 -W 3) && [ "$got" = 6 ]
+}
+check "-h localhost reaches a broker on 127.0.0.1 and one only on ::1" localhost_both "$2"
+
 no_id() {
   local out status=0
   out=$("$pub" -p "$port" -t a -m x -c 2>&1) || status=$?
