@@ -200,6 +200,11 @@ struct publisher {
     if (std::holds_alternative<session::event::connected>(e)) {
       if (connected) return drain(); // reconnected: the session resends what is unacknowledged
       connected = true;
+      // One message and no reply expected: nothing can follow our DISCONNECT unless the broker
+      // resumed a session (whose subscriptions may deliver).
+      const auto& ack = std::get<session::event::connected>(e).ack;
+      conn.set_close_at_once(!line_source(s.from) && !s.wait_response && s.repeat == 1 &&
+                             !ack.session_present);
       return begin();
     }
     if (const auto* d = std::get_if<session::event::publish_done>(&e)) return on_done(*d);

@@ -68,8 +68,9 @@ struct connection::impl : std::enable_shared_from_this<impl> {
   // Each attempt bumps the generation; callbacks of an earlier socket see a stale one and stop.
   std::uint64_t generation = 0;
   bool write_pending = false;
-  bool dispatching = false; // inside after()'s event loop: calls from handlers do not flush
-  bool lingering = false;   // between shut() and the socket's close: nothing more goes out
+  bool close_at_once = false; // set_close_at_once()
+  bool dispatching = false;   // inside after()'s event loop: calls from handlers do not flush
+  bool lingering = false;     // between shut() and the socket's close: nothing more goes out
   std::function<void(const std::string&)> trace;
   std::function<void()> drained;
   codec::stream_decoder trace_decoder;
@@ -402,7 +403,10 @@ struct connection::impl : std::enable_shared_from_this<impl> {
     if (!policy.ending_attempt() || lingering) return;
     lingering = true;
     say_goodbye();
-    ++generation; // the attempt's read loop and session deadlines are over
+    std::error_code unread;
+    if (close_at_once && s.unacknowledged() == 0 && socket.available(unread) == 0 && !unread)
+      return attempt_over(); // a FIN, and a broker wakeup less to wait for
+    ++generation;            // the attempt's read loop and session deadlines are over
     write_pending = false;
     armed.reset();
     std::error_code ignored;
@@ -567,6 +571,10 @@ bool connection::backlogged() const noexcept {
   // writes without letting a fast producer queue without bound.
   return impl_->write_pending && impl_->s.output_size() >= 64 * 1024;
 }
+void connection::set_close_at_once(bool on) {
+  impl_->close_at_once = on;
+}
+
 void connection::set_version_fallback(bool on) {
   impl_->policy.set_version_fallback(on);
 }

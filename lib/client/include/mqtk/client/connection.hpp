@@ -78,6 +78,11 @@ public:
   bool backlogged() const noexcept;
   /// -V auto: when the broker refuses MQTT 5 (or closes before CONNACK), try again with 3.1.1.
   void set_version_fallback(bool on);
+  /// For a client the broker owes nothing once it has sent DISCONNECT (no subscription, no
+  /// resumed session, nothing unacknowledged: a one-shot publish): the socket closes right after
+  /// the DISCONNECT instead of waiting for the broker's end of stream, unless input is already
+  /// waiting (closing over unread input would reset the connection).
+  void set_close_at_once(bool on);
 
   struct impl;
 
