@@ -51,6 +51,7 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
   {
     option_families families(app);
     define(app, raw);
+    families.define_needed(argc, argv); // the rest keep their defaults, as options not given
     families.gather();
   }
   if (generate_requested(app, manual(), std::string("mqtk ") + MQTK_VERSION, argc, argv)) {
@@ -66,6 +67,7 @@ std::optional<Settings> parse_tool(const std::string& name, const std::string& d
       file_app.set_help_flag(); // -h is a host here too
       option_families families(file_app);
       define(file_app, raw);
+      families.define_all();
       families.gather();
       if (!parse_file_arguments(file_app, std::move(*file), path, why)) file.reset();
     }

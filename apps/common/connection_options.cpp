@@ -34,9 +34,11 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
                  "mqtt[s]://[USER[:PASS]@]HOST[:PORT][/TOPIC] or ws[s]://HOST[:PORT][/PATH]")
       ->type_name("URL")
       ->group(g);
-  app.add_option("--unix", f.unix_path, "Connect to the broker's Unix socket at PATH")
-      ->type_name("PATH")
-      ->group(g);
+  lazy_option_family(app, {"unix"}, [&app, &f, g] {
+    app.add_option("--unix", f.unix_path, "Connect to the broker's Unix socket at PATH")
+        ->type_name("PATH")
+        ->group(g);
+  });
   app.add_option("-A,--bind-address", f.bind_address, "Connect from this local address")
       ->type_name("ADDRESS")
       ->group(g);
@@ -58,11 +60,13 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
   app.add_option("--pw-file", f.password_file, "Read the password from FILE")
       ->type_name("FILE")
       ->group(g);
-  app.add_option("--auth-method", f.auth_method,
-                 "Log in with SCRAM (MQTT 5 enhanced authentication): the password never "
-                 "crosses the network and the broker must prove it knows the user")
-      ->type_name("SCRAM-SHA-256|SCRAM-SHA-512")
-      ->group(g);
+  lazy_option_family(app, {"auth-method"}, [&app, &f, g] {
+    app.add_option("--auth-method", f.auth_method,
+                   "Log in with SCRAM (MQTT 5 enhanced authentication): the password never "
+                   "crosses the network and the broker must prove it knows the user")
+        ->type_name("SCRAM-SHA-256|SCRAM-SHA-512")
+        ->group(g);
+  });
   app.add_option("-k,--keepalive", f.keep_alive, "Keep-alive in seconds (default 60; 0 off)")
       ->type_name("SECONDS")
       ->check(CLI::Range(0, 65535))
@@ -81,25 +85,29 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
   app.add_option("-x,--session-expiry", f.session_expiry, "Session Expiry Interval in seconds (v5)")
       ->type_name("SECONDS")
       ->group(g);
-  app.add_option("--max-packet-size", f.max_packet_size,
-                 "Refuse packets from the broker over BYTES; MQTT 5 announces it, so the broker "
-                 "drops larger messages instead (default: no limit below MQTT's 268435455)")
-      ->type_name("BYTES")
-      ->check(CLI::Range(std::uint32_t{16}, std::uint32_t{268'435'455}))
-      ->group(g);
-  app.add_option("--color", f.colour,
-                 "Colour -v topics, -d traces and errors: auto (on a terminal, unless NO_COLOR "
-                 "is set), always or never")
-      ->type_name("auto|always|never")
-      ->group(g);
+  lazy_option_family(app, {"max-packet-size", "color"}, [&app, &f, g] {
+    app.add_option("--max-packet-size", f.max_packet_size,
+                   "Refuse packets from the broker over BYTES; MQTT 5 announces it, so the broker "
+                   "drops larger messages instead (default: no limit below MQTT's 268435455)")
+        ->type_name("BYTES")
+        ->check(CLI::Range(std::uint32_t{16}, std::uint32_t{268'435'455}))
+        ->group(g);
+    app.add_option("--color", f.colour,
+                   "Colour -v topics, -d traces and errors: auto (on a terminal, unless NO_COLOR "
+                   "is set), always or never")
+        ->type_name("auto|always|never")
+        ->group(g);
+  });
+  lazy_option_family(app, {"will-topic", "will-payload", "will-qos", "will-retain"}, [&app, &f, g] {
+    app.add_option("--will-topic", f.will_topic, "Will topic")->type_name("TOPIC")->group(g);
+    app.add_option("--will-payload", f.will_payload, "Will payload")->type_name("TEXT")->group(g);
+    app.add_option("--will-qos", f.will_qos, "Will QoS")
+        ->type_name("0|1|2")
+        ->check(CLI::Range(0, 2))
+        ->group(g);
+    app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(g);
+  });
   new_option_family(app);
-  app.add_option("--will-topic", f.will_topic, "Will topic")->type_name("TOPIC")->group(g);
-  app.add_option("--will-payload", f.will_payload, "Will payload")->type_name("TEXT")->group(g);
-  app.add_option("--will-qos", f.will_qos, "Will QoS")
-      ->type_name("0|1|2")
-      ->check(CLI::Range(0, 2))
-      ->group(g);
-  app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(g);
   app.add_option("-D,--property", f.properties,
                  "v5 property: COMMAND NAME VALUE [VALUE], e.g. -D connect receive-maximum 10, "
                  "-D publish user-property KEY VALUE (repeatable)")
@@ -107,20 +115,25 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
       ->expected(3, 4)
       ->group(g);
   new_option_family(app);
-  app.add_option("--connect-timeout", f.connect_timeout,
-                 "Seconds to wait for the connection, and in mqtk-sub for its SUBACK (default 10)")
-      ->type_name("SECONDS")
-      ->group(g);
-  app.add_flag("--no-reconnect", f.no_reconnect,
-               "Exit 7 when the connection is lost instead of reconnecting")
-      ->group(g);
+  lazy_option_family(app, {"connect-timeout", "no-reconnect"}, [&app, &f, g] {
+    app.add_option(
+           "--connect-timeout", f.connect_timeout,
+           "Seconds to wait for the connection, and in mqtk-sub for its SUBACK (default 10)")
+        ->type_name("SECONDS")
+        ->group(g);
+    app.add_flag("--no-reconnect", f.no_reconnect,
+                 "Exit 7 when the connection is lost instead of reconnecting")
+        ->group(g);
+  });
   app.add_option("-o,--options-file", f.options_file,
                  "Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)")
       ->type_name("FILE")
       ->group(g);
   app.add_flag("-d,--debug", f.debug, "Trace every packet to stderr")->group(g);
-  app.add_flag("--quiet", f.quiet, "No diagnostics on stderr; the exit status still tells")
-      ->group(g);
+  lazy_option_family(app, {"quiet"}, [&app, &f, g] {
+    app.add_flag("--quiet", f.quiet, "No diagnostics on stderr; the exit status still tells")
+        ->group(g);
+  });
 }
 
 void note_given(const CLI::App& app, connection_flags& f) {

@@ -28,7 +28,10 @@ void add_output_flags(CLI::App& app, output_flags& f, const char* g) {
                "One JSON object per line: timestamp, topic, qos, retain, payload_encoding, "
                "payload, properties")
       ->group(g);
-  app.add_flag("--pretty", f.pretty, "Indent JSON payloads (and -j objects) for people")->group(g);
+  lazy_option_family(app, {"pretty"}, [&app, &f, g] {
+    app.add_flag("--pretty", f.pretty, "Indent JSON payloads (and -j objects) for people")
+        ->group(g);
+  });
   app.add_option(
          "-F,--format", f.format,
          "Print each message as FORMAT: %t topic, %p payload, %x hex, %l length, %q qos, "

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
-#include <string>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 
@@ -35,6 +35,21 @@ void check_unique(const std::vector<CLI::Option_p>& options) {
                                   std::string(twice->first, '-') + std::string(twice->second));
 }
 
+// A lazy family must define what its list says: the list is what the command line is
+// matched against. Checked whenever the family is defined (every --help and man page does).
+void check_listed(const std::vector<CLI::Option_p>& options, std::vector<std::string> listed) {
+  std::vector<std::string> defined;
+  for (const auto& o : options) {
+    if (!o->get_snames().empty())
+      throw std::logic_error("lazy option family with a short option: " + o->get_name());
+    defined.insert(defined.end(), o->get_lnames().begin(), o->get_lnames().end());
+  }
+  std::sort(defined.begin(), defined.end());
+  std::sort(listed.begin(), listed.end());
+  if (defined != listed)
+    throw std::logic_error("lazy option family: its name list and its options differ");
+}
+
 } // namespace
 
 option_families::option_families(CLI::App& app) : app_(app), outer_(current) {
@@ -46,18 +61,81 @@ option_families::~option_families() {
   if (!gathered_) put_back();
 }
 
-// The app's options so far follow those set aside; the app is left with none.
+option_families* option_families::for_app(const CLI::App& app) {
+  for (auto* f = current; f != nullptr; f = f->outer_)
+    if (&f->app_ == &app && !f->gathered_) return f;
+  return nullptr;
+}
+
+// The options defined since the last family began become a family of their own.
 void option_families::set_aside() {
   auto& options = options_of::in(app_);
-  aside_.insert(aside_.end(), std::make_move_iterator(options.begin()),
-                std::make_move_iterator(options.end()));
+  if (options.empty()) return;
+  families_.push_back({std::move(options), {}, {}});
   options.clear();
+}
+
+// By index: the family vector may grow while `define` runs (a family inside a lazy one).
+void option_families::define_family(std::size_t i) {
+  if (!families_[i].define) return;
+  auto define = std::move(families_[i].define);
+  families_[i].define = nullptr;
+  define(); // the app's options were set aside: it holds only this family's now
+  auto& options = options_of::in(app_);
+  families_[i].options = std::move(options);
+  options.clear();
+  check_listed(families_[i].options, families_[i].lazy_names);
+}
+
+bool option_families::known(std::string_view name, bool is_long) const {
+  const auto has = [name](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const auto& f : families_)
+    for (const auto& o : f.options)
+      if (has(is_long ? o->get_lnames() : o->get_snames())) return true;
+  return false;
+}
+
+void option_families::define_needed(int argc, const char* const* argv) {
+  set_aside();
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    if (arg == "--") break; // positional arguments follow
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    if (arg[1] != '-') {
+      // A lazy family has no short options: a known short option (with its cluster or value)
+      // needs none; anything else (a typo, a value such as -1) goes the way of every option.
+      if (!known(arg.substr(1, 1), false)) return define_all();
+      continue;
+    }
+    const auto name = arg.substr(2, arg.find('=') == std::string_view::npos ? std::string_view::npos
+                                                                            : arg.find('=') - 2);
+    if (name == "help") return define_all();
+    if (known(name, true)) continue;
+    const auto lazy = std::find_if(families_.begin(), families_.end(), [name](const family& f) {
+      return f.define &&
+             std::find(f.lazy_names.begin(), f.lazy_names.end(), name) != f.lazy_names.end();
+    });
+    if (lazy == families_.end()) return define_all(); // unknown: the error sees every option
+    define_family(static_cast<std::size_t>(lazy - families_.begin()));
+  }
+}
+
+void option_families::define_all() {
+  set_aside();
+  for (std::size_t i = 0; i < families_.size(); ++i)
+    define_family(i);
 }
 
 void option_families::put_back() {
   set_aside();
-  options_of::in(app_) = std::move(aside_);
-  aside_.clear();
+  std::vector<CLI::Option_p> all;
+  for (auto& f : families_)
+    all.insert(all.end(), std::make_move_iterator(f.options.begin()),
+               std::make_move_iterator(f.options.end()));
+  families_.clear();
+  options_of::in(app_) = std::move(all);
 }
 
 void option_families::gather() {
@@ -67,8 +145,15 @@ void option_families::gather() {
 }
 
 void new_option_family(CLI::App& app) {
-  for (auto* f = current; f != nullptr; f = f->outer_)
-    if (&f->app_ == &app && !f->gathered_) return f->set_aside();
+  if (auto* f = option_families::for_app(app)) f->set_aside();
+}
+
+void lazy_option_family(CLI::App& app, std::vector<std::string> long_names,
+                        std::function<void()> define) {
+  auto* f = option_families::for_app(app);
+  if (f == nullptr) return define();
+  f->set_aside();
+  f->families_.push_back({{}, std::move(long_names), std::move(define)});
 }
 
 } // namespace mqtk::app

@@ -9,42 +9,46 @@
 namespace mqtk::app {
 
 void add_transport_flags(CLI::App& app, transport_flags& f) {
-  new_option_family(app);
-  const std::string g = "TLS and WebSocket";
-  app.add_option("--cafile", f.cafile, "Trust the CA certificates in FILE (PEM); turns TLS on")
-      ->type_name("FILE")
-      ->group(g);
-  app.add_option("--capath", f.capath, "Trust the CA certificates in DIR (hashed); turns TLS on")
-      ->type_name("DIR")
-      ->group(g);
-  app.add_option("--cert", f.cert, "Client certificate FILE (PEM) for mutual TLS; needs --key")
-      ->type_name("FILE")
-      ->group(g);
-  app.add_option("--key", f.key, "Private key FILE (PEM) of --cert")->type_name("FILE")->group(g);
-  app.add_flag("--insecure", f.insecure,
-               "Do not check the server certificate's host name (the chain still is)")
-      ->group(g);
-  new_option_family(app);
-  app.add_option("--tls-version", f.tls_version, "Lowest TLS version (default tlsv1.2)")
-      ->type_name("tlsv1.1|tlsv1.2|tlsv1.3")
-      ->group(g);
-  app.add_option("--ciphers", f.ciphers, "OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites")
-      ->type_name("LIST")
-      ->group(g);
-  app.add_option("--tls-alpn", f.alpn, "ALPN protocol names, comma-separated")
-      ->type_name("LIST")
-      ->group(g);
-  app.add_flag("--tls-use-os-certs", f.use_os_certs,
-               "Trust the system's CA store too (the default for mqtts:// without --cafile)")
-      ->group(g);
-  // Not "PATH": that names a local file, and completion would offer file names.
-  app.add_option("--ws-path", f.ws_path, "HTTP path of ws:// and wss:// (default /mqtt)")
-      ->type_name("HTTP_PATH")
-      ->group(g);
-  app.add_option("--ws-header", f.ws_headers,
-                 "Add 'Name: value' to the WebSocket upgrade request (repeatable)")
-      ->type_name("HEADER")
-      ->group(g);
+  const char* g = "TLS and WebSocket";
+  lazy_option_family(app, {"cafile", "capath", "cert", "key", "insecure"}, [&app, &f, g] {
+    app.add_option("--cafile", f.cafile, "Trust the CA certificates in FILE (PEM); turns TLS on")
+        ->type_name("FILE")
+        ->group(g);
+    app.add_option("--capath", f.capath, "Trust the CA certificates in DIR (hashed); turns TLS on")
+        ->type_name("DIR")
+        ->group(g);
+    app.add_option("--cert", f.cert, "Client certificate FILE (PEM) for mutual TLS; needs --key")
+        ->type_name("FILE")
+        ->group(g);
+    app.add_option("--key", f.key, "Private key FILE (PEM) of --cert")->type_name("FILE")->group(g);
+    app.add_flag("--insecure", f.insecure,
+                 "Do not check the server certificate's host name (the chain still is)")
+        ->group(g);
+  });
+  lazy_option_family(
+      app, {"tls-version", "ciphers", "tls-alpn", "tls-use-os-certs", "ws-path", "ws-header"},
+      [&app, &f, g] {
+        app.add_option("--tls-version", f.tls_version, "Lowest TLS version (default tlsv1.2)")
+            ->type_name("tlsv1.1|tlsv1.2|tlsv1.3")
+            ->group(g);
+        app.add_option("--ciphers", f.ciphers, "OpenSSL cipher list (TLS 1.2) or TLS 1.3 suites")
+            ->type_name("LIST")
+            ->group(g);
+        app.add_option("--tls-alpn", f.alpn, "ALPN protocol names, comma-separated")
+            ->type_name("LIST")
+            ->group(g);
+        app.add_flag("--tls-use-os-certs", f.use_os_certs,
+                     "Trust the system's CA store too (the default for mqtts:// without --cafile)")
+            ->group(g);
+        // Not "PATH": that names a local file, and completion would offer file names.
+        app.add_option("--ws-path", f.ws_path, "HTTP path of ws:// and wss:// (default /mqtt)")
+            ->type_name("HTTP_PATH")
+            ->group(g);
+        app.add_option("--ws-header", f.ws_headers,
+                       "Add 'Name: value' to the WebSocket upgrade request (repeatable)")
+            ->type_name("HEADER")
+            ->group(g);
+      });
 }
 
 namespace {

@@ -50,30 +50,34 @@ void define_payload(CLI::App& app, raw& o) {
       ->group(g);
   app.add_flag("-l,--stdin-line", o.stdin_lines, "Send each line of standard input as a message")
       ->group(g);
-  app.add_flag("--topic-per-line", o.topic_lines,
-               "Each line of standard input is TOPIC PAYLOAD (see --separator)")
-      ->group(g);
-  app.add_option("--separator", o.separator,
-                 "What separates topic and payload for --topic-per-line (default: a space)")
-      ->type_name("TEXT")
-      ->group(g);
-  app.add_flag("--jsonl", o.jsonl,
-               "Each line of standard input is a JSON object as mqtk-sub -j writes it")
-      ->group(g);
+  lazy_option_family(app, {"topic-per-line", "separator", "jsonl"}, [&app, &o, g] {
+    app.add_flag("--topic-per-line", o.topic_lines,
+                 "Each line of standard input is TOPIC PAYLOAD (see --separator)")
+        ->group(g);
+    app.add_option("--separator", o.separator,
+                   "What separates topic and payload for --topic-per-line (default: a space)")
+        ->type_name("TEXT")
+        ->group(g);
+    app.add_flag("--jsonl", o.jsonl,
+                 "Each line of standard input is a JSON object as mqtk-sub -j writes it")
+        ->group(g);
+  });
   new_option_family(app);
   app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
       ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
       ->group(g);
   app.add_flag("-r,--retain", o.retain, "Ask the broker to retain the message")->group(g);
-  app.add_option("--repeat", o.repeat, "Send the message N times (default 1)")
-      ->type_name("N")
-      ->check(CLI::Range(1u, 4000000000u))
-      ->group(g);
-  app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeats")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0.0, 86400.0))
-      ->group(g);
+  lazy_option_family(app, {"repeat", "repeat-delay"}, [&app, &o, g] {
+    app.add_option("--repeat", o.repeat, "Send the message N times (default 1)")
+        ->type_name("N")
+        ->check(CLI::Range(1u, 4000000000u))
+        ->group(g);
+    app.add_option("--repeat-delay", o.repeat_delay, "Seconds between repeats")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.0, 86400.0))
+        ->group(g);
+  });
   app.add_option("-M,--max-inflight", o.max_inflight,
                  "QoS 1/2 messages in flight at once (default: the broker's Receive Maximum)")
       ->type_name("N")
@@ -84,36 +88,42 @@ void define_payload(CLI::App& app, raw& o) {
 void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   define_payload(app, o);
-  new_option_family(app);
   const char* g = "MQTT 5 publish properties";
-  app.add_option("--user-property", o.user_properties, "KEY=VALUE (repeatable)")
-      ->type_name("KEY=VALUE")
-      ->group(g);
-  app.add_option("--content-type", o.content_type, "Content Type, e.g. application/json")
-      ->type_name("TYPE")
-      ->group(g);
-  app.add_option("--response-topic", o.response_topic, "Response Topic")
-      ->type_name("TOPIC")
-      ->group(g);
-  app.add_option("--correlation-data", o.correlation_data, "Correlation Data")
-      ->type_name("DATA")
-      ->group(g);
-  app.add_option("--message-expiry", o.message_expiry, "Message Expiry Interval in seconds")
-      ->type_name("SECONDS")
-      ->group(g);
-  app.add_option("--payload-format", o.payload_format,
-                 "Payload Format Indicator: 0 bytes, 1 UTF-8 text")
-      ->type_name("0|1")
-      ->group(g);
-  app.add_option("--topic-alias", o.topic_alias, "Topic Alias to set for the topic")
-      ->type_name("N")
-      ->group(g);
-  app.add_option("--wait-response", o.wait_response,
-                 "Request/response: set a Response Topic and fresh Correlation Data, print the "
-                 "reply, exit 6 if none comes within SECONDS (default 10)")
-      ->type_name("SECONDS")
-      ->expected(0, 1)
-      ->group(g);
+  lazy_option_family(
+      app,
+      {"user-property", "content-type", "response-topic", "correlation-data", "message-expiry",
+       "payload-format", "topic-alias", "wait-response"},
+      [&app, &o, g] {
+        app.add_option("--user-property", o.user_properties, "KEY=VALUE (repeatable)")
+            ->type_name("KEY=VALUE")
+            ->group(g);
+        app.add_option("--content-type", o.content_type, "Content Type, e.g. application/json")
+            ->type_name("TYPE")
+            ->group(g);
+        app.add_option("--response-topic", o.response_topic, "Response Topic")
+            ->type_name("TOPIC")
+            ->group(g);
+        app.add_option("--correlation-data", o.correlation_data, "Correlation Data")
+            ->type_name("DATA")
+            ->group(g);
+        app.add_option("--message-expiry", o.message_expiry, "Message Expiry Interval in seconds")
+            ->type_name("SECONDS")
+            ->group(g);
+        app.add_option("--payload-format", o.payload_format,
+                       "Payload Format Indicator: 0 bytes, 1 UTF-8 text")
+            ->type_name("0|1")
+            ->group(g);
+        app.add_option("--topic-alias", o.topic_alias, "Topic Alias to set for the topic")
+            ->type_name("N")
+            ->group(g);
+        app.add_option(
+               "--wait-response", o.wait_response,
+               "Request/response: set a Response Topic and fresh Correlation Data, print the "
+               "reply, exit 6 if none comes within SECONDS (default 10)")
+            ->type_name("SECONDS")
+            ->expected(0, 1)
+            ->group(g);
+      });
   new_option_family(app);
   const char* r = "Response (with --wait-response; as mqtk-sub prints)";
   app.add_option("-C,--count", o.responses,
@@ -121,9 +131,11 @@ void define(CLI::App& app, raw& o) {
       ->type_name("N")
       ->check(CLI::Range(1u, 1000000u))
       ->group(r);
-  app.add_flag("--latency", o.latency,
-               "After each response, print its round-trip time to standard error")
-      ->group(r);
+  lazy_option_family(app, {"latency"}, [&app, &o, r] {
+    app.add_flag("--latency", o.latency,
+                 "After each response, print its round-trip time to standard error")
+        ->group(r);
+  });
   add_output_flags(app, o.response_output, r);
 }
 

@@ -95,21 +95,26 @@ void define_subscription(CLI::App& app, raw& o) {
       ->type_name("0|1|2")
       ->check(CLI::Range(0, 2))
       ->group(g);
+  lazy_option_family(
+      app, {"no-local", "retain-as-published", "retain-handling", "subscription-id"},
+      [&app, &o, g] {
+        app.add_flag("--no-local", o.no_local, "v5: do not receive our own client id's messages")
+            ->group(g);
+        app.add_flag("--retain-as-published", o.retain_as_published,
+                     "v5: keep the retain flag as the publisher set it")
+            ->group(g);
+        app.add_option(
+               "--retain-handling", o.retain_handling,
+               "v5: 0 send retained messages (default), 1 only for a new subscription, 2 never")
+            ->type_name("0|1|2")
+            ->check(CLI::Range(0, 2))
+            ->group(g);
+        app.add_option("--subscription-id", o.subscription_id, "v5: Subscription Identifier")
+            ->type_name("N")
+            ->check(CLI::Range(1, 268435455))
+            ->group(g);
+      });
   new_option_family(app);
-  app.add_flag("--no-local", o.no_local, "v5: do not receive our own client id's messages")
-      ->group(g);
-  app.add_flag("--retain-as-published", o.retain_as_published,
-               "v5: keep the retain flag as the publisher set it")
-      ->group(g);
-  app.add_option("--retain-handling", o.retain_handling,
-                 "v5: 0 send retained messages (default), 1 only for a new subscription, 2 never")
-      ->type_name("0|1|2")
-      ->check(CLI::Range(0, 2))
-      ->group(g);
-  app.add_option("--subscription-id", o.subscription_id, "v5: Subscription Identifier")
-      ->type_name("N")
-      ->check(CLI::Range(1, 268435455))
-      ->group(g);
   app.add_flag("-E,--exit-after-subscribe", o.exit_after_subscribe,
                "Exit 0 once the subscriptions are acknowledged (with -c: prepare a session)")
       ->group(g);
@@ -131,16 +136,18 @@ void define(CLI::App& app, raw& o) {
       ->check(CLI::Range(1u, 3600000u))
       ->group(g);
   app.add_flag("-R,--no-retained", o.skip_retained, "Do not print retained messages")->group(g);
-  app.add_flag("--retained-only", o.retained_only,
-               "Print only retained messages; exit when a new one arrives")
-      ->group(g);
-  app.add_flag("--remove-retained", o.remove_retained,
-               "Clear each retained message received (publish an empty retained one)")
-      ->group(g);
-  app.add_flag("--watch", o.watch,
-               "A live table in the terminal: one row per topic with its latest payload (or -F's "
-               "text), count, rate and age, sorted by topic; q quits")
-      ->group(g);
+  lazy_option_family(app, {"retained-only", "remove-retained", "watch"}, [&app, &o, g] {
+    app.add_flag("--retained-only", o.retained_only,
+                 "Print only retained messages; exit when a new one arrives")
+        ->group(g);
+    app.add_flag("--remove-retained", o.remove_retained,
+                 "Clear each retained message received (publish an empty retained one)")
+        ->group(g);
+    app.add_flag("--watch", o.watch,
+                 "A live table in the terminal: one row per topic with its latest payload (or -F's "
+                 "text), count, rate and age, sorted by topic; q quits")
+        ->group(g);
+  });
   add_output_flags(app, o.out, g);
 }
 

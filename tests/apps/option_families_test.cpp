@@ -96,3 +96,78 @@ TEST_CASE("without option_families a new family changes nothing, and unfinished 
   }
   CHECK(names_in_order(unfinished) == names_in_order(app));
 }
+
+namespace {
+
+struct tls_values {
+  std::string host, cafile;
+  bool insecure = false, debug = false;
+};
+
+void define_lazy(CLI::App& app, tls_values& v,
+                 std::vector<std::string> listed = {"cafile", "insecure"}) {
+  app.add_option("-h,--host", v.host, "Host");
+  mqtk::app::lazy_option_family(app, std::move(listed), [&app, &v] {
+    app.add_option("--cafile", v.cafile, "CA file");
+    app.add_flag("--insecure", v.insecure, "No name check");
+  });
+  mqtk::app::new_option_family(app);
+  app.add_flag("-d,--debug", v.debug, "Trace");
+}
+
+// Defines `app` for ARGS as parse_tool does, then parses them; the names of what was defined.
+std::vector<std::string> defined_for(CLI::App& app, tls_values& v, std::vector<const char*> args) {
+  args.insert(args.begin(), "tool");
+  {
+    mqtk::app::option_families families(app);
+    define_lazy(app, v);
+    families.define_needed(static_cast<int>(args.size()), args.data());
+    families.gather();
+  }
+  return names_in_order(app);
+}
+
+} // namespace
+
+TEST_CASE("a lazy family is defined only when the command line names one of its options") {
+  CLI::App plain("test", "tool");
+  prepare(plain);
+  tls_values pv;
+  define_lazy(plain, pv);
+  const auto all = names_in_order(plain);
+
+  CLI::App unnamed("test", "tool");
+  prepare(unnamed);
+  tls_values u;
+  CHECK(defined_for(unnamed, u, {"-h", "b", "-d"}) ==
+        std::vector<std::string>{"--help", "--host", "--debug"});
+  CHECK(unnamed.get_option_no_throw("--cafile") == nullptr);
+
+  for (auto args : std::vector<std::vector<const char*>>{{"--cafile=x"}, {"--insecure", "-d"}}) {
+    CLI::App named("test", "tool");
+    prepare(named);
+    tls_values n;
+    CHECK(defined_for(named, n, args) == all); // in definition order
+  }
+  // --help, an option no family knows and a stray short option need every option.
+  for (auto args : std::vector<std::vector<const char*>>{{"--help"}, {"--cafil"}, {"-z"}}) {
+    CLI::App every("test", "tool");
+    prepare(every);
+    tls_values e;
+    CHECK(defined_for(every, e, args) == all);
+  }
+  // After "--" nothing is an option.
+  CLI::App after("test", "tool");
+  prepare(after);
+  tls_values a;
+  CHECK(defined_for(after, a, {"-d", "--", "--cafile"}).size() == 3);
+}
+
+TEST_CASE("a lazy family whose list does not match its options is refused when defined") {
+  CLI::App app("test", "tool");
+  prepare(app);
+  tls_values v;
+  mqtk::app::option_families families(app);
+  define_lazy(app, v, {"cafile"});
+  CHECK_THROWS_AS(families.define_all(), std::logic_error);
+}
