@@ -300,6 +300,7 @@ int run(const settings& s) {
   srv.start();
   daemon_ready();
   serve(io, s, core, srv, rules);
+  srv.set_journal_sink(nullptr); // the last records are saved while the store is open
   if (s.pid_file) std::remove(s.pid_file->c_str());
   return exit_ok;
 }

@@ -62,7 +62,9 @@ void state::journal_contents(const session_state& s) {
 void state::journal_closed(const session_state& s) {
   if (!s.journaled) return;
   if (s.delayed_will && s.will_at)
-    record(journal::will_stored{s.client_id, *s.delayed_will, to_wall(*s.will_at)});
+    record(journal::will_stored{s.client_id,
+                                std::make_shared<const codec::will_message>(*s.delayed_will),
+                                to_wall(*s.will_at)});
   std::optional<wall_time> until;
   if (s.expires_at) until = to_wall(*s.expires_at);
   record(journal::session_closed{s.client_id, until});

@@ -148,7 +148,7 @@ void replay::build(session_draft& d, time_point now) {
   else if (!d.closed && s->expiry != 0xFFFFFFFF) // its connection was live: it ends now
     s->expires_at = now + std::chrono::seconds(s->expiry);
   if (d.will) {
-    s->delayed_will = std::make_unique<codec::will_message>(d.will->will);
+    s->delayed_will = std::make_unique<codec::will_message>(*d.will->will);
     s->will_at = st.from_wall(d.will->at);
   }
   for (auto& [filter, rec] : d.subscriptions)

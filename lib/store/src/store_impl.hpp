@@ -21,8 +21,11 @@ struct sqlite_store::impl {
   // Sessions whose packet id cycle moved in this batch, and where it stands; written once each.
   std::unordered_map<std::string, std::uint16_t> cycles;
   detail::statement begin, commit, rollback;
+  // A queued message not written yet: the next record may say it was sent at once, and then
+  // one row is written in its final state (put_sent) instead of an insert and an update.
+  const broker::journal::message_queued* deferred = nullptr;
   detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
-      end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued,
+      end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued, put_sent,
       mark_sent, mark_released, drop_sent, drop_queued, put_inbound, drop_inbound, old_retained,
       put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle;
 
@@ -37,6 +40,8 @@ struct sqlite_store::impl {
   }
   /// Runs `s` (a statement RETURNING message_id) and notes each id it returns.
   void run_returning(detail::statement& s);
+  /// Writes the deferred queued message, unsent.
+  void flush_deferred();
   /// Deletes the bodies noted in `unreferenced` that nothing refers to any more, and writes the
   /// packet id cycles of the batch.
   void collect();

@@ -142,12 +142,14 @@ bool loader::wills_and_inbound() {
   return inbound &&
          rows("SELECT client_id, topic, payload, qos, retain, properties, due_at FROM wills",
               [&](const statement& s) {
-                journal::will_stored w{s.text(0), {}, detail::from_ms(s.integer(6))};
-                w.will.topic = s.text(1);
-                w.will.payload = s.text(2);
-                w.will.qos = static_cast<std::uint8_t>(s.integer(3));
-                w.will.retain = s.integer(4) != 0;
-                if (props(s, 5, w.will.props)) out.push_back(std::move(w));
+                auto will = std::make_shared<codec::will_message>();
+                will->topic = s.text(1);
+                will->payload = s.text(2);
+                will->qos = static_cast<std::uint8_t>(s.integer(3));
+                will->retain = s.integer(4) != 0;
+                if (props(s, 5, will->props))
+                  out.push_back(journal::will_stored{s.text(0), std::move(will),
+                                                     detail::from_ms(s.integer(6))});
               });
 }
 

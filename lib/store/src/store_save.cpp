@@ -42,6 +42,8 @@ bool impl::prepare(std::string& why) {
       {&put_message, "INSERT OR IGNORE INTO messages VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
       {&put_queued, "INSERT INTO queue(client_id, message_id, qos, retain, subscription_ids, "
                     "expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&put_sent, "INSERT INTO queue(client_id, message_id, qos, retain, subscription_ids, "
+                  "expires_at, packet_id, state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"},
       {&mark_sent,
        std::string("UPDATE queue SET packet_id = ?3, state = 1 WHERE seq = ") + first_queued},
       {&mark_released, "UPDATE queue SET state = 2 WHERE client_id = ?1 AND packet_id = ?2 AND "
@@ -131,19 +133,37 @@ void impl::operator()(const journal::message_stored& r) {
 }
 
 void impl::operator()(const journal::message_queued& r) {
-  std::optional<std::string> ids;
-  if (!r.subscription_ids.empty()) {
-    std::ostringstream s;
-    for (std::size_t k = 0; k < r.subscription_ids.size(); ++k)
-      s << (k ? "," : "") << r.subscription_ids[k];
-    ids = s.str();
-  }
-  run(put_queued.bind(1, std::string_view(r.client_id))
-          .bind(2, static_cast<std::int64_t>(r.id))
-          .bind(3, std::int64_t{r.qos})
-          .bind(4, std::int64_t{r.retain})
-          .bind(5, ids)
-          .bind(6, detail::to_ms(r.expires_at)));
+  flush_deferred();
+  deferred = &r;
+}
+
+namespace {
+
+// "1,27,3", or none.
+std::optional<std::string> ids_text(const std::vector<std::uint32_t>& ids) {
+  if (ids.empty()) return std::nullopt;
+  std::ostringstream s;
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    s << (k ? "," : "") << ids[k];
+  return s.str();
+}
+
+// Binds a queued message's columns 1-6 (put_queued and put_sent).
+statement& bind_queued(statement& s, const journal::message_queued& r) {
+  return s.bind(1, std::string_view(r.client_id))
+      .bind(2, static_cast<std::int64_t>(r.id))
+      .bind(3, std::int64_t{r.qos})
+      .bind(4, std::int64_t{r.retain})
+      .bind(5, ids_text(r.subscription_ids))
+      .bind(6, detail::to_ms(r.expires_at));
+}
+
+} // namespace
+
+void impl::flush_deferred() {
+  if (deferred == nullptr) return;
+  run(bind_queued(put_queued, *deferred));
+  deferred = nullptr;
 }
 
 void impl::operator()(const journal::packet_id_cycle& r) {
@@ -152,6 +172,14 @@ void impl::operator()(const journal::packet_id_cycle& r) {
 
 void impl::operator()(const journal::message_sent& r) {
   cycles[r.client_id] = r.packet_id;
+  // A session sends its queue in order: when the message queued just before is this one, no
+  // older unsent copy of it is left in that session, and this record is about the new row.
+  if (deferred != nullptr && deferred->client_id == r.client_id && deferred->id == r.id) {
+    run(bind_queued(put_sent, *deferred).bind(7, std::int64_t{r.packet_id}));
+    deferred = nullptr;
+    return;
+  }
+  flush_deferred();
   run(mark_sent.bind(1, std::string_view(r.client_id))
           .bind(2, static_cast<std::int64_t>(r.id))
           .bind(3, std::int64_t{r.packet_id}));
@@ -198,7 +226,7 @@ void impl::operator()(const journal::retained_cleared& r) {
 }
 
 void impl::operator()(const journal::will_stored& r) {
-  const auto& w = r.will;
+  const auto& w = *r.will;
   run(put_will.bind(1, std::string_view(r.client_id))
           .bind(2, std::string_view(w.topic))
           .bind_blob(3, std::string_view(w.payload))

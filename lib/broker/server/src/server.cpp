@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "journal_writer.hpp"
 #include "mqtk/transport/tls.hpp"
 #include "mqtk/transport/websocket.hpp"
 
@@ -80,6 +81,7 @@ struct layered_io {
 struct pending_write {
   output writing;
   std::vector<asio::const_buffer> gather; // writing's pieces in order
+  std::uint64_t after_batch = 0;          // the journal batch to be saved before it goes
 };
 
 struct connection_io {
@@ -115,10 +117,23 @@ struct server::impl {
   bool log_sockets = false;
   std::function<void()> on_drained;
   bool stopping = false;
+  // Design: output waits for the journal it depends on. Batches are numbered in the order they
+  // are handed to the writer; output taken from the core goes out once every batch up to the
+  // one holding the last record journaled before it is saved (after_batch).
   server::journal_sink save;
-  std::vector<journal_record> unsaved; // taken from the core, not yet stored
-  bool in_trouble = false;             // closing everything after a failed save
-  bool store_failing = false;          // since the first failed save, until one succeeds
+  std::unique_ptr<detail::journal_writer> writer;
+  std::vector<journal_record> unsaved; // taken from the core, not yet handed to the writer
+  std::uint64_t handed = 0;            // the last batch handed to the writer
+  std::uint64_t saved_up_to = 0;       // every batch up to this one is saved
+  bool saving = false;                 // batch `handed` is with the writer
+  std::vector<std::shared_ptr<connection_io>> held; // output taken, waiting for its batch
+  bool in_trouble = false;                          // closing everything after a failed save
+  bool store_failing = false; // since the first failed save, until one succeeds
+
+  // Lets a writer's wake-up that arrives after the server is gone do nothing.
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
+
+  ~impl() { finish_journal(); }
 
   void adopt(socket_t s, const listener_options& o, std::uint16_t index) {
     std::unique_ptr<transport::layer> layer;
@@ -250,7 +265,7 @@ struct server::impl {
   }
 
   // A layered connection's output: the core's bytes wrapped (copied: TLS encrypts anyway).
-  void write_layered(const std::shared_ptr<connection_io>& c) {
+  void write_layered(const std::shared_ptr<connection_io>& c, std::uint64_t after) {
     auto& t = *c->tls_ws;
     if (!c->out) c->out = std::make_unique<pending_write>();
     auto& writing = c->out->writing;
@@ -268,13 +283,7 @@ struct server::impl {
       return;
     }
     c->write_pending = true;
-    asio::async_write(c->socket, asio::buffer(t.wire), [this, c](std::error_code ec, std::size_t) {
-      c->write_pending = false;
-      if (c->closed) return;
-      if (ec) return gone(c, "write failed: " + ec.message());
-      write(c);
-      pump();
-    });
+    send_once_saved(c, after);
   }
 
   // Design: a WebSocket or TLS peer answers our close frame or close_notify with its own. Closing
@@ -303,8 +312,8 @@ struct server::impl {
 
   void write(const std::shared_ptr<connection_io>& c) {
     if (c->write_pending || c->closed) return;
-    if (!saved()) return;
-    if (c->tls_ws) return write_layered(c);
+    const auto after = journal_mark(); // before the output: it covers what the output follows
+    if (c->tls_ws) return write_layered(c, after);
     if (!c->out) c->out = std::make_unique<pending_write>();
     core.take_output(c->id, c->out->writing);
     if (c->out->writing.empty()) {
@@ -314,13 +323,30 @@ struct server::impl {
     }
     c->write_pending = true;
     gather_of(c->out->writing, c->out->gather);
-    asio::async_write(c->socket, c->out->gather, [this, c](std::error_code ec, std::size_t) {
+    send_once_saved(c, after);
+  }
+
+  void send_once_saved(const std::shared_ptr<connection_io>& c, std::uint64_t after) {
+    if (after > saved_up_to) {
+      c->out->after_batch = after;
+      held.push_back(c);
+      return;
+    }
+    send(c);
+  }
+
+  void send(const std::shared_ptr<connection_io>& c) {
+    const auto done = [this, c](std::error_code ec, std::size_t) {
       c->write_pending = false;
       if (c->closed) return;
       if (ec) return gone(c, "write failed: " + ec.message());
       write(c);
       pump();
-    });
+    };
+    if (c->tls_ws)
+      asio::async_write(c->socket, asio::buffer(c->tls_ws->wire), done);
+    else
+      asio::async_write(c->socket, c->out->gather, done);
   }
 
   // One gather write: the bytes, with each shared payload between them at its offset.
@@ -335,33 +361,80 @@ struct server::impl {
     if (o.bytes.size() > from) g.emplace_back(o.bytes.data() + from, o.bytes.size() - from);
   }
 
-  // Stores the core's journal so far; false when it could not be stored (then every connection
-  // was closed without its output, which may acknowledge what is not stored).
-  bool saved() {
-    if (!save) return true;
+  // Takes the core's journal and hands it to the writer when it is free. Returns the batch that
+  // must be saved before output taken now may go out (0 once the core refuses what needs a save
+  // while saving fails: its output is then safe to send).
+  std::uint64_t journal_mark() {
+    if (!writer) return 0;
     auto fresh = core.take_journal();
     if (unsaved.empty())
       unsaved = std::move(fresh);
     else
       unsaved.insert(unsaved.end(), std::make_move_iterator(fresh.begin()),
                      std::make_move_iterator(fresh.end()));
-    if (unsaved.empty()) return true;
-    std::string why;
-    if (save(unsaved, why)) {
-      unsaved.clear();
+    if (store_failing) return 0; // tried again on the tick
+    if (!saving && !unsaved.empty()) hand_over();
+    return unsaved.empty() ? handed : handed + 1;
+  }
+
+  void hand_over() {
+    saving = true;
+    ++handed;
+    writer->submit(std::exchange(unsaved, {}));
+  }
+
+  // On the loop's thread, once the writer is done with batch `handed`.
+  void on_saved() {
+    auto o = writer->take_outcome();
+    if (!o) return;
+    saving = false;
+    saved_up_to = handed;
+    if (o->ok) {
       if (store_failing) {
         store_failing = false;
         core.set_store_failing(false);
         if (log) log(log_level::notice, "the broker's state is saved again");
       }
-      return true;
+    } else {
+      // Tried again before anything journaled after it.
+      o->batch.insert(o->batch.end(), std::make_move_iterator(unsaved.begin()),
+                      std::make_move_iterator(unsaved.end()));
+      unsaved = std::move(o->batch);
+      if (!store_failing) {
+        // Once the core knows, it refuses whatever would need a save: its output may go out.
+        store_failing = true;
+        core.set_store_failing(true);
+        storage_trouble(o->why); // held output among the rest: it may acknowledge the unsaved
+      }
     }
-    // Once the core knows, it refuses whatever would need a save: its output may go out.
-    if (store_failing) return true;
-    store_failing = true;
-    core.set_store_failing(true);
-    storage_trouble(why);
-    return false;
+    auto waiting = std::exchange(held, {});
+    for (auto& c : waiting) {
+      if (c->closed) continue;
+      if (c->out->after_batch <= saved_up_to)
+        send(c);
+      else
+        held.push_back(std::move(c));
+    }
+    pump();
+  }
+
+  // At exit, on the loop's thread: what the core journaled last is saved before the store goes.
+  void finish_journal() {
+    if (!writer) return;
+    writer->stop();
+    if (auto o = writer->take_outcome(); o && !o->ok) {
+      o->batch.insert(o->batch.end(), std::make_move_iterator(unsaved.begin()),
+                      std::make_move_iterator(unsaved.end()));
+      unsaved = std::move(o->batch);
+    }
+    writer.reset();
+    auto fresh = core.take_journal();
+    unsaved.insert(unsaved.end(), std::make_move_iterator(fresh.begin()),
+                   std::make_move_iterator(fresh.end()));
+    std::string why;
+    if (!unsaved.empty() && !save(unsaved, why) && log)
+      log(log_level::error, "cannot save the broker's last state (" + why + ")");
+    unsaved.clear();
   }
 
   void storage_trouble(const std::string& why) {
@@ -387,7 +460,7 @@ struct server::impl {
   void pump() {
     for (auto& e : core.take_log())
       if (log) log(e.level, render(e));
-    if (!saved()) return;
+    journal_mark(); // a change without output (a session closing) is saved too
     for (const auto id : core.take_ready())
       if (const auto it = conns.find(id); it != conns.end()) write(it->second);
     for (const auto id : core.take_closing()) {
@@ -426,6 +499,10 @@ struct server::impl {
       for (const auto& c : overdue)
         gone(c, c->write_pending ? "it did not read its last packets within 2 s" : "");
       core.on_tick(now());
+      if (store_failing && !saving && writer) {
+        journal_mark();
+        if (!unsaved.empty()) hand_over(); // one retry a tick while saving fails
+      }
       pump();
       arm_tick();
     });
@@ -492,7 +569,16 @@ void server::flush() {
 }
 
 void server::set_journal_sink(journal_sink save) {
-  impl_->save = std::move(save);
+  auto& i = *impl_;
+  i.finish_journal();
+  i.save = std::move(save);
+  if (i.save)
+    i.writer =
+        std::make_unique<detail::journal_writer>(i.save, [&i, alive = std::weak_ptr<int>(i.alive)] {
+          asio::post(i.io, [&i, alive] {
+            if (!alive.expired()) i.on_saved();
+          });
+        });
 }
 
 void server::set_logger(logger log, bool connections) {

@@ -62,11 +62,6 @@ public:
   /// when `sockets` is set, one debug line per socket opened and closed.
   using logger = std::function<void(log_level, std::string)>;
   void set_logger(logger log, bool sockets = false);
-  /// Where the core's journal goes (config::journal): `save` must store a batch durably and
-  /// return true, or return false with `why`. Each batch is saved before any output it caused
-  /// is written, so no acknowledgement leaves before what it acknowledges is stored. A batch
-  /// that cannot be saved is kept and tried again with the next; meanwhile every connection is
-  /// closed without its pending output, and clients send again what was not acknowledged.
   /// The access policy's answer to a CONNECT it held (broker_core::complete_auth), then the
   /// output it causes.
   void complete_auth(connection_id id, verdict v);
@@ -76,6 +71,15 @@ public:
   /// Hands the core's pending effects to the sockets: for callers that changed the core
   /// directly (a new access policy).
   void flush();
+  /// Where the core's journal goes (config::journal): `save` must store a batch durably and
+  /// return true, or return false with `why`. It runs on a thread of its own, one batch at a
+  /// time, while the event loop goes on; what is journaled meanwhile is the next batch. Output
+  /// waits until every batch journaled before it is saved, so no acknowledgement leaves before
+  /// what it acknowledges is stored. A batch that cannot be saved is tried again on each tick;
+  /// meanwhile every connection is closed without its pending output (clients send again what
+  /// was not acknowledged) and the core refuses what would need a save. A null `save`, or the
+  /// server's end, saves what is left on the calling thread and stops the writer's thread: do
+  /// that before the store goes.
   using journal_sink =
       std::function<bool(const std::vector<journal_record>& batch, std::string& why)>;
   void set_journal_sink(journal_sink save);
