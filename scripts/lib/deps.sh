@@ -7,10 +7,11 @@ BUILD_PACKAGES=(cmake make g++ libcli11-dev libfmt-dev libasio-dev libssl-dev nl
 # Test peers (mosquitto and its clients, paho-mqtt, headless Chromium), openssl for the test
 # PKI, shells and man tools for the generated completions and pages, dpkg-dev for the package
 # test, systemd for systemd-analyze verify of the service unit (nothing is started with it),
-# tmux for a real terminal (mqtk-sub --watch).
+# tmux for a real terminal (mqtk-sub --watch), e2fsprogs for the store on a filesystem that
+# fails (tests/durability/read_only_dir.py).
 # No broker daemon is started. Node.js comes from ensure_node.
 TEST_PACKAGES=(mosquitto mosquitto-clients python3-paho-mqtt openssl chromium zsh fish groff-base
-               man-db dpkg-dev sqlite3 systemd tmux)
+               man-db dpkg-dev sqlite3 systemd tmux e2fsprogs)
 
 # ensure_packages PKG...: installs the missing ones with apt-get as root; otherwise prints the
 # exact command and exits 2.
