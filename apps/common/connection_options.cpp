@@ -23,43 +23,50 @@ void add_session_flags(CLI::App& app, connection_flags& f);
 void add_connection_flags(CLI::App& app, connection_flags& f) {
   new_option_family(app);
   const char* g = "Connection";
-  app.add_option("-h,--host", f.host, "Broker host (default localhost, or $MQTK_HOST)")
-      ->type_name("HOST")
-      ->group(g);
-  app.add_option("-p,--port", f.port, "Broker port (default 1883, or $MQTK_PORT)")
-      ->type_name("PORT")
-      ->check(CLI::Range(1, 65535))
-      ->group(g);
-  app.add_option("-L,--url", f.url,
-                 "mqtt[s]://[USER[:PASS]@]HOST[:PORT][/TOPIC] or ws[s]://HOST[:PORT][/PATH]")
-      ->type_name("URL")
-      ->group(g);
+  lazy_option_family(app, {"-h", "host", "-p", "port", "-L", "url"}, [&app, &f, g] {
+    app.add_option("-h,--host", f.host, "Broker host (default localhost, or $MQTK_HOST)")
+        ->type_name("HOST")
+        ->group(g);
+    app.add_option("-p,--port", f.port, "Broker port (default 1883, or $MQTK_PORT)")
+        ->type_name("PORT")
+        ->check(CLI::Range(1, 65535))
+        ->group(g);
+    app.add_option("-L,--url", f.url,
+                   "mqtt[s]://[USER[:PASS]@]HOST[:PORT][/TOPIC] or ws[s]://HOST[:PORT][/PATH]")
+        ->type_name("URL")
+        ->group(g);
+  });
   lazy_option_family(app, {"unix"}, [&app, &f, g] {
     app.add_option("--unix", f.unix_path, "Connect to the broker's Unix socket at PATH")
         ->type_name("PATH")
         ->group(g);
   });
-  app.add_option("-A,--bind-address", f.bind_address, "Connect from this local address")
-      ->type_name("ADDRESS")
-      ->group(g);
-  app.add_option("-V,--protocol-version", f.version,
-                 "MQTT version: 5 (default), 311, or auto (5, else 3.1.1)")
-      ->type_name("5|311|auto")
-      ->group(g);
-  new_option_family(app);
-  app.add_option("-i,--id", f.id, "Client id (default: generated)")->type_name("ID")->group(g);
-  app.add_option("-I,--id-prefix", f.id_prefix, "Client id prefix; the process id is appended")
-      ->type_name("PREFIX")
-      ->group(g);
-  app.add_option("-u,--username", f.username, "User name (or $MQTK_USERNAME)")
-      ->type_name("USER")
-      ->group(g);
-  app.add_option("-P,--pw", f.password, "Password (or $MQTK_PASSWORD, or --pw-file)")
-      ->type_name("PASSWORD")
-      ->group(g);
-  app.add_option("--pw-file", f.password_file, "Read the password from FILE")
-      ->type_name("FILE")
-      ->group(g);
+  lazy_option_family(app, {"-A", "bind-address", "-V", "protocol-version"}, [&app, &f, g] {
+    app.add_option("-A,--bind-address", f.bind_address, "Connect from this local address")
+        ->type_name("ADDRESS")
+        ->group(g);
+    app.add_option("-V,--protocol-version", f.version,
+                   "MQTT version: 5 (default), 311, or auto (5, else 3.1.1)")
+        ->type_name("5|311|auto")
+        ->group(g);
+  });
+  lazy_option_family(app, {"-i", "id", "-I", "id-prefix"}, [&app, &f, g] {
+    app.add_option("-i,--id", f.id, "Client id (default: generated)")->type_name("ID")->group(g);
+    app.add_option("-I,--id-prefix", f.id_prefix, "Client id prefix; the process id is appended")
+        ->type_name("PREFIX")
+        ->group(g);
+  });
+  lazy_option_family(app, {"-u", "username", "-P", "pw", "pw-file"}, [&app, &f, g] {
+    app.add_option("-u,--username", f.username, "User name (or $MQTK_USERNAME)")
+        ->type_name("USER")
+        ->group(g);
+    app.add_option("-P,--pw", f.password, "Password (or $MQTK_PASSWORD, or --pw-file)")
+        ->type_name("PASSWORD")
+        ->group(g);
+    app.add_option("--pw-file", f.password_file, "Read the password from FILE")
+        ->type_name("FILE")
+        ->group(g);
+  });
   lazy_option_family(app, {"auth-method"}, [&app, &f, g] {
     app.add_option("--auth-method", f.auth_method,
                    "Log in with SCRAM (MQTT 5 enhanced authentication): the password never "
@@ -67,10 +74,12 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
         ->type_name("SCRAM-SHA-256|SCRAM-SHA-512")
         ->group(g);
   });
-  app.add_option("-k,--keepalive", f.keep_alive, "Keep-alive in seconds (default 60; 0 off)")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0, 65535))
-      ->group(g);
+  lazy_option_family(app, {"-k", "keepalive"}, [&app, &f, g] {
+    app.add_option("-k,--keepalive", f.keep_alive, "Keep-alive in seconds (default 60; 0 off)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0, 65535))
+        ->group(g);
+  });
   add_session_flags(app, f);
   add_transport_flags(app, f.transport);
 }
@@ -79,12 +88,15 @@ void add_connection_flags(CLI::App& app, connection_flags& f) {
 void add_session_flags(CLI::App& app, connection_flags& f) {
   new_option_family(app);
   const char* g = "Connection";
-  app.add_flag("-c,--disable-clean-session", f.no_clean,
-               "Keep a persistent session, resumed by the next run with the same -i ID")
-      ->group(g);
-  app.add_option("-x,--session-expiry", f.session_expiry, "Session Expiry Interval in seconds (v5)")
-      ->type_name("SECONDS")
-      ->group(g);
+  lazy_option_family(app, {"-c", "disable-clean-session", "-x", "session-expiry"}, [&app, &f, g] {
+    app.add_flag("-c,--disable-clean-session", f.no_clean,
+                 "Keep a persistent session, resumed by the next run with the same -i ID")
+        ->group(g);
+    app.add_option("-x,--session-expiry", f.session_expiry,
+                   "Session Expiry Interval in seconds (v5)")
+        ->type_name("SECONDS")
+        ->group(g);
+  });
   lazy_option_family(app, {"max-packet-size", "color"}, [&app, &f, g] {
     app.add_option("--max-packet-size", f.max_packet_size,
                    "Refuse packets from the broker over BYTES; MQTT 5 announces it, so the broker "
@@ -107,14 +119,14 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
         ->group(g);
     app.add_flag("--will-retain", f.will_retain, "Retain the will")->group(g);
   });
-  new_option_family(app);
-  app.add_option("-D,--property", f.properties,
-                 "v5 property: COMMAND NAME VALUE [VALUE], e.g. -D connect receive-maximum 10, "
-                 "-D publish user-property KEY VALUE (repeatable)")
-      ->type_name("COMMAND NAME VALUE")
-      ->expected(3, 4)
-      ->group(g);
-  new_option_family(app);
+  lazy_option_family(app, {"-D", "property"}, [&app, &f, g] {
+    app.add_option("-D,--property", f.properties,
+                   "v5 property: COMMAND NAME VALUE [VALUE], e.g. -D connect receive-maximum 10, "
+                   "-D publish user-property KEY VALUE (repeatable)")
+        ->type_name("COMMAND NAME VALUE")
+        ->expected(3, 4)
+        ->group(g);
+  });
   lazy_option_family(app, {"connect-timeout", "no-reconnect"}, [&app, &f, g] {
     app.add_option(
            "--connect-timeout", f.connect_timeout,
@@ -125,11 +137,15 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
                  "Exit 7 when the connection is lost instead of reconnecting")
         ->group(g);
   });
-  app.add_option("-o,--options-file", f.options_file,
-                 "Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)")
-      ->type_name("FILE")
-      ->group(g);
-  app.add_flag("-d,--debug", f.debug, "Trace every packet to stderr")->group(g);
+  lazy_option_family(app, {"-o", "options-file"}, [&app, &f, g] {
+    app.add_option("-o,--options-file", f.options_file,
+                   "Read default options from FILE (default $XDG_CONFIG_HOME/mqtk/TOOL.conf)")
+        ->type_name("FILE")
+        ->group(g);
+  });
+  lazy_option_family(app, {"-d", "debug"}, [&app, &f, g] {
+    app.add_flag("-d,--debug", f.debug, "Trace every packet to stderr")->group(g);
+  });
   lazy_option_family(app, {"quiet"}, [&app, &f, g] {
     app.add_flag("--quiet", f.quiet, "No diagnostics on stderr; the exit status still tells")
         ->group(g);
@@ -137,11 +153,12 @@ void add_session_flags(CLI::App& app, connection_flags& f) {
 }
 
 void note_given(const CLI::App& app, connection_flags& f) {
-  f.given.host = app.count("--host") > 0;
-  f.given.port = app.count("--port") > 0;
-  f.given.url = app.count("--url") > 0;
-  f.given.username = app.count("--username") > 0;
-  f.given.password = app.count("--pw") > 0 || app.count("--pw-file") > 0;
+  // Undefined options (lazy families the command line did not name) count 0.
+  f.given.host = given_count(app, "--host") > 0;
+  f.given.port = given_count(app, "--port") > 0;
+  f.given.url = given_count(app, "--url") > 0;
+  f.given.username = given_count(app, "--username") > 0;
+  f.given.password = given_count(app, "--pw") > 0 || given_count(app, "--pw-file") > 0;
 }
 
 namespace {

@@ -40,8 +40,8 @@ void check_unique(const std::vector<CLI::Option_p>& options) {
 void check_listed(const std::vector<CLI::Option_p>& options, std::vector<std::string> listed) {
   std::vector<std::string> defined;
   for (const auto& o : options) {
-    if (!o->get_snames().empty())
-      throw std::logic_error("lazy option family with a short option: " + o->get_name());
+    for (const auto& s : o->get_snames())
+      defined.push_back("-" + s);
     defined.insert(defined.end(), o->get_lnames().begin(), o->get_lnames().end());
   }
   std::sort(defined.begin(), defined.end());
@@ -80,21 +80,50 @@ void option_families::define_family(std::size_t i) {
   if (!families_[i].define) return;
   auto define = std::move(families_[i].define);
   families_[i].define = nullptr;
-  define(); // the app's options were set aside: it holds only this family's now
+  defining_ = true; // a lazy family inside it is part of it
+  define();         // the app's options were set aside: it holds only this family's now
+  defining_ = false;
   auto& options = options_of::in(app_);
   families_[i].options = std::move(options);
   options.clear();
   check_listed(families_[i].options, families_[i].lazy_names);
 }
 
-bool option_families::known(std::string_view name, bool is_long) const {
+const CLI::Option* option_families::defined(std::string_view name, bool is_long) const {
   const auto has = [name](const std::vector<std::string>& names) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
   for (const auto& f : families_)
     for (const auto& o : f.options)
-      if (has(is_long ? o->get_lnames() : o->get_snames())) return true;
-  return false;
+      if (has(is_long ? o->get_lnames() : o->get_snames())) return o.get();
+  return nullptr;
+}
+
+// Defines the lazy family listing `name` ("-x" or a long name); false when none does.
+bool option_families::define_lazy(std::string_view name) {
+  const auto lazy = std::find_if(families_.begin(), families_.end(), [name](const family& f) {
+    return f.define &&
+           std::find(f.lazy_names.begin(), f.lazy_names.end(), name) != f.lazy_names.end();
+  });
+  if (lazy == families_.end()) return false;
+  define_family(static_cast<std::size_t>(lazy - families_.begin()));
+  return true;
+}
+
+// Design: defining a family too many costs time, one too few makes a given option unknown. So
+// every word that may be an option counts: each letter of a cluster up to one that takes a
+// value (what follows it is the value), and the word after an option, which may be its value.
+// Anything no family knows (a typo, a value such as -1) needs every option, as the error
+// message and its "did you mean" do.
+bool option_families::define_cluster(std::string_view letters) {
+  for (std::size_t k = 0; k < letters.size(); ++k) {
+    const auto letter = letters.substr(k, 1);
+    const CLI::Option* o = defined(letter, false);
+    if (o == nullptr && define_lazy("-" + std::string(letter))) o = defined(letter, false);
+    if (o == nullptr) return false;
+    if (o->get_expected_max() > 0) return true; // the rest is its value (flags expect none)
+  }
+  return true;
 }
 
 void option_families::define_needed(int argc, const char* const* argv) {
@@ -104,21 +133,14 @@ void option_families::define_needed(int argc, const char* const* argv) {
     if (arg == "--") break; // positional arguments follow
     if (arg.size() < 2 || arg[0] != '-') continue;
     if (arg[1] != '-') {
-      // A lazy family has no short options: a known short option (with its cluster or value)
-      // needs none; anything else (a typo, a value such as -1) goes the way of every option.
-      if (!known(arg.substr(1, 1), false)) return define_all();
+      if (!define_cluster(arg.substr(1))) return define_all();
       continue;
     }
     const auto name = arg.substr(2, arg.find('=') == std::string_view::npos ? std::string_view::npos
                                                                             : arg.find('=') - 2);
     if (name == "help") return define_all();
-    if (known(name, true)) continue;
-    const auto lazy = std::find_if(families_.begin(), families_.end(), [name](const family& f) {
-      return f.define &&
-             std::find(f.lazy_names.begin(), f.lazy_names.end(), name) != f.lazy_names.end();
-    });
-    if (lazy == families_.end()) return define_all(); // unknown: the error sees every option
-    define_family(static_cast<std::size_t>(lazy - families_.begin()));
+    if (defined(name, true) == nullptr && !define_lazy(name))
+      return define_all(); // unknown: the error sees every option
   }
 }
 
@@ -145,15 +167,20 @@ void option_families::gather() {
 }
 
 void new_option_family(CLI::App& app) {
-  if (auto* f = option_families::for_app(app)) f->set_aside();
+  if (auto* f = option_families::for_app(app); f != nullptr && !f->defining_) f->set_aside();
 }
 
-void lazy_option_family(CLI::App& app, std::vector<std::string> long_names,
+void lazy_option_family(CLI::App& app, std::vector<std::string> names,
                         std::function<void()> define) {
   auto* f = option_families::for_app(app);
-  if (f == nullptr) return define();
+  if (f == nullptr || f->defining_) return define();
   f->set_aside();
-  f->families_.push_back({{}, std::move(long_names), std::move(define)});
+  f->families_.push_back({{}, std::move(names), std::move(define)});
+}
+
+std::size_t given_count(const CLI::App& app, const std::string& name) {
+  const CLI::Option* o = app.get_option_no_throw(name);
+  return o == nullptr ? 0 : o->count();
 }
 
 } // namespace mqtk::app

@@ -42,14 +42,19 @@ void define_payload(CLI::App& app, raw& o) {
       ->type_name("MESSAGE")
       ->each([&o](const std::string&) { o.message_given = true; })
       ->group(g);
-  app.add_option("-f,--file", o.file, "Send the contents of FILE as one message")
-      ->type_name("FILE")
-      ->group(g);
-  app.add_flag("-n,--null-message", o.null, "Send an empty payload")->group(g);
-  app.add_flag("-s,--stdin-file", o.stdin_all, "Send all of standard input as one message")
-      ->group(g);
-  app.add_flag("-l,--stdin-line", o.stdin_lines, "Send each line of standard input as a message")
-      ->group(g);
+  lazy_option_family(
+      app, {"-f", "file", "-n", "null-message", "-s", "stdin-file", "-l", "stdin-line"},
+      [&app, &o, g] {
+        app.add_option("-f,--file", o.file, "Send the contents of FILE as one message")
+            ->type_name("FILE")
+            ->group(g);
+        app.add_flag("-n,--null-message", o.null, "Send an empty payload")->group(g);
+        app.add_flag("-s,--stdin-file", o.stdin_all, "Send all of standard input as one message")
+            ->group(g);
+        app.add_flag("-l,--stdin-line", o.stdin_lines,
+                     "Send each line of standard input as a message")
+            ->group(g);
+      });
   lazy_option_family(app, {"topic-per-line", "separator", "jsonl"}, [&app, &o, g] {
     app.add_flag("--topic-per-line", o.topic_lines,
                  "Each line of standard input is TOPIC PAYLOAD (see --separator)")
@@ -62,12 +67,13 @@ void define_payload(CLI::App& app, raw& o) {
                  "Each line of standard input is a JSON object as mqtk-sub -j writes it")
         ->group(g);
   });
-  new_option_family(app);
-  app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
-      ->type_name("0|1|2")
-      ->check(CLI::Range(0, 2))
-      ->group(g);
-  app.add_flag("-r,--retain", o.retain, "Ask the broker to retain the message")->group(g);
+  lazy_option_family(app, {"-q", "qos", "-r", "retain"}, [&app, &o, g] {
+    app.add_option("-q,--qos", o.qos, "QoS 0, 1 or 2 (default 0)")
+        ->type_name("0|1|2")
+        ->check(CLI::Range(0, 2))
+        ->group(g);
+    app.add_flag("-r,--retain", o.retain, "Ask the broker to retain the message")->group(g);
+  });
   lazy_option_family(app, {"repeat", "repeat-delay"}, [&app, &o, g] {
     app.add_option("--repeat", o.repeat, "Send the message N times (default 1)")
         ->type_name("N")
@@ -78,11 +84,13 @@ void define_payload(CLI::App& app, raw& o) {
         ->check(CLI::Range(0.0, 86400.0))
         ->group(g);
   });
-  app.add_option("-M,--max-inflight", o.max_inflight,
-                 "QoS 1/2 messages in flight at once (default: the broker's Receive Maximum)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 65535))
-      ->group(g);
+  lazy_option_family(app, {"-M", "max-inflight"}, [&app, &o, g] {
+    app.add_option("-M,--max-inflight", o.max_inflight,
+                   "QoS 1/2 messages in flight at once (default: the broker's Receive Maximum)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 65535))
+        ->group(g);
+  });
 }
 
 void define(CLI::App& app, raw& o) {
@@ -124,19 +132,22 @@ void define(CLI::App& app, raw& o) {
             ->expected(0, 1)
             ->group(g);
       });
-  new_option_family(app);
   const char* r = "Response (with --wait-response; as mqtk-sub prints)";
-  app.add_option("-C,--count", o.responses,
-                 "Wait for N responses (several responders), then exit 0")
-      ->type_name("N")
-      ->check(CLI::Range(1u, 1000000u))
-      ->group(r);
-  lazy_option_family(app, {"latency"}, [&app, &o, r] {
-    app.add_flag("--latency", o.latency,
-                 "After each response, print its round-trip time to standard error")
-        ->group(r);
-  });
-  add_output_flags(app, o.response_output, r);
+  lazy_option_family(app,
+                     {"-C", "count", "latency", "-v", "verbose", "-N", "no-newline", "-j", "json",
+                      "pretty", "-F", "format"},
+                     [&app, &o, r] {
+                       app.add_option("-C,--count", o.responses,
+                                      "Wait for N responses (several responders), then exit 0")
+                           ->type_name("N")
+                           ->check(CLI::Range(1u, 1000000u))
+                           ->group(r);
+                       app.add_flag("--latency", o.latency,
+                                    "After each response, print its round-trip time to standard "
+                                    "error")
+                           ->group(r);
+                       add_output_flags(app, o.response_output, r);
+                     });
 }
 
 // The long options are spelled like -D publish NAME VALUE and go through the same table.

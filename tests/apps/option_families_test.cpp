@@ -171,3 +171,70 @@ TEST_CASE("a lazy family whose list does not match its options is refused when d
   define_lazy(app, v, {"cafile"});
   CHECK_THROWS_AS(families.define_all(), std::logic_error);
 }
+
+namespace {
+
+struct short_values {
+  std::string port, format;
+  bool debug = false, verbose = false, retain = false;
+};
+
+// -v eager; -p (a value), -d and -r (flags) and -F (a value) in lazy families, one nested.
+void define_short(CLI::App& app, short_values& v) {
+  app.add_flag("-v,--verbose", v.verbose, "Verbose");
+  mqtk::app::lazy_option_family(app, {"-p", "port"},
+                                [&app, &v] { app.add_option("-p,--port", v.port, "Port"); });
+  mqtk::app::lazy_option_family(app, {"-d", "debug", "-F", "format"}, [&app, &v] {
+    app.add_flag("-d,--debug", v.debug, "Trace");
+    mqtk::app::new_option_family(app); // part of the lazy family being defined, not a new one
+    mqtk::app::lazy_option_family(app, {"-F", "format"},
+                                  [&app, &v] { app.add_option("-F,--format", v.format, "Fmt"); });
+  });
+  mqtk::app::lazy_option_family(app, {"-r", "retain"},
+                                [&app, &v] { app.add_flag("-r,--retain", v.retain, "Retain"); });
+}
+
+std::vector<std::string> short_defined_for(std::vector<const char*> args, short_values& v) {
+  CLI::App app("test", "tool");
+  prepare(app);
+  args.insert(args.begin(), "tool");
+  {
+    mqtk::app::option_families families(app);
+    define_short(app, v);
+    families.define_needed(static_cast<int>(args.size()), args.data());
+    families.gather();
+  }
+  auto names = names_in_order(app);
+  app.parse(static_cast<int>(args.size()), args.data());
+  return names;
+}
+
+} // namespace
+
+TEST_CASE("a lazy family with short names is defined by one alone or in a cluster") {
+  using names = std::vector<std::string>;
+  short_values v;
+  CHECK(short_defined_for({"-v"}, v) == names{"--help", "--verbose"});
+  short_values dv;
+  CHECK(short_defined_for({"-dv"}, dv) == names{"--help", "--verbose", "--debug", "--format"});
+  CHECK((dv.debug && dv.verbose));
+  // The letters after one that takes a value are its value, not options.
+  short_values p;
+  CHECK(short_defined_for({"-vp1883"}, p) == names{"--help", "--verbose", "--port"});
+  CHECK(p.port == "1883");
+  short_values sep;
+  CHECK(short_defined_for({"-p", "1883", "-r"}, sep) ==
+        names{"--help", "--verbose", "--port", "--retain"});
+  CHECK((sep.port == "1883" && sep.retain));
+  // A letter no family knows needs every option (the error names it, with "did you mean").
+  CLI::App every("test", "tool");
+  prepare(every);
+  short_values e;
+  std::vector<const char*> args{"tool", "-vz"};
+  mqtk::app::option_families families(every);
+  define_short(every, e);
+  families.define_needed(static_cast<int>(args.size()), args.data());
+  families.gather();
+  CHECK(names_in_order(every) ==
+        names{"--help", "--verbose", "--port", "--debug", "--format", "--retain"});
+}
