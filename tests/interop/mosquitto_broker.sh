@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # mqtk-pub and mqtk-sub against Debian's mosquitto broker (with a password file, an ACL and
 # persistence): every payload source, record and replay, exit codes 4 and 5 provoked for real,
-# request/response, and a broker restart mid-stream without losing a QoS 1 message.
+# request/response, a broker restart mid-stream without losing a QoS 1 message, -C 1 taking one
+# queued job per run, and two clients fighting over one id backing off.
 # usage: mosquitto_broker.sh PATH/TO/mqtk-pub PATH/TO/mqtk-sub
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../cli/tools.sh"
@@ -171,4 +172,20 @@ one_job_per_run() { # VERSION: -C 1 on a persistent session takes one queued job
 }
 check "-C 1 against mosquitto: one queued job per run, the rest kept (5.0)" one_job_per_run 5
 check "-C 1 against mosquitto: one queued job per run, the rest kept (3.1.1)" one_job_per_run 311
+# mosquitto, like mqtk-broker, ends the older of two 3.1.1 connections with one client id by
+# closing it: two mqtk-sub fighting over one id must slow down and say why.
+takeover_fight() {
+  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f1" &
+  local a=$!
+  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f2" &
+  local b=$!
+  wait "$a" "$b"
+  local n1 n2
+  n1=$(grep -c reconnecting "$work/f1") n2=$(grep -c reconnecting "$work/f2")
+  echo "reconnects in 6 s against mosquitto: $n1 and $n2" >&2
+  # Without growth it was several a second each; with it, at most ~5 in 6 s.
+  [ "$n1" -le 8 ] && [ "$n2" -le 8 ] && [ $((n1 + n2)) -ge 2 ] &&
+    grep -q "is another client using client id 'fighter'" "$work/f1" "$work/f2"
+}
+check "two 3.1.1 mqtk-sub with one id back off more and more against mosquitto, naming the id" takeover_fight
 finish
