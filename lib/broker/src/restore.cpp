@@ -176,6 +176,12 @@ void replay::build(session_draft& d, time_point now) {
 
 void broker_core::restore(const std::vector<journal_record>& records, time_point now) {
   detail::replay r{*s_, {}, {}, {}};
+  // Sized once: a restart may bring back millions of bodies, and rehashing them cost seconds.
+  r.bodies.reserve(static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(), [](const journal_record& rec) {
+        return std::holds_alternative<journal::message_stored>(rec) ||
+               std::holds_alternative<journal::retained_set>(rec);
+      })));
   for (const auto& rec : records) {
     std::visit(r, rec);
     if (const auto* m = std::get_if<journal::message_stored>(&rec))

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The database read back as journal records, in an order broker_core::restore() replays: bodies
 // and retained messages, sessions, then what each session holds.
+#include <algorithm>
 #include <charconv>
-#include <set>
-#include <unordered_map>
+#include <vector>
 
 #include "message_blob.hpp"
 #include "store_impl.hpp"
@@ -15,7 +15,19 @@ using detail::statement;
 
 namespace {
 
-using bodies = std::unordered_map<std::int64_t, std::shared_ptr<const codec::publish>>;
+// Design: message bodies sorted by id (the table's rowid order, so no sort), found by binary
+// search; a million of them cost a hash map's rehashes and node allocations at every restart.
+struct bodies {
+  std::vector<std::pair<std::int64_t, std::shared_ptr<const codec::publish>>> by_id;
+  std::vector<bool> emitted; // message_stored written for it
+
+  std::size_t find(std::int64_t id) const {
+    const auto it = std::lower_bound(by_id.begin(), by_id.end(), id,
+                                     [](const auto& b, std::int64_t v) { return b.first < v; });
+    return it != by_id.end() && it->first == id ? static_cast<std::size_t>(it - by_id.begin())
+                                                : by_id.size();
+  }
+};
 
 struct loader {
   sqlite3* db;
@@ -42,22 +54,25 @@ struct loader {
   }
 
   bool messages(bodies& all) {
-    return rows("SELECT id, topic, payload, qos, retain, properties FROM messages",
-                [&](const statement& s) {
-                  auto m = std::make_shared<codec::publish>();
-                  m->topic = s.text(1);
-                  m->payload = s.text(2);
-                  m->qos = static_cast<std::uint8_t>(s.integer(3));
-                  m->retain = s.integer(4) != 0;
-                  if (props(s, 5, m->props)) all[s.integer(0)] = std::move(m);
-                });
+    const bool read =
+        rows("SELECT id, topic, payload, qos, retain, properties FROM messages ORDER BY id",
+             [&](const statement& s) {
+               auto m = std::make_shared<codec::publish>();
+               m->topic = s.text(1);
+               m->payload = s.text(2);
+               m->qos = static_cast<std::uint8_t>(s.integer(3));
+               m->retain = s.integer(4) != 0;
+               if (props(s, 5, m->props)) all.by_id.emplace_back(s.integer(0), std::move(m));
+             });
+    all.emitted.assign(all.by_id.size(), false);
+    return read;
   }
   bool retained(const bodies& all) {
     return rows("SELECT topic, message_id, expires_at FROM retained", [&](const statement& s) {
-      const auto it = all.find(s.integer(1));
-      if (it == all.end()) return void(damage = "a retained message without its body");
-      out.push_back(journal::retained_set{static_cast<broker::message_id>(it->first), it->second,
-                                          when(s, 2)});
+      const auto k = all.find(s.integer(1));
+      if (k == all.by_id.size()) return void(damage = "a retained message without its body");
+      out.push_back(journal::retained_set{static_cast<broker::message_id>(all.by_id[k].first),
+                                          all.by_id[k].second, when(s, 2)});
     });
   }
   // Closing and the id cycle go last: after the queue's message_sent records, which move both.
@@ -91,7 +106,7 @@ struct loader {
                   out.push_back(std::move(r));
                 });
   }
-  bool queue(const bodies& all);
+  bool queue(bodies& all);
   bool wills_and_inbound();
 };
 
@@ -110,17 +125,19 @@ bool subscription_ids(const std::string& text, std::vector<std::uint32_t>& out) 
   return true;
 }
 
-bool loader::queue(const bodies& all) {
-  std::set<std::int64_t> stored;
+bool loader::queue(bodies& all) {
   return rows("SELECT client_id, message_id, qos, retain, subscription_ids, expires_at, "
               "packet_id, state FROM queue ORDER BY seq",
               [&](const statement& s) {
                 const auto id = s.integer(1);
-                const auto it = all.find(id);
-                if (it == all.end()) return void(damage = "a queued message without its body");
+                const auto k = all.find(id);
+                if (k == all.by_id.size())
+                  return void(damage = "a queued message without its body");
                 const auto mid = static_cast<broker::message_id>(id);
-                if (stored.insert(id).second)
-                  out.push_back(journal::message_stored{mid, it->second});
+                if (!all.emitted[k]) {
+                  all.emitted[k] = true;
+                  out.push_back(journal::message_stored{mid, all.by_id[k].second});
+                }
                 journal::message_queued q{
                     s.text(0),         mid, static_cast<std::uint8_t>(s.integer(2)),
                     s.integer(3) != 0, {},  when(s, 5)};
