@@ -385,6 +385,7 @@ struct server::impl {
 
   // On the loop's thread, once the writer is done with batch `handed`.
   void on_saved() {
+    if (!writer) return; // finished meanwhile: finish_journal() took the outcome
     auto o = writer->take_outcome();
     if (!o) return;
     saving = false;

@@ -77,9 +77,9 @@ public:
   /// waits until every batch journaled before it is saved, so no acknowledgement leaves before
   /// what it acknowledges is stored. A batch that cannot be saved is tried again on each tick;
   /// meanwhile every connection is closed without its pending output (clients send again what
-  /// was not acknowledged) and the core refuses what would need a save. A null `save`, or the
-  /// server's end, saves what is left on the calling thread and stops the writer's thread: do
-  /// that before the store goes.
+  /// was not acknowledged) and the core refuses what would need a save. Set it before start();
+  /// a null `save`, or the server's end, once the event loop has stopped, saves what is left
+  /// on the calling thread and stops the writer's thread: do that before the store goes.
   using journal_sink =
       std::function<bool(const std::vector<journal_record>& batch, std::string& why)>;
   void set_journal_sink(journal_sink save);
