@@ -4,6 +4,7 @@
 # -T, -j (shape and payload encodings), and `| head -1` exiting 0.
 # usage: sub_cli.sh PATH/TO/mqtk-sub PATH/TO/mqtk-pub PATH/TO/mqtk-broker
 . "$(dirname "$0")/../interop/lib.sh"
+. "$(dirname "$0")/tools.sh"
 sub=$1
 pub=$2
 start_broker "$3"
@@ -87,19 +88,6 @@ one_job_per_run() { # VERSION [PORT]: -C 1 on a persistent session takes one que
 check "-C 1 hands out one queued job per run and acknowledges no more (5.0)" one_job_per_run 5
 check "-C 1 hands out one queued job per run and acknowledges no more (3.1.1)" one_job_per_run 311
 
-takeover_fight() { # two 3.1.1 clients with one id: the back-off grows and the id is named
-  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f1" &
-  local a=$!
-  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f2" &
-  local b=$!
-  wait "$a" "$b"
-  local n1 n2
-  n1=$(grep -c reconnecting "$work/f1") n2=$(grep -c reconnecting "$work/f2")
-  echo "reconnects in 6 s: $n1 and $n2" >&2
-  # Without growth it was ~6 a second each; with it, at most ~5 in 6 s.
-  [ "$n1" -le 8 ] && [ "$n2" -le 8 ] && [ $((n1 + n2)) -ge 2 ] &&
-    grep -q "is another client using client id 'fighter'" "$work/f1" "$work/f2"
-}
 check "two 3.1.1 clients with one id back off more and more, naming the id" takeover_fight
 
 taken_over_once() { # v5: exit 7, the reason named once (mqtk-broker's Reason String repeats it)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Sourced by the CLI scripts that drive mqtk-pub and mqtk-sub together. Needs $sub, $port, $T.
+# Sourced by the CLI scripts that drive mqtk-pub and mqtk-sub together. Needs $sub, $port, $T, $work.
 
 # sub_bg OUT ARGS...: starts mqtk-sub in the background (pid in $sub_pid) and returns once the
 # broker acknowledged its subscriptions, read from the -d packet trace rather than guessed.
@@ -19,4 +19,20 @@ wait_for() {
   done
   echo "timed out waiting for '$1' in $2" >&2
   return 1
+}
+
+# takeover_fight: two 3.1.1 mqtk-sub with one client id, 6 s. Each broker ends the older
+# connection; the back-off must grow (without growth it was ~6 reconnects a second each) and
+# the reconnect line must name the id.
+takeover_fight() {
+  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f1" &
+  local a=$!
+  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f2" &
+  local b=$!
+  wait "$a" "$b"
+  local n1 n2
+  n1=$(grep -c reconnecting "$work/f1") n2=$(grep -c reconnecting "$work/f2")
+  echo "reconnects in 6 s: $n1 and $n2" >&2
+  [ "$n1" -le 8 ] && [ "$n2" -le 8 ] && [ $((n1 + n2)) -ge 2 ] &&
+    grep -q "is another client using client id 'fighter'" "$work/f1" "$work/f2"
 }

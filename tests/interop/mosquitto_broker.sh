@@ -172,20 +172,5 @@ one_job_per_run() { # VERSION: -C 1 on a persistent session takes one queued job
 }
 check "-C 1 against mosquitto: one queued job per run, the rest kept (5.0)" one_job_per_run 5
 check "-C 1 against mosquitto: one queued job per run, the rest kept (3.1.1)" one_job_per_run 311
-# mosquitto, like mqtk-broker, ends the older of two 3.1.1 connections with one client id by
-# closing it: two mqtk-sub fighting over one id must slow down and say why.
-takeover_fight() {
-  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f1" &
-  local a=$!
-  timeout 6 "$sub" -p "$port" -V 311 -i fighter -t f 2>"$work/f2" &
-  local b=$!
-  wait "$a" "$b"
-  local n1 n2
-  n1=$(grep -c reconnecting "$work/f1") n2=$(grep -c reconnecting "$work/f2")
-  echo "reconnects in 6 s against mosquitto: $n1 and $n2" >&2
-  # Without growth it was several a second each; with it, at most ~5 in 6 s.
-  [ "$n1" -le 8 ] && [ "$n2" -le 8 ] && [ $((n1 + n2)) -ge 2 ] &&
-    grep -q "is another client using client id 'fighter'" "$work/f1" "$work/f2"
-}
 check "two 3.1.1 mqtk-sub with one id back off more and more against mosquitto, naming the id" takeover_fight
 finish
