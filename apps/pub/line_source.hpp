@@ -21,6 +21,10 @@ namespace mqtk::app::pub {
 std::optional<codec::publish> message_from_line(const settings& s, std::string&& line,
                                                 std::string& why);
 
+/// Gives std::cin a buffer of its own (std::ios::sync_with_stdio(false)), so a reader sees which
+/// lines are already there and sends them together. Call before standard input is first read.
+void own_stdin_buffer();
+
 /// Reads standard input until its end or a bad line. Each batch is posted to the io_context and
 /// given to `deliver` there; the last call has `end` set, and `error` ("line N: ...") when a
 /// line was bad. While `max_held` messages are held (delivered but not yet release()d, plus

@@ -153,6 +153,7 @@ struct publisher {
       });
       return reader->start();
     case source::stdin_all:
+      own_stdin_buffer();
       payload.assign(std::istreambuf_iterator<char>(std::cin), {});
       break;
     default:
