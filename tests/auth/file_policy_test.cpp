@@ -199,6 +199,30 @@ TEST_CASE("no client publishes into $SYS, whatever the policy", "[file_policy]")
         reason_code::not_authorized);
 }
 
+TEST_CASE("a bridge announces its own state under $SYS/broker/connection, no other's",
+          "[file_policy]") {
+  harness h(quiet());
+  codec::will_message will;
+  will.topic = "$SYS/broker/connection/site.up/state"; // mosquitto's notification, its will
+  will.payload = "0";
+  will.retain = true;
+  CHECK(connack_code(h, join(h, "site.up", std::nullopt, protocol_version::v5, will)) ==
+        reason_code::success);
+  will.topic = "$SYS/broker/connection/other/state";
+  CHECK(connack_code(h, join(h, "site.up2", std::nullopt, protocol_version::v5, will)) ==
+        reason_code::not_authorized);
+  const auto c = h.connect("b");
+  h.received(c);
+  h.send(c, publish{"$SYS/broker/connection/b/state", "1", 1, 1, true, false, {}});
+  h.send(c, publish{"$SYS/broker/connection/b/state/x", "1", 2, 1, true, false, {}});
+  h.send(c, publish{"$SYS/broker/connection/bb/state", "1", 3, 1, true, false, {}});
+  const auto got = h.received(c);
+  REQUIRE(got.size() == 3);
+  CHECK(std::get<puback>(got[0]).code == reason_code::success);
+  CHECK(std::get<puback>(got[1]).code == reason_code::not_authorized);
+  CHECK(std::get<puback>(got[2]).code == reason_code::not_authorized);
+}
+
 TEST_CASE("past max_connections a CONNECT is refused with a code, and a log line",
           "[file_policy]") {
   auto cfg = quiet();

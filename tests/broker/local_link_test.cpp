@@ -94,3 +94,33 @@ TEST_CASE("wills reach links, a detached link gets nothing, clients cannot take 
   CHECK(rec->got.size() == 1);
   CHECK(h.core.check_invariants().empty());
 }
+
+TEST_CASE("a 3.1.1 bridge (try_private) gets no echo of its own messages, retain as published",
+          "[link][bridge]") {
+  harness h(quiet());
+  const auto v3 = protocol_version::v311;
+  const auto bridge = h.core.on_accept(h.now).value();
+  codec::connect p;
+  p.version = v3;
+  p.client_id = "peer";
+  p.bridge = true;
+  h.send(bridge, p, v3);
+  const auto plain = h.connect("plain", v3);
+  REQUIRE(h.received(bridge, v3).size() == 1); // CONNACK
+  REQUIRE(h.received(plain, v3).size() == 1);
+  for (const auto c : {bridge, plain})
+    h.send(c, subscribe{1, {{"t/#", {1}}}, {}}, v3);
+  REQUIRE(h.received(bridge, v3).size() == 1); // SUBACK
+  REQUIRE(h.received(plain, v3).size() == 1);
+  h.send(bridge, publish{"t/1", "from the bridge", 0, 0, true, false, {}}, v3);
+  CHECK(h.received(bridge, v3).empty()); // not sent back where it came from
+  auto got = h.received(plain, v3);
+  REQUIRE(got.size() == 1);
+  CHECK_FALSE(std::get<publish>(got[0]).retain); // a plain 3.1.1 subscriber: live, not retained
+  h.send(plain, publish{"t/2", "from a client", 0, 0, true, false, {}}, v3);
+  got = h.received(bridge, v3);
+  REQUIRE(got.size() == 1);
+  CHECK(std::get<publish>(got[0]).retain); // the bridge keeps the flag, to retain it upstream
+  got = h.received(plain, v3);
+  REQUIRE(got.size() == 1); // a client that is no bridge hears itself, as 3.1.1 has it
+}

@@ -20,6 +20,22 @@ TEST_CASE("CONNECT v3.1.1 minimal", "[connect][v311]") {
   )");
 }
 
+TEST_CASE("CONNECT v3.1.1 from a bridge sets the top bit of the level", "[connect][v311]") {
+  connect c;
+  c.version = protocol_version::v311;
+  c.bridge = true;
+  c.clean_start = false;
+  c.client_id = "b";
+  check_both_ways(c, protocol_version::v311, R"(
+    10 0d               # CONNECT, remaining length 13
+    00 04 4d 51 54 54   # "MQTT"
+    84                  # level 4 with the bridge bit (try_private)
+    00                  # flags: none
+    00 3c               # keep alive 60
+    00 01 62            # client id "b"
+  )");
+}
+
 TEST_CASE("CONNECT v3.1.1 with will, user name and password", "[connect][v311]") {
   connect c;
   c.version = protocol_version::v311;

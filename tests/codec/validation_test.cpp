@@ -51,6 +51,7 @@ const bad_case cases[] = {
   {"protocol name not MQTT [MQTT-3.1.2-1]", v3, "10 0c 00 04 4d 51 54 58 04 02 00 00 00 00", errc::protocol_name_invalid},
   {"protocol level 3 [MQTT-3.1.2-2]", v3, "10 0c 00 04 4d 51 54 54 03 02 00 00 00 00", errc::protocol_version_unsupported},
   {"protocol level 6 [MQTT-3.1.2-2]", v5, "10 0c 00 04 4d 51 54 54 06 02 00 00 00 00", errc::protocol_version_unsupported},
+  {"protocol level 3 with the bridge bit", v3, "10 0c 00 04 4d 51 54 54 83 02 00 00 00 00", errc::protocol_version_unsupported},
   {"MQTT 3.1 (MQIsdp) is not spoken", v3, "10 0e 00 06 4d 51 49 73 64 70 03 02 00 00 00 00", errc::protocol_version_unsupported},
   {"CONNECT reserved flag [MQTT-3.1.2-3]", v3, "10 0c 00 04 4d 51 54 54 04 03 00 00 00 00", errc::connect_reserved_flag},
   {"Will QoS without Will Flag [MQTT-3.1.2-11]", v3, "10 0c 00 04 4d 51 54 54 04 0a 00 00 00 00", errc::will_flags_without_will},

@@ -113,7 +113,8 @@ std::optional<std::uint8_t> connect_level(byte_view b) {
 void state::bad_connect(connection& c, std::error_code ec) {
   if (ec == errc::protocol_version_unsupported || ec == errc::protocol_name_invalid)
     return refuse(c, protocol_version::v311, reason_code::unsupported_protocol_version);
-  if (connect_level(byte_view(c.first_bytes.data(), c.first_len)) == 5)
+  if (const auto level = connect_level(byte_view(c.first_bytes.data(), c.first_len));
+      level && (*level & 0x7F) == 5)
     return refuse(c, protocol_version::v5, reason_for(ec), ec.message());
   ++st.protocol_errors;
   log_unaccepted(c, ec.message() + ", closed without CONNACK");
@@ -353,6 +354,7 @@ session_state& state::attach_session(connection& c, const codec::connect& p, boo
   s.conn = &c;
   connected_max = std::max(connected_max, ++connected_now);
   s.version = p.version;
+  s.bridge = p.bridge;
   s.expires_at.reset();
   if (p.version == protocol_version::v5)
     s.expiry = std::min(p.props.session_expiry_interval.value_or(0), cfg.lim.max_session_expiry);
@@ -379,7 +381,7 @@ void state::end_session(session_state& s) {
 }
 
 bool state::will_allowed(const client_ref& owner, const codec::will_message& w) {
-  return !is_sys_topic(w.topic) &&
+  return !sys_topic_closed_to(w.topic, owner.client_id) &&
          (!policy_checks_topics || policy->may_publish(owner, w.topic, w.qos, w.retain));
 }
 

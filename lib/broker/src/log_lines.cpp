@@ -34,6 +34,7 @@ void state::log_connected(const connection& c, const codec::connect& p, bool pre
   std::string line = "client " + p.client_id + " connected";
   const auto at = line.size();
   line += " (MQTT " + std::string(codec::to_string(p.version));
+  if (p.bridge) line += ", bridge";
   line += p.clean_start ? ", clean start" : ", persistent";
   line += c.keep_alive.count() == 0 ? ", no keep-alive" : ", keep-alive " + seconds(c.keep_alive);
   if (p.username) line += ", user " + *p.username;

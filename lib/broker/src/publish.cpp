@@ -28,9 +28,9 @@ void state::on_publish(connection& c, codec::publish& p, time_point now) {
     return protocol_error(c, make_error_code(reason_code::retain_not_supported));
   // A publish the policy refuses is answered as a v5 failure (0x87), or, in 3.1.1, whose
   // acknowledgements carry no code, acknowledged and dropped.
-  // $SYS belongs to the broker: clients may read it, never write it.
+  // $SYS belongs to the broker: clients may read it, never write it (but a bridge's state).
   const bool allowed =
-      !is_sys_topic(p.topic) &&
+      !sys_topic_closed_to(p.topic, s.client_id) &&
       (!policy_checks_topics || policy->may_publish(who(s), p.topic, p.qos, p.retain));
   if (!allowed && (p.qos == 0 || v5)) {
     drop(drop_reason::not_authorized, &s);

@@ -88,6 +88,7 @@ struct session_state {
   std::uint32_t expiry = 0;              // seconds after disconnect; 0xFFFFFFFF: never
   codec::protocol_version version = codec::protocol_version::v5;
   bool journaled = false;     // its changes go to the journal (config::journal, a durable session)
+  bool bridge = false;        // its CONNECT had the bridge bit (try_private): see on_subscribe
   std::uint16_t listener = 0; // of its last connection, for the access policy's topic checks
 };
 
@@ -347,6 +348,16 @@ bool too_deep(const state& st, std::string_view topic);
 // The broker's own topics [MQTT-4.7.2-1]; no client may publish there.
 inline bool is_sys_topic(std::string_view t) {
   return t == "$SYS" || t.starts_with("$SYS/");
+}
+// Except one: a bridge announces its own link's state (mosquitto's notifications, on by
+// default) at $SYS/broker/connection/ITS-CLIENT-ID/state, as its will and when it connects.
+// Scoped to the publisher's own id, it cannot speak for another link or for the broker.
+inline bool sys_topic_closed_to(std::string_view t, std::string_view client_id) {
+  constexpr std::string_view head = "$SYS/broker/connection/", tail = "/state";
+  const bool own_state = t.size() == head.size() + client_id.size() + tail.size() &&
+                         t.starts_with(head) && t.ends_with(tail) &&
+                         t.substr(head.size(), client_id.size()) == client_id;
+  return is_sys_topic(t) && !own_state;
 }
 
 } // namespace mqtk::broker::detail

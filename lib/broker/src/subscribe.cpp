@@ -30,6 +30,14 @@ void state::on_subscribe(connection& c, codec::subscribe& p, time_point now) {
       ack.codes.push_back(v5 ? reason_code::topic_filter_invalid : reason_code::unspecified_error);
       continue;
     }
+    if (s.bridge && !shared) {
+      // A bridge (try_private) must not get its own messages back, or two brokers bridged both
+      // ways pass each message between them for ever; and the other broker keeps a retained
+      // message only if its RETAIN flag arrives as published. MQTT 5 bridges ask for both with
+      // subscription options; 3.1.1 has none, so the bridge bit stands for them, as in mosquitto.
+      t.options.no_local = true;
+      t.options.retain_as_published = true;
+    }
     if (const auto mount = mount_of(c); !mount.empty()) t.filter = mounted_filter(mount, t.filter);
     if (policy_checks_topics && !policy->may_subscribe(who(s), t.filter, t.options.qos)) {
       ack.codes.push_back(v5 ? reason_code::not_authorized : reason_code::unspecified_error);

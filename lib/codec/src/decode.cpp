@@ -41,8 +41,12 @@ void read_connect_header(reader& r, connect& p, std::uint8_t& flags) {
     return r.fail(name == "MQIsdp" ? errc::protocol_version_unsupported
                                    : errc::protocol_name_invalid); // [MQTT-3.1.2-1]
   }
-  const auto level = r.u8();
+  auto level = r.u8();
   if (!r.ok()) return;
+  // Design: the top bit marks a bridge (mosquitto, RSMB and others set it with try_private); the
+  // level itself is the seven bits below it.
+  p.bridge = level & 0x80;
+  level &= 0x7F;
   if (level != 4 && level != 5) return r.fail(errc::protocol_version_unsupported); // [MQTT-3.1.2-2]
   p.version = static_cast<pv>(level);
   flags = r.u8();

@@ -58,7 +58,7 @@ std::uint8_t first_byte(const connect&) {
 void body(writer& w, const connect& p, pv) {
   const pv v = p.version;
   w.string("MQTT");
-  w.u8(static_cast<std::uint8_t>(v));
+  w.u8(static_cast<std::uint8_t>(static_cast<unsigned>(v) | (p.bridge ? 0x80u : 0u)));
   std::uint8_t flags = p.clean_start ? 0x02 : 0x00;
   if (p.will)
     flags |= static_cast<std::uint8_t>(0x04 | p.will->qos << 3 | (p.will->retain ? 0x20 : 0));

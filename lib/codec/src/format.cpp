@@ -30,6 +30,7 @@ struct printer {
     std::string s =
         fmt::format("CONNECT(v{}, client_id={}, clean_start={}, keep_alive={}",
                     to_string(p.version), show(p.client_id), int(p.clean_start), p.keep_alive);
+    if (p.bridge) s += ", bridge=1";
     if (p.username) s += fmt::format(", username={}", show(*p.username));
     if (p.password) s += fmt::format(", password=<{} bytes>", p.password->size());
     if (p.will)

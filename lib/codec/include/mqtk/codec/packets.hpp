@@ -28,6 +28,9 @@ struct will_message {
 struct connect {
   protocol_version version = protocol_version::v5;
   bool clean_start = true; ///< Clean Session in 3.1.1
+  /// The client is a bridge (mosquitto's try_private): the top bit of the protocol level, which
+  /// brokers that know it answer by not sending the bridge its own messages back.
+  bool bridge = false;
   std::uint16_t keep_alive = 60;
   std::string client_id;
   std::optional<will_message> will;
