@@ -510,11 +510,19 @@ void read_into(const std::string& path, file_settings& f, std::vector<std::strin
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    // mosquitto's rule: only a whole line is a comment; a # later on is a value (topic # both).
+    if (const auto first = line.find_first_not_of(" \t");
+        first != std::string::npos && line[first] == '#')
+      continue;
     std::istringstream words(line);
     std::string key, a, b, extra;
     if (!(words >> key)) continue;
-    words >> a >> b >> extra;
+    std::vector<std::string> values;
+    for (std::string w; words >> w;)
+      values.push_back(std::move(w));
+    a = values.size() > 0 ? values[0] : "";
+    b = values.size() > 1 ? values[1] : "";
+    extra = values.size() > 2 ? values[2] : "";
     if (key == "log_timestamp_format") { // a strftime format: the rest of the line, spaces and all
       const auto from = line.find_first_not_of(" \t", line.find(key) + key.size());
       const auto to = line.find_last_not_of(" \t\r");
@@ -525,6 +533,13 @@ void read_into(const std::string& path, file_settings& f, std::vector<std::strin
     const auto bad = [&](const std::string& why) {
       problems.push_back(fmt::format("{}:{}: {}", path, n, why));
     };
+    if (std::string why; read_bridge_line(key, values, f, why)) {
+      const auto remarks = f.warnings.size();
+      if (!why.empty()) bad(why);
+      if (f.warnings.size() > remarks)
+        f.warnings.back() = fmt::format("{}:{}: {}", path, n, f.warnings.back());
+      continue;
+    }
     if (!extra.empty()) {
       bad(fmt::format("too many values for '{}'", key));
       continue;
@@ -568,6 +583,8 @@ result<file_settings> read_config_file(const std::string& path, std::string& err
   file_settings f;
   std::vector<std::string> problems;
   read_into(path, f, problems, 0);
+  for (const auto& b : f.bridges)
+    if (auto why = b.problem(); !why.empty()) problems.push_back(fmt::format("{}: {}", path, why));
   if (problems.empty()) return f;
   error.clear();
   for (const auto& p : problems)

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "broker/options.hpp"
+#include "mqtk/bridge/bridge_config.hpp"
 #include "mqtk/core/result.hpp"
 
 namespace mqtk::app::broker {
@@ -46,6 +47,7 @@ struct file_settings {
   std::optional<bool> log_timestamp;
   std::optional<int> log_facility; ///< syslog's facility code (LOG_LOCALn)
   std::optional<std::string> log_timestamp_format;
+  std::vector<mqtk::bridge::bridge_config> bridges; ///< `connection NAME` blocks, in order
   /// Keys taken with a remark (FILE:LINE: what mqtk does instead), for stderr.
   std::vector<std::string> warnings;
 };
@@ -67,10 +69,21 @@ struct foreign_key {
   const char* what;
 };
 std::span<const foreign_key> foreign_keys() noexcept;
-/// The keys of mosquitto's bridge blocks, refused (mqtk-broker has no bridges yet).
-std::span<const char* const> bridge_only_keys() noexcept;
+/// A key of a bridge block (`connection NAME` and what follows it): its syntax, what it does,
+/// and how its values are read (an error, or empty).
+struct bridge_key {
+  const char* key;
+  const char* value;
+  const char* description;
+  std::string (*apply)(const std::vector<std::string>& values, mqtk::bridge::bridge_config& b);
+};
+std::span<const bridge_key> bridge_keys() noexcept;
+/// False when `key` is no bridge key; else true, with `why` set when the line cannot be taken.
+/// `connection NAME` starts a block; the other keys apply to the last block started.
+bool read_bridge_line(std::string key, const std::vector<std::string>& values, file_settings& f,
+                      std::string& why);
 /// The parser's words for a key it does not take: one of mosquitto's refused keys with what to
-/// do instead, a bridge's key, a plugin's option, or an unknown key.
+/// do instead, a plugin's option, or an unknown key.
 std::string unknown_key(const std::string& key);
 /// One of mosquitto's keys taken with a warning (added to `f.warnings`); false for any other.
 bool accepted_foreign(const std::string& key, file_settings& f);

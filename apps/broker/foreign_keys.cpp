@@ -53,46 +53,7 @@ const foreign_key foreign[] = {
     {"tls_keyform", false, "OpenSSL engines are not supported: use a PEM key file"},
     {"tls_engine_kpass_sha1", false, "OpenSSL engines are not supported: use a PEM key file"},
     {"clientid_prefixes", false, "use acl_file patterns to confine clients instead"},
-    {"connection", false,
-     "mqtk-broker has no bridges yet: run this bridge in mosquitto, or "
-     "remove the connection block"},
 };
-
-const char* const bridge_keys[] = {"address",
-                                   "topic",
-                                   "remote_clientid",
-                                   "remote_username",
-                                   "remote_password",
-                                   "local_clientid",
-                                   "local_username",
-                                   "local_password",
-                                   "local_cleansession",
-                                   "cleansession",
-                                   "keepalive_interval",
-                                   "restart_timeout",
-                                   "start_type",
-                                   "try_private",
-                                   "notifications",
-                                   "notifications_local_only",
-                                   "notification_topic",
-                                   "round_robin",
-                                   "idle_timeout",
-                                   "threshold",
-                                   "bridge_alpn",
-                                   "bridge_attempt_unsubscribe",
-                                   "bridge_bind_address",
-                                   "bridge_cafile",
-                                   "bridge_capath",
-                                   "bridge_certfile",
-                                   "bridge_identity",
-                                   "bridge_insecure",
-                                   "bridge_keyfile",
-                                   "bridge_max_packet_size",
-                                   "bridge_outgoing_retain",
-                                   "bridge_protocol_version",
-                                   "bridge_psk",
-                                   "bridge_require_ocsp",
-                                   "bridge_tls_version"};
 
 } // namespace
 
@@ -100,19 +61,10 @@ std::span<const foreign_key> foreign_keys() noexcept {
   return foreign;
 }
 
-std::span<const char* const> bridge_only_keys() noexcept {
-  return bridge_keys;
-}
-
 // An unknown key, or one of mosquitto's refused ones, in words that help.
 std::string unknown_key(const std::string& key) {
   for (const auto& k : foreign)
     if (!k.accepted && key == k.key) return fmt::format("'{}': {}", key, k.what);
-  for (const char* k : bridge_keys)
-    if (key == k)
-      return fmt::format("'{}' belongs to a bridge (connection block); mqtk-broker has no "
-                         "bridges yet",
-                         key);
   if (key.starts_with("auth_opt_") || key.starts_with("plugin_opt_"))
     return fmt::format("'{}': a plugin's option; plugins are not supported: use password_file "
                        "and acl_file",

@@ -73,8 +73,9 @@ mqtk-broker.conf \- the configuration file of mqtk-broker
 .B mqtk-broker \-c
 .I FILE
 .SH DESCRIPTION
-A subset of mosquitto.conf(5): one key and its values per line, separated by spaces; # starts a
-comment. Options given on the command line override the file. Every problem of a file (an
+A subset of mosquitto.conf(5): one key and its values per line, separated by spaces; a line
+whose first character (after blanks) is # is a comment, as in mosquitto, so a # elsewhere is a
+value (\fBtopic # both\fR). Options given on the command line override the file. Every problem of a file (an
 unknown key, a bad value, a refused key) is reported at once as FILE:LINE, and mqtk-broker stops
 with status 2; \fBmqtk-broker \-\-test\-config \-c\fR \fIFILE\fR checks a file (and the
 certificates, password and ACL files it names) without listening.
@@ -89,10 +90,12 @@ certificates, password and ACL files it names) without listening.
   out += ".PP\nThese stop mqtk-broker with status 2, naming the line and what to do:\n";
   for (const auto& k : foreign_keys())
     if (!k.accepted) out += fmt::format(".TP\n\\fB{}\\fR\n{}.\n", k.key, k.what);
-  std::string bridge;
-  for (const char* k : bridge_only_keys())
-    bridge += (bridge.empty() ? "" : ", ") + fmt::format("\\fB{}\\fR", k);
-  out += ".PP\nThe keys of a bridge's connection block are refused likewise: " + bridge + ".\n";
+  out += ".SH BRIDGES\nA \\fBconnection\\fR \\fINAME\\fR line starts a bridge to another broker, "
+         "as in "
+         "mosquitto; the keys below it, until the next connection line, are that bridge's. "
+         "docs/bridges.md says how a bridge behaves.\n";
+  for (const auto& k : bridge_keys())
+    out += fmt::format(".TP\n\\fB{}\\fR \\fI{}\\fR\n{}\n", k.key, k.value, k.description);
   out += R"roff(.SH EXAMPLES
 .PP
 .RS

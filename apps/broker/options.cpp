@@ -3,6 +3,9 @@
 #include "broker/options.hpp"
 
 #include <malloc.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -348,6 +351,17 @@ bool collect_persistence(const raw_options& o, const file_settings& f, settings&
   return true;
 }
 
+// Defaults that depend on the host and the broker: HOST.NAME client ids, the queue bound.
+void collect_bridges(const file_settings& f, settings& s) {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "mqtk");
+  for (auto b : f.bridges) {
+    b.complete(host);
+    b.max_queued = s.core.lim.max_queued_messages;
+    s.bridges.push_back(std::move(b));
+  }
+}
+
 std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   settings s;
   file_settings f;
@@ -415,6 +429,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   s.daemon = o.daemon;
   s.test_config = o.test_config;
   s.config_file = o.config_file;
+  collect_bridges(f, s);
   return s;
 }
 

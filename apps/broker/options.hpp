@@ -10,6 +10,7 @@
 
 #include "broker/log.hpp"
 #include "broker/security.hpp"
+#include "mqtk/bridge/bridge_config.hpp"
 #include "mqtk/broker/config.hpp"
 #include "mqtk/transport/tls.hpp"
 
@@ -61,6 +62,7 @@ struct settings {
   log_settings log;                    ///< log_dest, log_type, log_timestamp(_format)
   bool test_config = false;            ///< --test-config: check everything, listen nowhere
   std::string config_file;             ///< -c, for messages
+  std::vector<mqtk::bridge::bridge_config> bridges; ///< completed (client ids, topics)
 };
 
 /// Parses argv (and the -c config file). On --help/--version prints and returns exit 0 in

@@ -16,6 +16,7 @@
 #include "broker/log.hpp"
 #include "broker/process.hpp"
 #include "common/exit_codes.hpp"
+#include "mqtk/bridge/bridge.hpp"
 #include "mqtk/broker/password_pool.hpp"
 #include "mqtk/broker/server.hpp"
 #include "mqtk/store/sqlite_store.hpp"
@@ -234,12 +235,36 @@ bool become(const settings& s) {
 }
 
 // Signals until the broker stops: SIGINT and SIGTERM end it, SIGHUP reloads.
+using bridges = std::vector<std::unique_ptr<mqtk::bridge::bridge>>;
+
+// Each bridge attaches to the core and connects; it logs its own state changes.
+bool start_bridges(asio::io_context& io, const settings& s, mqtk::broker::broker_core& core,
+                   mqtk::broker::server& srv, bridges& out) {
+  mqtk::bridge::hooks h;
+  h.log = [](log_level level, std::string line) { say(level, line); };
+  h.flush = [&srv] { srv.flush(); };
+  if (logs(log_level::debug))
+    h.trace = [](const std::string& line) { say(log_level::debug, line); };
+  h.sys_interval = static_cast<unsigned>(
+      std::chrono::duration_cast<std::chrono::seconds>(s.core.sys_interval).count());
+  for (const auto& b : s.bridges) {
+    out.push_back(std::make_unique<mqtk::bridge::bridge>(io, core, b, h));
+    if (std::string why; !out.back()->start(why)) {
+      fail(fmt::format("bridge {}: {}", b.name, why));
+      return false;
+    }
+  }
+  return true;
+}
+
 void serve(asio::io_context& io, const settings& s, mqtk::broker::broker_core& core,
-           mqtk::broker::server& srv, access& rules) {
+           mqtk::broker::server& srv, access& rules, bridges& links) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](std::error_code ec, int sig) {
     if (ec) return;
     say(fmt::format("{} received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM"));
+    for (auto& b : links) // first, so their last words reach the other brokers and the clients
+      b->stop();
     srv.shutdown([&io] { io.stop(); });
     // Clients that do not read their DISCONNECT must not hold the shutdown up.
     auto guard = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(2));
@@ -298,8 +323,10 @@ int run(const settings& s) {
     srv.set_journal_sink([&db](const std::vector<mqtk::broker::journal_record>& batch,
                                std::string& why) { return db->save(batch, why); });
   srv.start();
+  bridges links;
+  if (!start_bridges(io, s, core, srv, links)) return exit_usage;
   daemon_ready();
-  serve(io, s, core, srv, rules);
+  serve(io, s, core, srv, rules, links);
   srv.set_journal_sink(nullptr); // the last records are saved while the store is open
   if (s.pid_file) std::remove(s.pid_file->c_str());
   return exit_ok;

@@ -31,7 +31,7 @@ started() {
 }
 
 for name in debian-stock.conf tls-listener.conf websockets.conf per-listener-auth.conf \
-  password-acl.conf limits.conf old-style.conf logging.conf include-dir.conf; do
+  password-acl.conf limits.conf old-style.conf logging.conf include-dir.conf bridge.conf; do
   good() {
     prepare "$1"
     "$broker" --test-config -c "$1" 2>"$1.test" || { cat "$1.test" >&2; return 1; }
@@ -60,7 +60,8 @@ refused() { # NAME LINES...: exit 2 from both, each line named
       { echo "line $l not named" >&2; cat "$name.test" >&2; return 1; }
   done
 }
-check "bridge.conf is refused with all five bridge lines named at once" refused bridge.conf 3 4 5 6 7
+check "bridge-bad.conf: a bridge key outside a block, bad direction, QoS, PSK and version, named at once" \
+  refused bridge-bad.conf 3 6 7 8 9
 check "plugin.conf: plugin, psk_hint, use_username_as_clientid and auth_opt_ refused, each saying what to do" \
   refused plugin.conf 3 4 5 6
 

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+// A bridge: a local link of broker_core on this side, a client::connection on the other.
+#include "mqtk/bridge/bridge.hpp"
+
+#include <asio.hpp>
+#include <fmt/format.h>
+#include <random>
+
+#include "endpoints.hpp"
+#include "mqtk/bridge/outbound_queue.hpp"
+#include "mqtk/bridge/topic_map.hpp"
+#include "mqtk/broker/broker_core.hpp"
+#include "mqtk/client/connection.hpp"
+
+namespace mqtk::bridge {
+
+using broker::log_level;
+using session::clock;
+
+namespace {
+
+// The link's side in the core: messages for the other broker, handed on to the bridge. The core
+// calls it inside its own calls, so it only queues (local_link's contract).
+struct link_sink final : broker::local_link {
+  std::function<void(const session::outbound_message&)> deliver;
+  void on_message(const session::outbound_message& m) override { deliver(m); }
+};
+
+} // namespace
+
+struct bridge::impl : std::enable_shared_from_this<impl> {
+  impl(asio::io_context& io_, broker::broker_core& core_, bridge_config cfg_, hooks h_)
+      : io(io_), core(core_), cfg(std::move(cfg_)), h(std::move(h_)), map(cfg.topics),
+        queue(cfg.max_queued), restart_timer(io_), idle_timer(io_), sys_timer(io_),
+        delay(cfg.restart_base), jitter(std::random_device{}()) {}
+
+  asio::io_context& io;
+  broker::broker_core& core;
+  bridge_config cfg;
+  hooks h;
+  topic_map map;
+  outbound_queue queue;
+  std::vector<client::endpoint> places;
+  std::size_t place = 0;
+  broker::link_id link = 0;
+  std::shared_ptr<link_sink> sink;
+  std::shared_ptr<client::connection> conn;
+  bool connected = false, stopping = false, pump_posted = false, ever_started = false;
+  std::uint16_t window = 0;
+  asio::steady_timer restart_timer, idle_timer, sys_timer;
+  session::duration delay;
+  std::mt19937 jitter;
+  counters c;
+  std::uint64_t drops_told = 0;
+
+  void log(log_level l, const std::string& text) {
+    if (h.log) h.log(l, "bridge " + cfg.name + ": " + text);
+  }
+  const std::string& address() const { return cfg.addresses[place % cfg.addresses.size()]; }
+
+  void attach() {
+    sink = std::make_shared<link_sink>();
+    sink->deliver = [w = weak_from_this()](const session::outbound_message& m) {
+      if (auto self = w.lock()) self->on_local(m);
+    };
+    link = core.attach_link(cfg.local_clientid, sink);
+    for (const auto& s : map.local_subscriptions()) {
+      codec::subscribe_options o{s.qos};
+      o.no_local = true; // what came from the other broker does not go back [MQTT-3.8.3-3]
+      o.retain_as_published = cfg.outgoing_retain;
+      if (auto r = core.subscribe_link(link, s.filter, o, 0, clock::now()); !r)
+        log(log_level::warning, "local topic " + s.filter + " refused: " + r.error().message());
+    }
+    set_local_state(false);
+  }
+
+  // ---- this broker -> the other
+
+  void on_local(const session::outbound_message& m) {
+    auto to = map.to_remote(m.message->topic);
+    if (!to) return;
+    codec::publish p = *m.message;
+    p.topic = std::move(to->topic);
+    p.qos = std::min(m.qos, to->qos);
+    p.retain = cfg.outgoing_retain && m.retain;
+    p.packet_id = 0;
+    p.dup = false;
+    p.props.subscription_identifiers.clear();
+    p.props.topic_alias.reset();
+    if (!queue.push(std::move(p))) {
+      ++c.dropped;
+      return;
+    }
+    if (!conn && cfg.start == start_type::lazy && queue.size() >= cfg.threshold) connect();
+    post_pump();
+  }
+
+  void post_pump() {
+    if (pump_posted) return;
+    pump_posted = true;
+    asio::post(io, [w = weak_from_this()] {
+      if (auto self = w.lock()) {
+        self->pump_posted = false;
+        self->pump();
+      }
+    });
+  }
+
+  void pump() {
+    tell_drops();
+    while (connected && queue.unacknowledged() < window && !conn->backlogged()) {
+      auto m = queue.take();
+      if (!m) break;
+      auto copy = *m;
+      auto r = conn->publish(std::move(*m));
+      if (!r) { // the other broker cannot take it (too large, QoS or retain not supported)
+        ++c.dropped;
+        log(log_level::warning,
+            fmt::format("{} not forwarded: {}", copy.topic, r.error().message()));
+      } else if (copy.qos == 0) {
+        ++c.sent;
+      } else {
+        queue.in_flight(*r, std::move(copy));
+      }
+    }
+    if (connected && queue.size() == 0 && cfg.start == start_type::lazy) arm_idle();
+  }
+
+  // Drops are counted per message and told once per burst, never per message.
+  void tell_drops() {
+    if (c.dropped == drops_told) return;
+    log(log_level::warning, fmt::format("{} message(s) for the other broker dropped (queue of {} "
+                                        "full, or refused there)",
+                                        c.dropped - drops_told, cfg.max_queued));
+    drops_told = c.dropped;
+  }
+
+  // ---- the other broker -> this one
+
+  void on_remote(const codec::publish& m) {
+    auto to = map.to_local(m.topic);
+    if (to) {
+      codec::publish p = m;
+      p.topic = std::move(to->topic);
+      p.qos = std::min(p.qos, to->qos);
+      if (auto r = core.publish(std::move(p), link, clock::now()); r) ++c.received;
+      if (h.flush) h.flush();
+    }
+    // Acknowledged once the core has it: routed, and journaled before any acknowledgement that
+    // depends on it leaves this broker.
+    conn->session().acknowledge(m, clock::now());
+  }
+
+  // ---- the link's life
+
+  void connect();
+  void on_event(const session::client_event& e);
+  void on_connected(const codec::connack& ack);
+  void on_closed(const session::event::closed& e);
+  void schedule_restart();
+  void arm_idle();
+  void set_local_state(bool up);
+  void publish_sys();
+  void arm_sys();
+};
+
+void bridge::impl::connect() {
+  if (stopping) return;
+  session::client_config sc;
+  auto& p = sc.connect;
+  p.version = cfg.mqtt5 ? codec::protocol_version::v5 : codec::protocol_version::v311;
+  p.client_id = cfg.remote_clientid;
+  p.clean_start = cfg.cleansession;
+  p.keep_alive = cfg.keepalive;
+  p.username = cfg.remote_username;
+  p.password = cfg.remote_password;
+  p.bridge = cfg.try_private && !cfg.mqtt5; // v5 bridges say it with subscription options
+  if (cfg.mqtt5 && !cfg.cleansession) p.props.session_expiry_interval = 0xFFFFFFFF;
+  if (cfg.notifications && !cfg.notifications_local_only)
+    p.will = codec::will_message{cfg.notification_topic, "0", 1, true, {}};
+  sc.manual_ack = true;
+  if (cfg.max_packet_size != 0) sc.max_packet_size = cfg.max_packet_size;
+  conn = std::make_shared<client::connection>(io, std::move(sc), places[place % places.size()]);
+  ever_started = true;
+  if (h.trace)
+    conn->set_trace([w = weak_from_this()](const std::string& line) {
+      if (auto self = w.lock()) self->h.trace("bridge " + self->cfg.name + " " + line);
+    });
+  conn->start([w = weak_from_this()](const session::client_event& e) {
+    if (auto self = w.lock()) self->on_event(e);
+  });
+}
+
+void bridge::impl::on_event(const session::client_event& e) {
+  if (const auto* k = std::get_if<session::event::connected>(&e)) return on_connected(k->ack);
+  if (const auto* m = std::get_if<session::event::message>(&e)) return on_remote(m->message);
+  if (const auto* d = std::get_if<session::event::publish_done>(&e)) {
+    if (queue.done(d->packet_id)) is_failure(d->code) ? ++c.dropped : ++c.sent;
+    return post_pump();
+  }
+  if (const auto* s = std::get_if<session::event::subscribe_done>(&e)) {
+    for (const auto code : s->ack.codes)
+      if (is_failure(code))
+        log(log_level::warning,
+            fmt::format("a subscription at {} was refused: {}", address(), name(code)));
+    return;
+  }
+  if (const auto* x = std::get_if<session::event::closed>(&e)) return on_closed(*x);
+}
+
+void bridge::impl::on_connected(const codec::connack& ack) {
+  connected = true;
+  delay = cfg.restart_base;
+  window = std::min<std::uint16_t>(ack.props.receive_maximum.value_or(65535), 1000);
+  log(log_level::notice,
+      fmt::format("connected to {} as {} (MQTT {}{})", address(), cfg.remote_clientid,
+                  cfg.mqtt5 ? "5" : "3.1.1", ack.session_present ? ", session resumed" : ""));
+  std::vector<codec::subscription> subs;
+  for (const auto& s : map.remote_subscriptions()) {
+    codec::subscribe_options o{s.qos};
+    o.no_local = cfg.mqtt5;            // [MQTT-3.8.3-3]; 3.1.1 has try_private instead
+    o.retain_as_published = cfg.mqtt5; // so a retained message stays retained here
+    subs.push_back({s.filter, o});
+  }
+  if (!subs.empty())
+    if (auto r = conn->subscribe(std::move(subs), {}); !r)
+      log(log_level::warning, "cannot subscribe there: " + r.error().message());
+  if (cfg.notifications && !cfg.notifications_local_only)
+    (void)conn->publish(codec::publish{cfg.notification_topic, "1", 0, 1, true, false, {}});
+  set_local_state(true);
+  pump();
+}
+
+void bridge::impl::on_closed(const session::event::closed& e) {
+  const bool was_up = connected;
+  connected = false;
+  queue.requeue();
+  std::string why = e.error ? e.error.message() : "closed";
+  if (e.reason_string) why += " (" + *e.reason_string + ")";
+  // Not destroyed inside its own callback: it goes once this event has returned.
+  asio::post(io, [old = std::move(conn)] {});
+  if (was_up) set_local_state(false);
+  if (stopping) return;
+  log(log_level::notice,
+      fmt::format("{} {}: {}", was_up ? "connection lost to" : "cannot connect to", address(),
+                  why));
+  if (!cfg.round_robin && was_up)
+    place = 0; // the first address is the main one
+  else
+    ++place; // the next address, in turn
+  if (cfg.start == start_type::once)
+    return log(log_level::notice, "start_type once: not restarted");
+  if (cfg.start == start_type::lazy && queue.size() < cfg.threshold) return;
+  schedule_restart();
+}
+
+// mosquitto's restart_timeout: a constant, or "decorrelated jitter" from base up to cap.
+void bridge::impl::schedule_restart() {
+  auto wait = cfg.restart_base;
+  if (cfg.restart_backoff) {
+    const auto hi =
+        std::max<std::int64_t>(cfg.restart_base.count(),
+                               std::chrono::duration_cast<std::chrono::seconds>(delay).count() * 3);
+    std::uniform_int_distribution<std::int64_t> pick(cfg.restart_base.count(), hi);
+    wait = std::min(cfg.restart_cap, std::chrono::seconds(pick(jitter)));
+    delay = wait;
+  }
+  log(log_level::information, fmt::format("next attempt in {} s, to {}", wait.count(), address()));
+  restart_timer.expires_after(wait);
+  restart_timer.async_wait([w = weak_from_this()](const std::error_code& ec) {
+    if (auto self = w.lock(); self && !ec && !self->conn) self->connect();
+  });
+}
+
+void bridge::impl::arm_idle() {
+  idle_timer.expires_after(cfg.idle_timeout);
+  idle_timer.async_wait([w = weak_from_this()](const std::error_code& ec) {
+    auto self = w.lock();
+    if (!self || ec || !self->connected || self->queue.size() != 0) return;
+    self->log(log_level::notice, "idle (start_type lazy): disconnecting");
+    self->conn->disconnect();
+  });
+}
+
+void bridge::impl::set_local_state(bool up) {
+  c.connected = up;
+  if (cfg.notifications)
+    (void)core.publish(
+        codec::publish{cfg.notification_topic, up ? "1" : "0", 0, 1, true, false, {}}, link,
+        clock::now());
+  publish_sys();
+}
+
+void bridge::impl::publish_sys() {
+  if (h.sys_interval == 0 || link == 0) return;
+  const std::string at = "$SYS/broker/bridge/" + cfg.name + "/";
+  const auto put = [&](const char* what, const std::string& v) {
+    (void)core.publish(codec::publish{at + what, v, 0, 0, true, false, {}}, link, clock::now());
+  };
+  put("state", c.connected ? "connected" : "disconnected");
+  put("queued", std::to_string(queue.size()));
+  put("sent", std::to_string(c.sent));
+  put("received", std::to_string(c.received));
+  put("dropped", std::to_string(c.dropped));
+  if (h.flush) h.flush();
+}
+
+void bridge::impl::arm_sys() {
+  if (h.sys_interval == 0) return;
+  sys_timer.expires_after(std::chrono::seconds(h.sys_interval));
+  sys_timer.async_wait([w = weak_from_this()](const std::error_code& ec) {
+    if (auto self = w.lock(); self && !ec) {
+      self->publish_sys();
+      self->arm_sys();
+    }
+  });
+}
+
+bridge::bridge(asio::io_context& io, broker::broker_core& core, bridge_config cfg, hooks h)
+    : impl_(std::make_shared<impl>(io, core, std::move(cfg), std::move(h))) {}
+
+bridge::~bridge() {
+  stop();
+}
+
+result<void> bridge::start(std::string& why) {
+  auto& m = *impl_;
+  std::shared_ptr<transport::tls_context> tls;
+  for (const auto& a : m.cfg.addresses) {
+    auto e = endpoint_of(a, m.cfg, tls, why);
+    if (!e) return unexpected(e.error());
+    m.places.push_back(std::move(*e));
+  }
+  m.attach();
+  m.arm_sys();
+  if (m.cfg.start != start_type::lazy) m.connect();
+  return {};
+}
+
+void bridge::stop() {
+  auto& m = *impl_;
+  if (m.stopping) return;
+  m.stopping = true;
+  m.restart_timer.cancel();
+  m.idle_timer.cancel();
+  m.sys_timer.cancel();
+  if (m.conn && m.connected) {
+    if (m.cfg.notifications && !m.cfg.notifications_local_only) // as a will would have said
+      (void)m.conn->publish(codec::publish{m.cfg.notification_topic, "0", 0, 1, true, false, {}});
+    m.conn->disconnect();
+  } else if (m.conn) {
+    m.conn->abort();
+  }
+  if (m.link != 0) {
+    m.set_local_state(false);
+    m.core.detach_link(m.link);
+    m.link = 0;
+  }
+}
+
+counters bridge::stats() const {
+  auto c = impl_->c;
+  c.queued = impl_->queue.size();
+  return c;
+}
+
+const bridge_config& bridge::config() const {
+  return impl_->cfg;
+}
+
+} // namespace mqtk::bridge
