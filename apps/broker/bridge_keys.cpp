@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mosquitto.conf's bridge blocks: `connection NAME` and the keys below it, into bridge_config.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -43,11 +44,14 @@ std::string topic_line(const words& w, bridge_config& b) {
   mqtk::bridge::topic_rule r;
   r.pattern = unquoted(w[0]);
   if (w.size() > 1) {
-    if (w[1] == "in")
+    std::string d = w[1]; // mosquitto compares without case
+    std::transform(d.begin(), d.end(), d.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (d == "in")
       r.dir = mqtk::bridge::direction::in;
-    else if (w[1] == "out")
+    else if (d == "out")
       r.dir = mqtk::bridge::direction::out;
-    else if (w[1] == "both")
+    else if (d == "both")
       r.dir = mqtk::bridge::direction::both;
     else
       return "direction '" + w[1] + "': use in, out or both";

@@ -510,7 +510,7 @@ void read_into(const std::string& path, file_settings& f, std::vector<std::strin
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
-    // mosquitto's rule: only a whole line is a comment; a # later on is a value (topic # both).
+    // A line whose first word starts with # is a comment, as in mosquitto.
     if (const auto first = line.find_first_not_of(" \t");
         first != std::string::npos && line[first] == '#')
       continue;
@@ -518,8 +518,12 @@ void read_into(const std::string& path, file_settings& f, std::vector<std::strin
     std::string key, a, b, extra;
     if (!(words >> key)) continue;
     std::vector<std::string> values;
-    for (std::string w; words >> w;)
+    for (std::string w; words >> w;) {
+      // A word starting with # ends the line as a comment, except a bridge topic's pattern,
+      // where # is the wildcard (topic # both).
+      if (w.front() == '#' && !(key == "topic" && values.empty())) break;
       values.push_back(std::move(w));
+    }
     a = values.size() > 0 ? values[0] : "";
     b = values.size() > 1 ? values[1] : "";
     extra = values.size() > 2 ? values[2] : "";

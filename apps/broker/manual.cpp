@@ -73,9 +73,9 @@ mqtk-broker.conf \- the configuration file of mqtk-broker
 .B mqtk-broker \-c
 .I FILE
 .SH DESCRIPTION
-A subset of mosquitto.conf(5): one key and its values per line, separated by spaces; a line
-whose first character (after blanks) is # is a comment, as in mosquitto, so a # elsewhere is a
-value (\fBtopic # both\fR). Options given on the command line override the file. Every problem of a file (an
+A subset of mosquitto.conf(5): one key and its values per line, separated by spaces; a word
+starting with # begins a comment that runs to the end of the line, except the pattern of a
+bridge's \fBtopic\fR line, where # is the wildcard (\fBtopic # both\fR). Options given on the command line override the file. Every problem of a file (an
 unknown key, a bad value, a refused key) is reported at once as FILE:LINE, and mqtk-broker stops
 with status 2; \fBmqtk-broker \-\-test\-config \-c\fR \fIFILE\fR checks a file (and the
 certificates, password and ACL files it names) without listening.

@@ -362,6 +362,19 @@ void collect_bridges(const file_settings& f, settings& s) {
   }
 }
 
+// Two bridges under one local name would be one session in the core: refused, as mosquitto does.
+bool bridges_distinct(const settings& s, std::string& error) {
+  for (std::size_t i = 0; i < s.bridges.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (s.bridges[i].local_clientid == s.bridges[j].local_clientid)
+        return error =
+                   fmt::format("bridges {} and {} both have local_clientid {}: give one its "
+                               "own",
+                               s.bridges[j].name, s.bridges[i].name, s.bridges[i].local_clientid),
+               false;
+  return true;
+}
+
 std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   settings s;
   file_settings f;
@@ -430,6 +443,7 @@ std::optional<settings> to_settings(const raw_options& o, std::string& error) {
   s.test_config = o.test_config;
   s.config_file = o.config_file;
   collect_bridges(f, s);
+  if (!bridges_distinct(s, error)) return std::nullopt;
   return s;
 }
 

@@ -114,6 +114,11 @@ int check_config(const settings& s) {
     }
   }
   if (any_access_key(s) && !read_rules(s, fail)) ++problems;
+  for (const auto& b : s.bridges)
+    if (const auto why = mqtk::bridge::check(b); !why.empty()) {
+      fail(fmt::format("bridge {}: {}", b.name, why));
+      ++problems;
+    }
   if (s.user && !s.user->empty() && ::getpwnam(s.user->c_str()) == nullptr) {
     fail("user " + *s.user + ": no such user");
     ++problems;

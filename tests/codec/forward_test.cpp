@@ -50,3 +50,23 @@ TEST_CASE("the forwarded head plus the payload is the whole forwarded packet", "
   head.insert(head.end(), m.payload.begin(), m.payload.end());
   CHECK(head == whole);
 }
+
+TEST_CASE("a Topic Alias: set with the topic, then used alone, never in 3.1.1", "[forward]") {
+  const publish m{"long/topic", "x", 0, 0, false, false, {}};
+  forward_fields f;
+  f.topic_alias = 3;
+  buffer out;
+  REQUIRE(encode_forward(m, f, protocol_version::v5, out));
+  CHECK(to_hex(out) == "30 11 00 0a 6c 6f 6e 67 2f 74 6f 70 69 63 03 23 00 03 78");
+  CHECK(forward_size(m, f, protocol_version::v5).value() == out.size());
+  out.clear();
+  f.alias_known = true; // the peer has it: the topic goes empty
+  REQUIRE(encode_forward(m, f, protocol_version::v5, out));
+  CHECK(to_hex(out) == "30 07 00 00 03 23 00 03 78");
+  const auto p = std::get<publish>(decode(out, protocol_version::v5).value());
+  CHECK(p.topic.empty());
+  CHECK(p.props.topic_alias == 3);
+  out.clear();
+  REQUIRE(encode_forward(m, f, protocol_version::v311, out)); // no properties in 3.1.1
+  CHECK(to_hex(out) == "30 0d 00 0a 6c 6f 6e 67 2f 74 6f 70 69 63 78");
+}

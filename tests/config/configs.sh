@@ -62,6 +62,14 @@ refused() { # NAME LINES...: exit 2 from both, each line named
 }
 check "bridge-bad.conf: a bridge key outside a block, bad direction, QoS, PSK and version, named at once" \
   refused bridge-bad.conf 3 6 7 8 9
+bridge_files() { # --test-config opens a bridge's TLS files and reads its addresses
+  printf 'connection cloud\naddress 127.0.0.1:1\nbridge_cafile %s/nope.crt\ntopic # out\n' \
+    "$work" >bridge-files.conf
+  local s=0
+  "$broker" --test-config -c bridge-files.conf 2>bridge-files.err || s=$?
+  [ "$s" = 2 ] && grep -q "bridge cloud: .*nope.crt" bridge-files.err
+}
+check "--test-config checks a bridge's TLS files" bridge_files
 check "plugin.conf: plugin, psk_hint, use_username_as_clientid and auth_opt_ refused, each saying what to do" \
   refused plugin.conf 3 4 5 6
 

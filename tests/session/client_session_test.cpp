@@ -415,3 +415,46 @@ TEST_CASE("manual_ack: QoS 1 and 2 messages are acknowledged only when the calle
     CHECK(server.received(s).empty());
   }
 }
+
+TEST_CASE("topic_aliases: long topics get the server's aliases, a new connection starts afresh "
+          "[MQTT-3.3.2-9]",
+          "[client][alias]") {
+  fake_server server{protocol_version::v5};
+  auto c = config(protocol_version::v5);
+  c.topic_aliases = true;
+  properties p;
+  p.topic_alias_maximum = 1;
+  auto s = connected(server, c, p);
+  REQUIRE(s.publish(msg("plant/line/1", 0), t(1ms)));
+  REQUIRE(s.publish(msg("plant/line/1", 1), t(1ms)));
+  REQUIRE(s.publish(msg("plant/line/2", 0), t(1ms)));
+  REQUIRE(s.publish(msg("short", 0), t(1ms)));
+  const auto got = server.received(s);
+  REQUIRE(got.size() == 4);
+  const auto at = [&](std::size_t i) { return std::get<publish>(got[i]); };
+  CHECK((at(0).topic == "plant/line/1" && at(0).props.topic_alias == 1));
+  CHECK((at(1).topic.empty() && at(1).props.topic_alias == 1 && at(1).qos == 1));
+  CHECK((at(2).topic == "plant/line/2" && at(2).props.topic_alias == 1)); // the one slot, anew
+  CHECK((at(3).topic == "short" && !at(3).props.topic_alias));
+  // A new connection: the QoS 1 message is resent with its topic, the table being empty.
+  s.on_connection_lost();
+  s.start(t(2ms));
+  only<connect>(server.received(s));
+  server.send(s, connack{false, reason_code::success, p}, t(3ms));
+  const auto again = server.received(s);
+  REQUIRE(again.size() == 1);
+  const auto& resent = std::get<publish>(again[0]);
+  CHECK((resent.topic == "plant/line/1" && resent.props.topic_alias == 1));
+}
+
+TEST_CASE("without topic_aliases, or a server allowing none, topics go whole", "[client][alias]") {
+  fake_server server{protocol_version::v5};
+  properties p;
+  p.topic_alias_maximum = 5;
+  auto s = connected(server, config(protocol_version::v5), p); // topic_aliases off
+  REQUIRE(s.publish(msg("plant/line/1", 0), t(1ms)));
+  REQUIRE(s.publish(msg("plant/line/1", 0), t(1ms)));
+  for (const auto& g : server.received(s))
+    CHECK(
+        (std::get<publish>(g).topic == "plant/line/1" && !std::get<publish>(g).props.topic_alias));
+}

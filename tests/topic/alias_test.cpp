@@ -38,3 +38,18 @@ TEST_CASE("outbound aliases reuse and replace least recently used", "[alias]") {
   outbound_aliases none;
   CHECK(none.assign("x").alias == 0);
 }
+
+TEST_CASE("peek answers as assign would, and learns nothing", "[alias]") {
+  outbound_aliases out(2);
+  CHECK(out.peek("a").alias == 1);
+  CHECK(out.peek("a").send_topic);
+  CHECK(out.assign("a").alias == 1); // peek did not take slot 1
+  CHECK_FALSE(out.peek("a").send_topic);
+  out.assign("b");
+  out.assign("a");
+  const auto c = out.peek("c"); // would replace b, the least recently used
+  CHECK(c.alias == 2);
+  CHECK(c.send_topic);
+  CHECK_FALSE(out.assign("b").send_topic); // still b's: peek replaced nothing
+  CHECK(outbound_aliases{}.peek("x").alias == 0);
+}

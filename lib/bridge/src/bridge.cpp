@@ -3,11 +3,12 @@
 #include "mqtk/bridge/bridge.hpp"
 
 #include <asio.hpp>
+#include <deque>
 #include <fmt/format.h>
 #include <random>
 
 #include "endpoints.hpp"
-#include "mqtk/bridge/outbound_queue.hpp"
+
 #include "mqtk/bridge/topic_map.hpp"
 #include "mqtk/broker/broker_core.hpp"
 #include "mqtk/client/connection.hpp"
@@ -31,24 +32,27 @@ struct link_sink final : broker::local_link {
 struct bridge::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io_, broker::broker_core& core_, bridge_config cfg_, hooks h_)
       : io(io_), core(core_), cfg(std::move(cfg_)), h(std::move(h_)), map(cfg.topics),
-        queue(cfg.max_queued), restart_timer(io_), idle_timer(io_), sys_timer(io_),
-        delay(cfg.restart_base), jitter(std::random_device{}()) {}
+        restart_timer(io_), idle_timer(io_), sys_timer(io_), delay(cfg.restart_base),
+        jitter(std::random_device{}()) {}
+
+  // At most this many QoS 1/2 messages are handed to the session at once; the rest wait here,
+  // where the bound (max_queued) and the drop count are kept.
+  static constexpr std::size_t handed_max = 1000;
 
   asio::io_context& io;
   broker::broker_core& core;
   bridge_config cfg;
   hooks h;
   topic_map map;
-  outbound_queue queue;
+  std::deque<codec::publish> waiting;
   std::vector<client::endpoint> places;
   std::size_t place = 0;
   broker::link_id link = 0;
   std::shared_ptr<link_sink> sink;
   std::shared_ptr<client::connection> conn;
-  bool connected = false, stopping = false, pump_posted = false, ever_started = false;
-  std::uint16_t window = 0;
+  bool connected = false, stopping = false, pump_posted = false, restart_pending = false;
   asio::steady_timer restart_timer, idle_timer, sys_timer;
-  session::duration delay;
+  std::chrono::seconds delay;
   std::mt19937 jitter;
   counters c;
   std::uint64_t drops_told = 0;
@@ -57,6 +61,10 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
     if (h.log) h.log(l, "bridge " + cfg.name + ": " + text);
   }
   const std::string& address() const { return cfg.addresses[place % cfg.addresses.size()]; }
+  // What the bridge holds for the other broker: waiting here, or in the session unacknowledged.
+  std::size_t held() const {
+    return waiting.size() + (conn ? conn->session().unacknowledged() : 0);
+  }
 
   void attach() {
     sink = std::make_shared<link_sink>();
@@ -79,6 +87,10 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
   void on_local(const session::outbound_message& m) {
     auto to = map.to_remote(m.message->topic);
     if (!to) return;
+    if (held() >= cfg.max_queued) {
+      ++c.dropped;
+      return post_pump(); // which tells the drops
+    }
     codec::publish p = *m.message;
     p.topic = std::move(to->topic);
     p.qos = std::min(m.qos, to->qos);
@@ -87,11 +99,10 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
     p.dup = false;
     p.props.subscription_identifiers.clear();
     p.props.topic_alias.reset();
-    if (!queue.push(std::move(p))) {
-      ++c.dropped;
-      return;
-    }
-    if (!conn && cfg.start == start_type::lazy && queue.size() >= cfg.threshold) connect();
+    waiting.push_back(std::move(p));
+    if (!conn && !restart_pending && cfg.start == start_type::lazy &&
+        waiting.size() >= cfg.threshold)
+      connect();
     post_pump();
   }
 
@@ -106,24 +117,28 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
     });
   }
 
+  // Hands waiting messages to the session while it is connected, has room, and its output is
+  // not piling up (the drained handler calls again). The session numbers, sends, resends after
+  // a reconnection (with DUP, and PUBREL where a QoS 2 exchange stood) and reports each one.
   void pump() {
     tell_drops();
-    while (connected && queue.unacknowledged() < window && !conn->backlogged()) {
-      auto m = queue.take();
-      if (!m) break;
-      auto copy = *m;
-      auto r = conn->publish(std::move(*m));
-      if (!r) { // the other broker cannot take it (too large, QoS or retain not supported)
+    if (!connected || !conn) return;
+    auto& ses = conn->session();
+    while (!waiting.empty() && ses.current_state() == session::client_session::state::connected &&
+           ses.unacknowledged() < handed_max && !conn->backlogged()) {
+      auto m = std::move(waiting.front());
+      waiting.pop_front();
+      m.qos = std::min(m.qos, ses.limits().maximum_qos); // the other broker's Maximum QoS
+      const auto topic = m.topic;
+      const auto qos = m.qos;
+      if (auto r = conn->publish(std::move(m)); !r) { // too large, retain not supported there
         ++c.dropped;
-        log(log_level::warning,
-            fmt::format("{} not forwarded: {}", copy.topic, r.error().message()));
-      } else if (copy.qos == 0) {
+        log(log_level::warning, fmt::format("{} not forwarded: {}", topic, r.error().message()));
+      } else if (qos == 0) {
         ++c.sent;
-      } else {
-        queue.in_flight(*r, std::move(copy));
       }
     }
-    if (connected && queue.size() == 0 && cfg.start == start_type::lazy) arm_idle();
+    if (waiting.empty() && held() == 0 && cfg.start == start_type::lazy) arm_idle();
   }
 
   // Drops are counted per message and told once per burst, never per message.
@@ -138,24 +153,25 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
   // ---- the other broker -> this one
 
   void on_remote(const codec::publish& m) {
-    auto to = map.to_local(m.topic);
-    if (to) {
+    if (auto to = map.to_local(m.topic)) {
       codec::publish p = m;
       p.topic = std::move(to->topic);
       p.qos = std::min(p.qos, to->qos);
       if (auto r = core.publish(std::move(p), link, clock::now()); r) ++c.received;
       if (h.flush) h.flush();
     }
-    // Acknowledged once the core has it: routed, and journaled before any acknowledgement that
-    // depends on it leaves this broker.
+    // Acknowledged once the core has routed it (not yet once a durable subscriber's copy is
+    // saved: docs/bridges.md, "Not yet").
     conn->session().acknowledge(m, clock::now());
   }
 
   // ---- the link's life
 
+  client::reconnect_policy restarts() const;
   void connect();
   void on_event(const session::client_event& e);
   void on_connected(const codec::connack& ack);
+  void on_lost(const std::string& notice);
   void on_closed(const session::event::closed& e);
   void schedule_restart();
   void arm_idle();
@@ -164,8 +180,20 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
   void arm_sys();
 };
 
+// Within one session (after its first CONNACK) the connection reconnects by itself and the
+// session resumes; restart_timeout's forms as its back-off.
+client::reconnect_policy bridge::impl::restarts() const {
+  client::reconnect_policy r;
+  r.enabled = cfg.start == start_type::automatic;
+  r.first_delay = cfg.restart_base;
+  r.max_delay = cfg.restart_backoff ? cfg.restart_cap : cfg.restart_base;
+  r.jitter = cfg.restart_backoff;
+  return r;
+}
+
 void bridge::impl::connect() {
   if (stopping) return;
+  restart_pending = false;
   session::client_config sc;
   auto& p = sc.connect;
   p.version = cfg.mqtt5 ? codec::protocol_version::v5 : codec::protocol_version::v311;
@@ -179,13 +207,19 @@ void bridge::impl::connect() {
   if (cfg.notifications && !cfg.notifications_local_only)
     p.will = codec::will_message{cfg.notification_topic, "0", 1, true, {}};
   sc.manual_ack = true;
+  sc.topic_aliases = true; // long remote names (prefixes) cost once per topic, not per message
   if (cfg.max_packet_size != 0) sc.max_packet_size = cfg.max_packet_size;
   conn = std::make_shared<client::connection>(io, std::move(sc), places[place % places.size()]);
-  ever_started = true;
   if (h.trace)
     conn->set_trace([w = weak_from_this()](const std::string& line) {
       if (auto self = w.lock()) self->h.trace("bridge " + self->cfg.name + " " + line);
     });
+  conn->set_reconnect(restarts(), [w = weak_from_this()](const std::string& notice) {
+    if (auto self = w.lock()) self->on_lost(notice);
+  });
+  conn->set_drained_handler([w = weak_from_this()] {
+    if (auto self = w.lock()) self->post_pump();
+  });
   conn->start([w = weak_from_this()](const session::client_event& e) {
     if (auto self = w.lock()) self->on_event(e);
   });
@@ -195,7 +229,7 @@ void bridge::impl::on_event(const session::client_event& e) {
   if (const auto* k = std::get_if<session::event::connected>(&e)) return on_connected(k->ack);
   if (const auto* m = std::get_if<session::event::message>(&e)) return on_remote(m->message);
   if (const auto* d = std::get_if<session::event::publish_done>(&e)) {
-    if (queue.done(d->packet_id)) is_failure(d->code) ? ++c.dropped : ++c.sent;
+    is_failure(d->code) ? ++c.dropped : ++c.sent;
     return post_pump();
   }
   if (const auto* s = std::get_if<session::event::subscribe_done>(&e)) {
@@ -211,7 +245,6 @@ void bridge::impl::on_event(const session::client_event& e) {
 void bridge::impl::on_connected(const codec::connack& ack) {
   connected = true;
   delay = cfg.restart_base;
-  window = std::min<std::uint16_t>(ack.props.receive_maximum.value_or(65535), 1000);
   log(log_level::notice,
       fmt::format("connected to {} as {} (MQTT {}{})", address(), cfg.remote_clientid,
                   cfg.mqtt5 ? "5" : "3.1.1", ack.session_present ? ", session resumed" : ""));
@@ -231,26 +264,39 @@ void bridge::impl::on_connected(const codec::connack& ack) {
   pump();
 }
 
+// The connection lost its link and will try again by itself (`notice` says when); the session
+// and what it holds go on. With round_robin false the main address is tried first again.
+void bridge::impl::on_lost(const std::string& notice) {
+  if (stopping) return;
+  const bool was_up = connected;
+  connected = false;
+  log(log_level::notice, fmt::format("{} ({})", notice, address()));
+  place = cfg.round_robin || !was_up ? place + 1 : 0;
+  conn->set_endpoint(places[place % places.size()]);
+  if (was_up) set_local_state(false);
+}
+
+// The connection ended for good (refused, or never connected): what its session held goes back
+// to the front of the queue, and a new connection starts after restart_timeout.
 void bridge::impl::on_closed(const session::event::closed& e) {
   const bool was_up = connected;
   connected = false;
-  queue.requeue();
-  std::string why = e.error ? e.error.message() : "closed";
-  if (e.reason_string) why += " (" + *e.reason_string + ")";
+  auto back = conn->session().take_unacknowledged();
+  for (auto it = back.rbegin(); it != back.rend(); ++it)
+    waiting.push_front(std::move(*it));
   // Not destroyed inside its own callback: it goes once this event has returned.
   asio::post(io, [old = std::move(conn)] {});
-  if (was_up) set_local_state(false);
   if (stopping) return;
+  if (was_up) set_local_state(false);
+  std::string why = e.error ? e.error.message() : "closed";
+  if (e.reason_string) why += " (" + *e.reason_string + ")";
   log(log_level::notice,
-      fmt::format("{} {}: {}", was_up ? "connection lost to" : "cannot connect to", address(),
+      fmt::format("{} {}: {}", was_up ? "connection ended with" : "cannot connect to", address(),
                   why));
-  if (!cfg.round_robin && was_up)
-    place = 0; // the first address is the main one
-  else
-    ++place; // the next address, in turn
+  place = cfg.round_robin || !was_up ? place + 1 : 0;
   if (cfg.start == start_type::once)
     return log(log_level::notice, "start_type once: not restarted");
-  if (cfg.start == start_type::lazy && queue.size() < cfg.threshold) return;
+  if (cfg.start == start_type::lazy && waiting.size() < cfg.threshold) return;
   schedule_restart();
 }
 
@@ -258,14 +304,13 @@ void bridge::impl::on_closed(const session::event::closed& e) {
 void bridge::impl::schedule_restart() {
   auto wait = cfg.restart_base;
   if (cfg.restart_backoff) {
-    const auto hi =
-        std::max<std::int64_t>(cfg.restart_base.count(),
-                               std::chrono::duration_cast<std::chrono::seconds>(delay).count() * 3);
+    const auto hi = std::max(cfg.restart_base.count(), delay.count() * 3);
     std::uniform_int_distribution<std::int64_t> pick(cfg.restart_base.count(), hi);
     wait = std::min(cfg.restart_cap, std::chrono::seconds(pick(jitter)));
     delay = wait;
   }
   log(log_level::information, fmt::format("next attempt in {} s, to {}", wait.count(), address()));
+  restart_pending = true;
   restart_timer.expires_after(wait);
   restart_timer.async_wait([w = weak_from_this()](const std::error_code& ec) {
     if (auto self = w.lock(); self && !ec && !self->conn) self->connect();
@@ -276,7 +321,7 @@ void bridge::impl::arm_idle() {
   idle_timer.expires_after(cfg.idle_timeout);
   idle_timer.async_wait([w = weak_from_this()](const std::error_code& ec) {
     auto self = w.lock();
-    if (!self || ec || !self->connected || self->queue.size() != 0) return;
+    if (!self || ec || !self->connected || self->held() != 0) return;
     self->log(log_level::notice, "idle (start_type lazy): disconnecting");
     self->conn->disconnect();
   });
@@ -298,7 +343,7 @@ void bridge::impl::publish_sys() {
     (void)core.publish(codec::publish{at + what, v, 0, 0, true, false, {}}, link, clock::now());
   };
   put("state", c.connected ? "connected" : "disconnected");
-  put("queued", std::to_string(queue.size()));
+  put("queued", std::to_string(held()));
   put("sent", std::to_string(c.sent));
   put("received", std::to_string(c.received));
   put("dropped", std::to_string(c.dropped));
@@ -314,6 +359,13 @@ void bridge::impl::arm_sys() {
       self->arm_sys();
     }
   });
+}
+
+std::string check(const bridge_config& cfg) {
+  std::shared_ptr<transport::tls_context> tls;
+  for (const auto& a : cfg.addresses)
+    if (std::string why; !endpoint_of(a, cfg, tls, why)) return why;
+  return {};
 }
 
 bridge::bridge(asio::io_context& io, broker::broker_core& core, bridge_config cfg, hooks h)
@@ -341,6 +393,7 @@ void bridge::stop() {
   auto& m = *impl_;
   if (m.stopping) return;
   m.stopping = true;
+  m.restart_pending = false;
   m.restart_timer.cancel();
   m.idle_timer.cancel();
   m.sys_timer.cancel();
@@ -360,7 +413,7 @@ void bridge::stop() {
 
 counters bridge::stats() const {
   auto c = impl_->c;
-  c.queued = impl_->queue.size();
+  c.queued = impl_->held();
   return c;
 }
 

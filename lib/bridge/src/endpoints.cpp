@@ -52,7 +52,7 @@ result<client::endpoint> endpoint_of(const std::string& address, const bridge_co
     e.host = u->host;
     e.port = u->port;
     e.websocket = u->scheme == "ws" || u->scheme == "wss";
-    if (e.websocket) e.ws_path = "/" + u->path;
+    if (e.websocket && !u->path.empty()) e.ws_path = "/" + u->path; // else /mqtt, as the tools
     secure = u->tls();
   } else if (!host_port(address, e, why)) {
     return unexpected(std::make_error_code(std::errc::invalid_argument));

@@ -293,6 +293,9 @@ void state::finish_connect(connection& c, codec::connect& p, time_point now,
   c.decoder.set_max_packet_size(cfg.lim.max_packet_size);
   c.client_receive_maximum = p.props.receive_maximum.value_or(65'535);
   c.client_max_packet = p.props.maximum_packet_size.value_or(codec::max_packet_size_limit);
+  if (const auto most = p.props.topic_alias_maximum.value_or(0);
+      most != 0 && v == protocol_version::v5)
+    c.sent_aliases = std::make_unique<topic::outbound_aliases>(most); // [MQTT-3.3.2-11]
   c.alias_max = v == protocol_version::v5 ? cfg.lim.topic_alias_maximum : 0;
   c.aliases.reset();
   ack.session_present = present;

@@ -13,6 +13,12 @@ namespace {
 // Payloads from this size on are shared between subscribers instead of copied (DESIGN.md §2);
 // smaller ones are cheaper to copy than to reference.
 constexpr std::size_t share_from = 1024;
+// Design (outbound Topic Aliases, the policy for the client's slots): every topic of this many
+// bytes or more takes an alias, the least recently used giving its slot up when all are taken.
+// A shorter topic would save less than the 3 bytes the alias itself costs on each PUBLISH.
+// Most recent wins over most frequent: it needs no counts, adapts at once when a client's
+// traffic moves to other topics, and a fan-out of a few hot topics fits the slots either way.
+constexpr std::size_t alias_from = 8;
 
 // The flow engine's output for one subscriber: frames into its connection's output.
 struct subscriber_wire final : session::flow_output {
@@ -191,11 +197,19 @@ bool state::transmit(session_state& s, const outbound_message& o, bool dup, time
   codec::forward_fields f{o.packet_id, o.qos, o.retain, dup, o.sub_ids, remaining};
   if (const auto mount = mount_of(c); !mount.empty() && o.message->topic.starts_with(mount))
     f.topic_skip = mount.size();
+  const std::string_view seen = std::string_view(o.message->topic).substr(f.topic_skip);
+  const bool alias = c.sent_aliases && seen.size() >= alias_from;
+  if (alias) {
+    const auto choice = c.sent_aliases->peek(seen);
+    f.topic_alias = choice.alias;
+    f.alias_known = !choice.send_topic;
+  }
   const auto size = codec::forward_size(*o.message, f, c.version());
   if (!size || *size > c.client_max_packet) { // skipped for this subscriber [MQTT-3.1.2-25]
     drop(drop_reason::too_large, &s);
     return false;
   }
+  if (alias) c.sent_aliases->assign(seen); // it goes out now, so the client will know it
   if (o.message->payload.size() >= share_from) {
     if (!codec::encode_forward_head(*o.message, f, c.version(), c.out.bytes)) return false;
     c.out.splices.push_back({c.out.bytes.size(), o.message});

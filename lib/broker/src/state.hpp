@@ -105,6 +105,8 @@ struct connection {
   // The start of the CONNECT, to learn its version when it fails to decode.
   std::array<std::uint8_t, 16> first_bytes{};
   std::unique_ptr<std::string> identity; // set_identity(); on the heap: most have none
+  // Aliases we choose for what we send, when the client's CONNECT allows some (v5).
+  std::unique_ptr<topic::outbound_aliases> sent_aliases;
   std::uint32_t client_max_packet = codec::max_packet_size_limit;
   std::uint16_t client_receive_maximum = 65'535;
   std::uint16_t alias_max = 0; // Topic Alias Maximum we announced (v5)

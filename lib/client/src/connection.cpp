@@ -563,6 +563,10 @@ void connection::set_reconnect(reconnect_policy policy,
   impl_->policy.set_reconnect(policy);
   impl_->notice = std::move(notice);
 }
+void connection::set_endpoint(endpoint where) {
+  impl_->where = std::move(where);
+}
+
 void connection::set_drained_handler(std::function<void()> drained) {
   impl_->drained = std::move(drained);
 }

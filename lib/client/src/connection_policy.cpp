@@ -190,6 +190,7 @@ bool connection_policy::may_fall_back(const event::closed& c) const noexcept {
 duration connection_policy::next_delay() {
   auto delay = reconnect_.first_delay * (1LL << std::min(attempt_, 20u));
   if (delay > reconnect_.max_delay) delay = reconnect_.max_delay;
+  if (!reconnect_.jitter) return delay;
   const auto half = delay / 2;
   if (!jitter_) jitter_.emplace(seed_ ? seed_() : std::minstd_rand::default_seed);
   return half + duration(std::uniform_int_distribution<duration::rep>(0, half.count())(*jitter_));

@@ -12,15 +12,19 @@ namespace {
 // Design: the message's properties are written as they are unless this subscriber needs its own
 // Subscription Identifiers or a reduced Message Expiry Interval; only then is a copy made.
 void write_props(detail::writer& w, const publish& m, const forward_fields& f) {
-  if (f.subscription_ids.empty() && !f.message_expiry) return detail::write_properties(w, m.props);
+  if (f.subscription_ids.empty() && !f.message_expiry && f.topic_alias == 0)
+    return detail::write_properties(w, m.props);
   properties p = m.props;
   p.subscription_identifiers.assign(f.subscription_ids.begin(), f.subscription_ids.end());
   if (f.message_expiry) p.message_expiry_interval = f.message_expiry;
+  if (f.topic_alias != 0) p.topic_alias = f.topic_alias;
   detail::write_properties(w, p);
 }
 
 void head(detail::writer& w, const publish& m, const forward_fields& f, protocol_version v) {
-  w.string(std::string_view(m.topic).substr(std::min(f.topic_skip, m.topic.size())));
+  const bool aliased = f.alias_known && f.topic_alias != 0 && v == protocol_version::v5;
+  w.string(aliased ? std::string_view{}
+                   : std::string_view(m.topic).substr(std::min(f.topic_skip, m.topic.size())));
   if (f.qos > 0) w.u16(f.packet_id);
   if (v == protocol_version::v5) write_props(w, m, f);
 }

@@ -122,6 +122,11 @@ void client_session::on_connack(const codec::connack& ack, time_point now) {
   limits_.retain_available = p.retain_available.value_or(1) == 1;
   limits_.maximum_packet_size = p.maximum_packet_size.value_or(codec::max_packet_size_limit);
   limits_.topic_alias_maximum = p.topic_alias_maximum.value_or(0);
+  // Aliases last as long as the connection (section 3.3.2.3.4): a new one starts empty.
+  sent_aliases_.reset();
+  if (config_.topic_aliases && limits_.topic_alias_maximum != 0 &&
+      version() == protocol_version::v5)
+    sent_aliases_.emplace(limits_.topic_alias_maximum);
   limits_.wildcard_available = p.wildcard_subscription_available.value_or(1) == 1;
   limits_.subscription_ids_available = p.subscription_identifier_available.value_or(1) == 1;
   limits_.shared_available = p.shared_subscription_available.value_or(1) == 1;
@@ -135,7 +140,10 @@ void client_session::on_connack(const codec::connack& ack, time_point now) {
     flow_.resume(w, ack.session_present, window()); // [MQTT-4.4.0-1]
   }
   while (state_ == state::connected && !before_connack_.empty()) {
-    send(before_connack_.front(), now);
+    if (const auto* m = std::get_if<codec::publish>(&before_connack_.front()))
+      send_qos0(*m, now);
+    else
+      send(before_connack_.front(), now);
     before_connack_.pop_front();
   }
   fill_window(now);

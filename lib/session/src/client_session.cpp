@@ -77,14 +77,53 @@ void client_session::send(const codec::packet& p, time_point now) {
 
 void client_session::send_publish(const outbound_message& m, bool dup, time_point now) {
   // A resent QoS 1/2 PUBLISH carries DUP [MQTT-3.3.1-1]; the message itself is never copied.
-  const codec::forward_fields f{m.packet_id, m.qos, m.retain, dup, {}, std::nullopt};
-  const auto before = out_.size();
-  if (auto r = codec::encode_forward(*m.message, f, version(), out_); !r) {
-    out_.resize(before); // validated when it was accepted, so a bug; end cleanly
-    close(r.error(), false, now, false);
-    return;
-  }
+  if (auto ec = write_publish(*m.message, {m.packet_id, m.qos, m.retain, dup, {}, std::nullopt}))
+    return close(ec, false, now, false);
   keep_alive_.on_send(now);
+}
+
+std::vector<codec::publish> client_session::take_unacknowledged() {
+  std::vector<codec::publish> out;
+  for (const auto& e : flow_.inflight().entries())
+    if (e.state != inflight_state::awaiting_pubcomp) {
+      out.push_back(*e.message);
+      out.back().qos = e.qos;
+      out.back().retain = e.retain;
+    }
+  while (auto e = flow_.pop_queued()) {
+    out.push_back(*e->message);
+    out.back().qos = e->qos;
+    out.back().retain = e->retain;
+  }
+  flow_ = flow{};
+  return out;
+}
+
+void client_session::send_qos0(const codec::publish& m, time_point now) {
+  if (m.props.topic_alias) return send(m, now); // the caller's own alias, as it is
+  if (auto ec = write_publish(m, {0, 0, m.retain, false, {}, std::nullopt}))
+    return close(ec, false, now, false);
+  keep_alive_.on_send(now);
+}
+
+std::error_code client_session::write_publish(const codec::publish& m, codec::forward_fields f) {
+  const bool alias = sent_aliases_ && m.topic.size() >= 8 && !m.props.topic_alias;
+  if (alias) {
+    const auto choice = sent_aliases_->peek(m.topic);
+    f.topic_alias = choice.alias;
+    f.alias_known = !choice.send_topic;
+    // The alias costs 3 bytes: a message at the server's limit goes without one.
+    if (auto size = codec::forward_size(m, f, version());
+        !size || *size > limits_.maximum_packet_size)
+      f.topic_alias = 0, f.alias_known = false;
+  }
+  const auto before = out_.size();
+  if (auto r = codec::encode_forward(m, f, version(), out_); !r) {
+    out_.resize(before); // validated when it was accepted, so a bug; the caller ends cleanly
+    return r.error();
+  }
+  if (f.topic_alias != 0) sent_aliases_->assign(m.topic); // [MQTT-3.3.2-9]: within its maximum
+  return {};
 }
 
 std::size_t client_session::window() const noexcept {
@@ -113,7 +152,7 @@ result<std::uint16_t> client_session::publish(codec::publish message, time_point
     if (!size) return unexpected(size.error());
     if (*size > limits_.maximum_packet_size) return unexpected(reason_code::packet_too_large);
     if (state_ == state::connected)
-      send(message, now);
+      send_qos0(message, now);
     else
       before_connack_.emplace_back(std::move(message));
     return std::uint16_t{0};

@@ -18,6 +18,14 @@ result<std::string_view> inbound_aliases::resolve(std::uint16_t alias, std::stri
   return std::string_view(slot);
 }
 
+outbound_aliases::choice outbound_aliases::peek(std::string_view topic) const {
+  if (maximum_ == 0) return {};
+  if (const auto it = by_topic_.find(topic); it != by_topic_.end())
+    return {it->second->alias, false};
+  if (lru_.size() < maximum_) return {static_cast<std::uint16_t>(lru_.size() + 1), true};
+  return {lru_.back().alias, true};
+}
+
 outbound_aliases::choice outbound_aliases::assign(std::string_view topic) {
   if (maximum_ == 0) return {};
   if (const auto it = by_topic_.find(topic); it != by_topic_.end()) {

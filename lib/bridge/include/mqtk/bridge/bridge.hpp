@@ -45,6 +45,10 @@ struct counters {
   std::size_t queued = 0;     ///< waiting for the link, or sent and not yet acknowledged
 };
 
+/// What start() would refuse (an address that does not parse, TLS files that cannot be used),
+/// without connecting: for --test-config. Empty when the bridge can start.
+std::string check(const bridge_config& cfg);
+
 /// Thread safety: everything on the io_context's thread, the core's.
 class bridge {
 public:

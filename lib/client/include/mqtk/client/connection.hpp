@@ -71,6 +71,8 @@ public:
   /// session resumes on the new connection: unacknowledged messages are resent, and event::
   /// connected comes again (its session_present says whether subscriptions survived).
   void set_reconnect(reconnect_policy policy, std::function<void(const std::string&)> notice);
+  /// Where the next attempt goes (a reconnection after a loss); the current one is unchanged.
+  void set_endpoint(endpoint where);
   /// Called when everything queued so far has been written (a producer that stopped because
   /// output was piling up may go on).
   void set_drained_handler(std::function<void()> drained);

@@ -27,6 +27,10 @@ struct reconnect_policy {
   /// afresh: two clients taking one client id over from each other (3.1.1 says nothing, the
   /// broker just closes) would otherwise reconnect at the first delay for ever.
   session::duration stable_after = std::chrono::seconds(10);
+  /// Each delay drawn from the upper half of its value, so that many clients a broker dropped
+  /// together do not come back together; false: the values themselves (a constant when
+  /// first_delay == max_delay, as mosquitto's `restart_timeout N`).
+  bool jitter = true;
 };
 
 /// Why the connection could not be used at all, as opposed to the session's own events.

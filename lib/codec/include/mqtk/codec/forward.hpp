@@ -24,6 +24,10 @@ struct forward_fields {
   /// Leading bytes of the topic left out (a listener's mount_point, which this subscriber's
   /// topics do not show); at most the topic's length.
   std::size_t topic_skip = 0;
+  /// v5: the Topic Alias this PUBLISH carries (0: none; never 0 on the wire [MQTT-3.3.2-8]),
+  /// and whether the peer already has it, so that the topic goes empty.
+  std::uint16_t topic_alias = 0;
+  bool alias_known = false;
 };
 
 /// The size encode_forward() would append.

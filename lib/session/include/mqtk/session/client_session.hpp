@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mqtk/codec/decoder.hpp"
+#include "mqtk/codec/forward.hpp"
 #include "mqtk/codec/packets.hpp"
 #include "mqtk/session/enhanced_auth.hpp"
 #include "mqtk/session/flow.hpp"
@@ -42,6 +43,10 @@ struct client_config {
   /// too large). MQTT 5 announces it (Maximum Packet Size in CONNECT) so the server drops such
   /// messages instead [MQTT-3.1.2-25]; 3.1.1 has no way to say it.
   std::uint32_t max_packet_size = codec::max_packet_size_limit;
+  /// MQTT 5: give topics of 8 bytes or more Topic Aliases, up to the server's Topic Alias
+  /// Maximum, the least recently used giving its slot up (a bridge's long topic names); a
+  /// message that names an alias of its own is sent as it is.
+  bool topic_aliases = false;
 };
 
 /// What the server allows, from CONNACK (defaults are the spec's when a property is absent).
@@ -143,6 +148,10 @@ public:
   codec::protocol_version version() const noexcept { return config_.connect.version; }
   /// QoS 1/2 publishes sent and not yet acknowledged, plus those waiting for window room.
   std::size_t unacknowledged() const noexcept { return flow_.inflight().size() + flow_.queued(); }
+  /// Takes the QoS 1/2 messages the server has not taken yet, in the order they were given:
+  /// for a caller that goes on with a new session (a bridge whose link ended for good). A QoS 2
+  /// message the server has PUBREC'd is not among them: the server has it.
+  std::vector<codec::publish> take_unacknowledged();
   /// The QoS state (in flight, waiting, inbound QoS 2), for saving or inspecting it.
   const flow& qos_flow() const noexcept { return flow_; }
 
@@ -153,6 +162,10 @@ private:
   /// Sends SUBSCRIBE/UNSUBSCRIBE `p` holding `id`, or queues it until CONNACK.
   result<std::uint16_t> request(codec::packet p, std::uint16_t id, time_point now);
   void send_publish(const outbound_message& m, bool dup, time_point now);
+  /// A QoS 0 PUBLISH, with a Topic Alias when one is due.
+  void send_qos0(const codec::publish& m, time_point now);
+  /// Writes `m` with `f`, choosing its Topic Alias first when config_.topic_aliases allows.
+  std::error_code write_publish(const codec::publish& m, codec::forward_fields f);
   void fill_window(time_point now);
   std::size_t window() const noexcept;
   void close(std::error_code ec, bool by_server, time_point now, bool send_disconnect);
@@ -173,6 +186,7 @@ private:
   flow flow_;
   std::deque<codec::packet> before_connack_; // QoS 0, SUBSCRIBE, UNSUBSCRIBE queued early
   topic::inbound_aliases inbound_aliases_;
+  std::optional<topic::outbound_aliases> sent_aliases_; // per connection, from CONNACK
   client_keep_alive keep_alive_;
   std::optional<time_point> connack_deadline_;
   bool awaiting_first_bytes_ = false; // nothing read yet on this connection

@@ -41,8 +41,11 @@ public:
     std::uint16_t alias = 0; ///< 0: send without an alias
     bool send_topic = true;  ///< false: the alias is known to the peer, send an empty topic
   };
-  /// The alias to use for `topic`.
+  /// The alias to use for `topic`; the table learns it (the caller must then send it).
   choice assign(std::string_view topic);
+  /// What assign() would answer, without learning anything: for a PUBLISH that may yet not be
+  /// sent (too large for the peer), whose alias the peer would then never have heard.
+  choice peek(std::string_view topic) const;
 
 private:
   struct entry {
