@@ -327,9 +327,11 @@ int run(const settings& s) {
   if (db)
     srv.set_journal_sink([&db](const std::vector<mqtk::broker::journal_record>& batch,
                                std::string& why) { return db->save(batch, why); });
-  srv.start();
+  // Bridges attach before the first client is accepted: a restored bridge session is the
+  // bridge's to take over, not a client's that connects under its name first.
   bridges links;
   if (!start_bridges(io, s, core, srv, links)) return exit_usage;
+  srv.start();
   daemon_ready();
   serve(io, s, core, srv, rules, links);
   srv.set_journal_sink(nullptr); // the last records are saved while the store is open

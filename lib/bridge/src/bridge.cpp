@@ -6,6 +6,8 @@
 #include <deque>
 #include <fmt/format.h>
 #include <random>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "endpoints.hpp"
 
@@ -35,16 +37,24 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
         restart_timer(io_), idle_timer(io_), sys_timer(io_), delay(cfg.restart_base),
         jitter(std::random_device{}()) {}
 
-  // At most this many QoS 1/2 messages are handed to the session at once; the rest wait here,
-  // where the bound (max_queued) and the drop count are kept.
-  static constexpr std::size_t handed_max = 1000;
+  // The core holds QoS 1/2 messages for the link (saved, with persistence) until the other
+  // broker acknowledges them; at most this many are given to the bridge at a time.
+  static constexpr std::uint16_t link_window = 1000;
+
+  // A message given by the core: QoS 1/2 ones under the link's packet id (0 for QoS 0).
+  struct given {
+    std::uint16_t link_id;
+    codec::publish message;
+  };
 
   asio::io_context& io;
   broker::broker_core& core;
   bridge_config cfg;
   hooks h;
   topic_map map;
-  std::deque<codec::publish> waiting;
+  std::deque<given> waiting;
+  std::unordered_map<std::uint16_t, std::uint16_t> link_id_of; // upstream packet id -> link's
+  std::unordered_set<std::uint16_t> holding; // link ids waiting or upstream, not acknowledged
   std::vector<client::endpoint> places;
   std::size_t place = 0;
   broker::link_id link = 0;
@@ -71,7 +81,7 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
     sink->deliver = [w = weak_from_this()](const session::outbound_message& m) {
       if (auto self = w.lock()) self->on_local(m);
     };
-    link = core.attach_link(cfg.local_clientid, sink);
+    link = core.attach_link(cfg.local_clientid, sink, {true, link_window}, clock::now());
     for (const auto& s : map.local_subscriptions()) {
       codec::subscribe_options o{s.qos};
       o.no_local = true; // what came from the other broker does not go back [MQTT-3.8.3-3]
@@ -86,9 +96,13 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
 
   void on_local(const session::outbound_message& m) {
     auto to = map.to_remote(m.message->topic);
-    if (!to) return;
-    if (held() >= cfg.max_queued) {
-      ++c.dropped;
+    if (!to) { // no rule takes it (a subscription left from an older configuration)
+      if (m.packet_id != 0) core.link_acknowledged(link, m.packet_id, clock::now());
+      return;
+    }
+    if (m.packet_id != 0 && !holding.insert(m.packet_id).second) return; // given again: held
+    if (m.packet_id == 0 && waiting.size() >= cfg.max_queued + link_window) {
+      ++c.dropped;        // QoS 0 while the link is down: the core holds only QoS 1/2
       return post_pump(); // which tells the drops
     }
     codec::publish p = *m.message;
@@ -99,7 +113,7 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
     p.dup = false;
     p.props.subscription_identifiers.clear();
     p.props.topic_alias.reset();
-    waiting.push_back(std::move(p));
+    waiting.push_back({m.packet_id, std::move(p)});
     if (!conn && !restart_pending && cfg.start == start_type::lazy &&
         waiting.size() >= cfg.threshold)
       connect();
@@ -124,21 +138,42 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
     tell_drops();
     if (!connected || !conn) return;
     auto& ses = conn->session();
+    // Within the other broker's Receive Maximum a QoS 1/2 message goes out at once and gets its
+    // packet id, which the acknowledgement names.
     while (!waiting.empty() && ses.current_state() == session::client_session::state::connected &&
-           ses.unacknowledged() < handed_max && !conn->backlogged()) {
-      auto m = std::move(waiting.front());
-      waiting.pop_front();
-      m.qos = std::min(m.qos, ses.limits().maximum_qos); // the other broker's Maximum QoS
-      const auto topic = m.topic;
-      const auto qos = m.qos;
-      if (auto r = conn->publish(std::move(m)); !r) { // too large, retain not supported there
-        ++c.dropped;
-        log(log_level::warning, fmt::format("{} not forwarded: {}", topic, r.error().message()));
-      } else if (qos == 0) {
-        ++c.sent;
-      }
-    }
+           ses.unacknowledged() < ses.limits().receive_maximum && !conn->backlogged())
+      send_first(ses);
     if (waiting.empty() && held() == 0 && cfg.start == start_type::lazy) arm_idle();
+  }
+
+  void send_first(session::client_session& ses) {
+    auto g = std::move(waiting.front());
+    waiting.pop_front();
+    g.message.qos = std::min(g.message.qos, ses.limits().maximum_qos); // its Maximum QoS
+    const auto topic = g.message.topic;
+    const auto qos = g.message.qos;
+    const auto r = conn->publish(std::move(g.message));
+    if (!r) { // too large, retain not supported there: it can never go
+      ++c.dropped;
+      log(log_level::warning, fmt::format("{} not forwarded: {}", topic, r.error().message()));
+      return release(g.link_id);
+    }
+    // Id 0 for QoS 1/2 means it waits in the session (not expected within its window): its
+    // acknowledgement cannot be matched, and the core gives it again once that session ends.
+    if (qos > 0) {
+      if (*r != 0) link_id_of[*r] = g.link_id;
+      return;
+    }
+    ++c.sent;
+    release(g.link_id); // QoS 0 there (the other broker's Maximum QoS): written is done
+  }
+
+  // The link's message is done with (acknowledged there, or refused): the core forgets it.
+  void release(std::uint16_t link_id) {
+    if (link_id == 0) return;
+    holding.erase(link_id);
+    core.link_acknowledged(link, link_id, clock::now());
+    if (h.flush) h.flush(); // the acknowledgement's journal record, and what it lets go
   }
 
   // Drops are counted per message and told once per burst, never per message.
@@ -230,6 +265,11 @@ void bridge::impl::on_event(const session::client_event& e) {
   if (const auto* m = std::get_if<session::event::message>(&e)) return on_remote(m->message);
   if (const auto* d = std::get_if<session::event::publish_done>(&e)) {
     is_failure(d->code) ? ++c.dropped : ++c.sent;
+    if (const auto it = link_id_of.find(d->packet_id); it != link_id_of.end()) {
+      const auto id = it->second;
+      link_id_of.erase(it);
+      release(id);
+    }
     return post_pump();
   }
   if (const auto* s = std::get_if<session::event::subscribe_done>(&e)) {
@@ -281,9 +321,12 @@ void bridge::impl::on_lost(const std::string& notice) {
 void bridge::impl::on_closed(const session::event::closed& e) {
   const bool was_up = connected;
   connected = false;
-  auto back = conn->session().take_unacknowledged();
-  for (auto it = back.rbegin(); it != back.rend(); ++it)
-    waiting.push_front(std::move(*it));
+  // What the ended session held, the core holds too: it gives it all again, in order.
+  (void)conn->session().take_unacknowledged();
+  link_id_of.clear();
+  holding.clear();
+  std::erase_if(waiting, [](const given& g) { return g.link_id != 0; });
+  if (!stopping && link != 0) core.resume_link(link, clock::now());
   // Not destroyed inside its own callback: it goes once this event has returned.
   asio::post(io, [old = std::move(conn)] {});
   if (stopping) return;

@@ -144,11 +144,13 @@ void state::route(const message_ptr& msg, message_id id, session_state* from, ti
 }
 
 void state::deliver(session_state& s, outbound_message o, time_point now) {
-  if (!link_of.empty()) { // in-process clients take their messages at once
+  if (!link_of.empty()) { // in-process clients take their messages at once, or held
     if (const auto it = link_of.find(&s); it != link_of.end()) {
       if (o.expires_at && now >= *o.expires_at) return drop(drop_reason::expired, &s);
+      if (o.qos > 0 && it->second->options.acknowledged)
+        return deliver_held(*it->second, std::move(o), now);
       ++st.messages_sent;
-      return it->second->on_message(o);
+      return it->second->link->on_message(o);
     }
   }
   // Read access is checked per delivery, so a rule holds for retained messages, wills and

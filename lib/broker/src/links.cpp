@@ -10,22 +10,134 @@ namespace mqtk::broker {
 using detail::session_state;
 
 namespace {
+
 session_state* link_session(detail::state& st, link_id id) {
   const auto it = st.links.find(id);
   return it == st.links.end() ? nullptr : it->second.session.get();
 }
+
+// An acknowledged link's side of its session's flow: a message "sent" is handed to the link,
+// and the link's one acknowledgement completes it (link_acknowledged).
+struct link_wire final : session::flow_output {
+  link_wire(detail::state& broker, detail::state::link_entry& entry, time_point at)
+      : st(broker), l(entry), s(*entry.session), now(at) {}
+  bool publish(const session::outbound_message& m, bool dup) override {
+    if (!dup) ++st.audit.left;                  // it leaves the queue
+    if (m.expires_at && now >= *m.expires_at) { // expired while held [MQTT-3.3.2-5]
+      if (s.journaled)
+        st.record(journal::message_dropped{s.client_id, m.message_id, m.packet_id, dup});
+      st.drop(drop_reason::expired, &s);
+      return false;
+    }
+    if (s.journaled && !dup)
+      st.record(journal::message_sent{s.client_id, m.message_id, m.packet_id});
+    ++st.st.messages_sent;
+    l.link->on_message(m);
+    return true;
+  }
+  void pubrel(std::uint16_t, reason_code) override {} // nothing goes on a wire
+  void completed(const session::outbound_message& m, reason_code,
+                 const codec::properties&) override {
+    if (s.journaled) st.record(journal::message_acked{s.client_id, m.packet_id});
+  }
+
+  detail::state& st;
+  detail::state::link_entry& l;
+  session_state& s;
+  time_point now;
+};
+
+// A durable link's session restored from the journal, ready to be adopted by its link.
+std::unique_ptr<session_state> take_restored(detail::state& st, const std::string& name) {
+  const auto it = st.sessions.find(name);
+  if (it == st.sessions.end() || it->second->conn != nullptr || !it->second->journaled)
+    return nullptr;
+  auto s = std::move(it->second);
+  st.sessions.erase(it);
+  return s;
+}
+
 } // namespace
 
-link_id broker_core::attach_link(std::string name, std::shared_ptr<local_link> link) {
-  auto s = std::make_unique<session_state>();
-  s->client_id = std::move(name);
-  s->key = s_->next_key++;
+namespace detail {
+
+void state::deliver_held(link_entry& l, outbound_message o, time_point now) {
+  session_state& s = *l.session;
+  auto& f = s.flow.get();
+  f.count_queued_in(&queued_total);
+  const bool goes_now = f.has_room(l.options.window);
+  if (!goes_now && (f.queued() >= cfg.lim.max_queued_messages ||
+                    f.queued_bytes() + o.message->payload.size() > cfg.lim.max_queued_bytes))
+    return drop(drop_reason::queue_full, &s);
+  ++audit.entered;
+  if (s.journaled) journal_queued(s, o);
+  if (!goes_now) return f.enqueue(std::move(o));
+  link_wire w(*this, l, now);
+  f.send_or_enqueue(std::move(o), w, l.options.window);
+}
+
+void state::fill_link(link_entry& l, time_point now, bool resume) {
+  auto* f = l.session->flow.made();
+  if (f == nullptr) return;
+  link_wire w(*this, l, now);
+  if (resume)
+    f->resume(w, true, l.options.window); // in order, with their ids [MQTT-4.4.0-1]
+  else
+    f->fill(w, l.options.window);
+}
+
+} // namespace detail
+
+link_id broker_core::attach_link(std::string name, std::shared_ptr<local_link> link,
+                                 link_options options, time_point now) {
+  auto s = options.acknowledged ? take_restored(*s_, name) : nullptr;
+  const bool restored = s != nullptr;
+  if (!s) {
+    s = std::make_unique<session_state>();
+    s->client_id = std::move(name);
+    s->key = s_->next_key++;
+    s_->by_key[s->key] = s.get();
+  }
   s->expiry = 0xFFFFFFFF; // a link's session lasts until it is detached
-  s_->by_key[s->key] = s.get();
-  s_->link_of[s.get()] = link.get();
+  s->expires_at.reset();
+  if (options.acknowledged && s_->cfg.journal && !s->journaled) {
+    s->journaled = true; // from now on what it holds is saved, as a durable client's
+    s_->journal_session(*s);
+  }
   const link_id id = s->key;
-  s_->links.emplace(id, detail::state::link_entry{std::move(s), std::move(link)});
+  auto& entry =
+      s_->links.emplace(id, detail::state::link_entry{std::move(s), std::move(link), options})
+          .first->second;
+  s_->link_of[entry.session.get()] = &entry;
+  if (restored) s_->fill_link(entry, now, true); // what it had not acknowledged, again
   return id;
+}
+
+void broker_core::link_acknowledged(link_id id, std::uint16_t packet_id, time_point now) {
+  const auto it = s_->links.find(id);
+  if (it == s_->links.end() || !it->second.options.acknowledged) return;
+  session_state& s = *it->second.session;
+  auto* f = s.flow.made();
+  if (f == nullptr) return;
+  link_wire w(*s_, it->second, now);
+  static const codec::properties none;
+  if (!f->on_puback(packet_id, reason_code::success, none, w)) {
+    // QoS 2 in one step: as PUBREC (journaled as released) then PUBCOMP.
+    const auto* e = f->inflight().find(packet_id);
+    if (e == nullptr) return;
+    if (e->state == session::inflight_state::awaiting_pubrec) {
+      (void)f->on_pubrec(packet_id, reason_code::success, none, codec::protocol_version::v5, w);
+      if (s.journaled) s_->record(journal::message_released{s.client_id, packet_id});
+    }
+    (void)f->on_pubcomp(packet_id, reason_code::success, none, w);
+  }
+  s_->fill_link(it->second, now, false);
+}
+
+void broker_core::resume_link(link_id id, time_point now) {
+  const auto it = s_->links.find(id);
+  if (it != s_->links.end() && it->second.options.acknowledged)
+    s_->fill_link(it->second, now, true);
 }
 
 void broker_core::detach_link(link_id id) {

@@ -170,9 +170,10 @@ struct state {
   struct link_entry {
     std::unique_ptr<session_state> session;
     std::shared_ptr<local_link> link;
+    link_options options;
   };
   std::unordered_map<link_id, link_entry> links;
-  std::unordered_map<const session_state*, local_link*> link_of; // empty unless links exist
+  std::unordered_map<const session_state*, link_entry*> link_of; // empty unless links exist
   std::unordered_map<session_state*, congestion> congested;
   std::unordered_map<connection_id, std::uint32_t> paused; // publisher -> sessions holding it
   time_point started{};
@@ -306,6 +307,9 @@ struct state {
   bool retain_fits(const codec::publish& msg) const;
   void route(const message_ptr& msg, message_id id, session_state* from, time_point now);
   void deliver(session_state& s, outbound_message o, time_point now);
+  // An acknowledged link's QoS 1/2 message: through its session's flow (links.cpp).
+  void deliver_held(link_entry& l, outbound_message o, time_point now);
+  void fill_link(link_entry& l, time_point now, bool resume);
   bool transmit(session_state& s, const outbound_message& o, bool dup, time_point now);
   void drain(session_state& s, time_point now);
   void resend(session_state& s, time_point now);

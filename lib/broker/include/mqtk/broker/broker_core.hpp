@@ -96,8 +96,18 @@ public:
   /// Attaches an in-process client under `name` (which clients cannot take: a CONNECT with it
   /// is refused with Client Identifier not valid). It has a session but no connection; the
   /// access policy does not apply to it.
-  link_id attach_link(std::string name, std::shared_ptr<local_link> link);
-  /// Ends the link's session and subscriptions; a no-op for an unknown id.
+  /// With options.acknowledged, a session saved under `name` (a restart) is taken over: its
+  /// subscriptions stay and what it held is given to the link at once.
+  link_id attach_link(std::string name, std::shared_ptr<local_link> link, link_options options = {},
+                      time_point now = {});
+  /// An acknowledged link took message `packet_id` for good (its peer acknowledged it): the
+  /// core forgets it and hands on what waits. A no-op for an unknown link or id.
+  void link_acknowledged(link_id id, std::uint16_t packet_id, time_point now);
+  /// An acknowledged link lost what it was given and not yet acknowledged (its peer's session
+  /// ended): every such message is given again, in order, with its packet id.
+  void resume_link(link_id id, time_point now);
+  /// Ends the link's session and subscriptions; a no-op for an unknown id. An acknowledged
+  /// link's saved session stays in the journal, for the next attach under its name.
   void detach_link(link_id id);
   /// Subscribes the link to `filter` (a $share group included); retained messages follow the
   /// options' Retain Handling as for a client. Errors: errc::topic_filter_invalid, and
