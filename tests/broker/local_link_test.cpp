@@ -152,6 +152,9 @@ TEST_CASE("an acknowledged link holds QoS 1/2 in a window until link_acknowledge
   rec->got.clear();
   h.core.resume_link(link, h.now); // the link lost a and c: both again, in order, same ids
   CHECK(payloads(rec->got) == std::vector<std::string>{"a#1", "c#3"});
+  CHECK(h.core.check_invariants().empty());
+  h.core.detach_link(link);
+  CHECK(h.core.check_invariants().empty()); // what it held is accounted as ended
 }
 
 TEST_CASE("a restart gives an acknowledged link what it had not acknowledged", "[link][journal]") {
@@ -182,4 +185,5 @@ TEST_CASE("a restart gives an acknowledged link what it had not acknowledged", "
   b.core.link_acknowledged(link2, 3, b.now);
   CHECK(payloads(again->got).back() == "m5#5");
   CHECK(b.core.session_count() == 1); // pub2 alone: the link took its session over
+  CHECK(b.core.check_invariants().empty());
 }

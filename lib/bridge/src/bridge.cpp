@@ -96,8 +96,14 @@ struct bridge::impl : std::enable_shared_from_this<impl> {
 
   void on_local(const session::outbound_message& m) {
     auto to = map.to_remote(m.message->topic);
-    if (!to) { // no rule takes it (a subscription left from an older configuration)
-      if (m.packet_id != 0) core.link_acknowledged(link, m.packet_id, clock::now());
+    if (!to) { // no rule takes it (a subscription left from an older configuration): done
+      if (m.packet_id != 0) // later: the core is inside a delivery now
+        asio::post(io, [w = weak_from_this(), id = m.packet_id] {
+          if (auto self = w.lock(); self && self->link != 0) {
+            self->core.link_acknowledged(self->link, id, clock::now());
+            if (self->h.flush) self->h.flush();
+          }
+        });
       return;
     }
     if (m.packet_id != 0 && !holding.insert(m.packet_id).second) return; // given again: held
@@ -321,12 +327,17 @@ void bridge::impl::on_lost(const std::string& notice) {
 void bridge::impl::on_closed(const session::event::closed& e) {
   const bool was_up = connected;
   connected = false;
-  // What the ended session held, the core holds too: it gives it all again, in order.
-  (void)conn->session().take_unacknowledged();
+  // What the ended session held, the core holds too and gives again, in order; but a QoS 2
+  // message the other broker PUBREC'd is there already: done, not sent twice.
+  for (const auto id : conn->session().take_unacknowledged().received)
+    if (const auto it = link_id_of.find(id); it != link_id_of.end()) release(it->second);
   link_id_of.clear();
   holding.clear();
   std::erase_if(waiting, [](const given& g) { return g.link_id != 0; });
-  if (!stopping && link != 0) core.resume_link(link, clock::now());
+  if (!stopping && link != 0) {
+    core.resume_link(link, clock::now());
+    if (h.flush) h.flush();
+  }
   // Not destroyed inside its own callback: it goes once this event has returned.
   asio::post(io, [old = std::move(conn)] {});
   if (stopping) return;

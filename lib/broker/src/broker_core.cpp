@@ -350,7 +350,12 @@ std::string broker_core::check_invariants() const {
   std::string broken;
   std::uint64_t queued = 0;
   std::size_t all_bytes = 0, connected = 0;
-  for (const auto& [id, s] : s_->sessions) {
+  std::vector<const detail::session_state*> all; // clients' sessions and links'
+  for (const auto& [id, s] : s_->sessions)
+    all.push_back(s.get());
+  for (const auto& [id, l] : s_->links)
+    all.push_back(l.session.get());
+  for (const auto* s : all) {
     connected += s->conn != nullptr;
     const auto* f = s->flow.peek();
     if (f == nullptr) continue;

@@ -66,9 +66,12 @@ void state::deliver_held(link_entry& l, outbound_message o, time_point now) {
   auto& f = s.flow.get();
   f.count_queued_in(&queued_total);
   const bool goes_now = f.has_room(l.options.window);
+  const auto size = o.message->payload.size();
   if (!goes_now && (f.queued() >= cfg.lim.max_queued_messages ||
-                    f.queued_bytes() + o.message->payload.size() > cfg.lim.max_queued_bytes))
+                    f.queued_bytes() + size > cfg.lim.max_queued_bytes))
     return drop(drop_reason::queue_full, &s);
+  if (!goes_now && queued_total + size > cfg.lim.max_queued_bytes_total)
+    return drop(drop_reason::budget_full, &s); // as for an offline session
   ++audit.entered;
   if (s.journaled) journal_queued(s, o);
   if (!goes_now) return f.enqueue(std::move(o));
@@ -80,10 +83,18 @@ void state::fill_link(link_entry& l, time_point now, bool resume) {
   auto* f = l.session->flow.made();
   if (f == nullptr) return;
   link_wire w(*this, l, now);
-  if (resume)
+  if (resume) {
+    // A message awaiting PUBCOMP reached its receiver already (a link completes QoS 2 in one
+    // step, so only a session taken over from a client holds one): it is complete.
+    std::vector<std::uint16_t> received;
+    for (const auto& e : f->inflight().entries())
+      if (e.state == session::inflight_state::awaiting_pubcomp) received.push_back(e.packet_id);
+    static const codec::properties none;
+    for (const auto id : received)
+      (void)f->on_pubcomp(id, reason_code::success, none, w);
     f->resume(w, true, l.options.window); // in order, with their ids [MQTT-4.4.0-1]
-  else
-    f->fill(w, l.options.window);
+  }
+  f->fill(w, l.options.window); // and what waits behind them
 }
 
 } // namespace detail
@@ -147,6 +158,7 @@ void broker_core::detach_link(link_id id) {
   if (const auto* subs = s.subscriptions.peek())
     for (const auto& [filter, rec] : *subs)
       s_->trie.erase(filter, s.key);
+  if (const auto* f = s.flow.peek()) s_->audit.ended += f->queued(); // they go with it
   s_->by_key.erase(s.key);
   s_->link_of.erase(&s);
   s_->links.erase(it);

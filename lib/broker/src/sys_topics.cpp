@@ -52,6 +52,8 @@ void state::publish_sys(time_point now) {
     slow += e.slow;
   for (const auto& [id, s] : sessions)
     if (const auto* f = s->flow.peek()) stored += f->queued() + f->inflight().size();
+  for (const auto& [id, l] : links) // a bridge's messages for its other broker
+    if (const auto* f = l.session->flow.peek()) stored += f->queued() + f->inflight().size();
   const auto sessions_total = sessions.size();
   std::vector<std::pair<std::string, std::string>> values = {
       {"version", cfg.version_string},

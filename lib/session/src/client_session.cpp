@@ -82,19 +82,20 @@ void client_session::send_publish(const outbound_message& m, bool dup, time_poin
   keep_alive_.on_send(now);
 }
 
-std::vector<codec::publish> client_session::take_unacknowledged() {
-  std::vector<codec::publish> out;
+client_session::unfinished client_session::take_unacknowledged() {
+  unfinished out;
+  const auto add = [&](const outbound_message& e) {
+    out.messages.push_back(*e.message);
+    out.messages.back().qos = e.qos;
+    out.messages.back().retain = e.retain;
+  };
   for (const auto& e : flow_.inflight().entries())
-    if (e.state != inflight_state::awaiting_pubcomp) {
-      out.push_back(*e.message);
-      out.back().qos = e.qos;
-      out.back().retain = e.retain;
-    }
-  while (auto e = flow_.pop_queued()) {
-    out.push_back(*e->message);
-    out.back().qos = e->qos;
-    out.back().retain = e->retain;
-  }
+    if (e.state == inflight_state::awaiting_pubcomp)
+      out.received.push_back(e.packet_id);
+    else
+      add(e);
+  while (auto e = flow_.pop_queued())
+    add(*e);
   flow_ = flow{};
   return out;
 }

@@ -38,7 +38,8 @@ public:
   /// messages sent because of a new subscription keep it), Subscription Identifiers and the
   /// wall of its Message Expiry (expires_at, from the core's clock). For an acknowledged link a
   /// QoS 1/2 message has its packet_id; the same id may come again (after resume_link(), or when
-  /// a restored session is attached) until it is acknowledged.
+  /// a restored session is attached) until it is acknowledged. link_acknowledged() for it is a
+  /// call into the core: not from here, but later (posted), as any other.
   virtual void on_message(const session::outbound_message& m) = 0;
 };
 

@@ -148,10 +148,14 @@ public:
   codec::protocol_version version() const noexcept { return config_.connect.version; }
   /// QoS 1/2 publishes sent and not yet acknowledged, plus those waiting for window room.
   std::size_t unacknowledged() const noexcept { return flow_.inflight().size() + flow_.queued(); }
-  /// Takes the QoS 1/2 messages the server has not taken yet, in the order they were given:
-  /// for a caller that goes on with a new session (a bridge whose link ended for good). A QoS 2
-  /// message the server has PUBREC'd is not among them: the server has it.
-  std::vector<codec::publish> take_unacknowledged();
+  /// What a session held when a caller goes on with a new one (a bridge whose link ended for
+  /// good): the QoS 1/2 messages the server has not taken, in the order they were given, and
+  /// the packet ids of QoS 2 messages it has taken (PUBREC'd, PUBCOMP outstanding).
+  struct unfinished {
+    std::vector<codec::publish> messages;
+    std::vector<std::uint16_t> received;
+  };
+  unfinished take_unacknowledged();
   /// The QoS state (in flight, waiting, inbound QoS 2), for saving or inspecting it.
   const flow& qos_flow() const noexcept { return flow_; }
 
