@@ -3,6 +3,8 @@
 // "not in range", and never suggests the option a typo meant.
 #include "common/cli_errors.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <regex>

@@ -2,6 +2,8 @@
 // bash, zsh and fish completion scripts generated from a CLI11 app.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+
 #include "common/docgen.hpp"
 
 namespace mqtk::app {

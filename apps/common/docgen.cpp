@@ -2,6 +2,8 @@
 // The man page generator and the shared walk over a CLI11 app's options.
 #include "common/docgen.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
 #include <iostream>
 

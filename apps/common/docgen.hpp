@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "common/cli_fwd.hpp"
 
 namespace mqtk::app {
 
