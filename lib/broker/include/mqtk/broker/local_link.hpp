@@ -28,8 +28,9 @@ struct link_options {
 /// message however many of the link's subscriptions match (the highest QoS and every
 /// Subscription Identifier, as for a client [MQTT-3.3.4-2] [MQTT-3.3.4-3]). It must not call
 /// back into the core then; it queues what it wants to do (a bridge hands the message to its
-/// upstream session). In-process delivery needs no acknowledgement: the message is the link's
-/// once the call returns.
+/// upstream session). Unless the link was attached with link_options::acknowledged, delivery
+/// needs no acknowledgement: the message is the link's once the call returns. The core also
+/// calls it inside attach_link() (a session taken over), link_acknowledged() and resume_link().
 /// Thread safety: called from the core's thread only.
 class local_link {
 public:
