@@ -30,7 +30,8 @@ public:
     signals.async_wait([this](std::error_code ec, int) {
       if (!ec) stop(exit_interrupted);
     });
-    t0 = now_ns() + 1'000'000;
+    t0 = start_time(s, now_ns());
+    r.start_wall_ns = wall_of(t0);
     const auto interval = s.connect_rate > 0 ? static_cast<std::uint64_t>(1e9 / s.connect_rate) : 0;
     plan.emplace(t0, interval, s.churn ? 0 : s.clients);
     if (s.churn) arm_end();
@@ -51,9 +52,15 @@ private:
   std::uint64_t t0 = 0, open = 0, seconds = 0, last_attempts = 0, last_up = 0, last_up_ns = 0;
   bool finished = false, holding = false;
   int status = exit_ok;
+  std::uint64_t last_errors = 0;
+  mqtk::bench::histogram this_second; // CONNACK latencies of the current second
 
+  // Churning lasts --duration from the start; held connections stay open that long once up.
   void arm_end() {
-    end_timer.expires_after(seconds_of(s.duration));
+    if (s.churn)
+      end_timer.expires_at(at_ns(t0) + seconds_of(s.duration));
+    else
+      end_timer.expires_after(seconds_of(s.duration));
     end_timer.async_wait([this](std::error_code ec) {
       if (!ec) finish();
     });
@@ -73,6 +80,10 @@ private:
     p.in_flight = open;
     p.errors = r.errors;
     p.p99_ns = r.from_intended.percentile(0.99);
+    p.latency = this_second.buckets();
+    p.new_errors = r.errors - last_errors;
+    last_errors = r.errors;
+    this_second.reset();
     on_tick(p, final);
     r.series.push_back(p);
     last_attempts = r.sent;
@@ -101,7 +112,9 @@ private:
 
   void start(std::uint64_t i, std::uint64_t intended) {
     auto config = s.conn.config;
-    config.connect.client_id = fmt::format("{}-conn-{}", s.id_prefix, i);
+    // --instance I/N: numbers k * N + I - 1, never another instance's.
+    config.connect.client_id =
+        fmt::format("{}-conn-{}", s.id_prefix, i * s.instances + s.instance - 1);
     slots.push_back(
         {std::make_unique<client::connection>(io, config, endpoint_for(s, s.first_index + i)),
          intended, now_ns(), false});
@@ -119,6 +132,7 @@ private:
       ++r.received;
       last_up_ns = now;
       r.from_intended.record(now - std::min(now, c.intended));
+      this_second.record(now - std::min(now, c.intended));
       r.from_sent.record(now - c.started);
       if (s.churn) return c.conn->disconnect();
       if (r.received == s.clients) hold();

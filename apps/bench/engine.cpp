@@ -57,6 +57,12 @@ struct subscriber : client_slot {
   bool subscribed = false;
 };
 
+// Publisher numbers a subscriber learns from stamps it did not expect (another mqtk-bench, or
+// another instance of this run), up to this many.
+constexpr std::size_t learn_limit = std::size_t{1} << 20;
+// Missing-number ranges kept per publisher and subscriber for placing losses in time.
+constexpr std::size_t gap_limit = 4096;
+
 class engine {
 public:
   engine(const settings& settings_, results& out, const tick_fn& tick)
@@ -94,7 +100,15 @@ private:
   int status = exit_ok;
   std::string payload;
   progress last{};
-  std::uint64_t seconds = 0;
+  std::uint64_t seconds = 0, duplicates_seen = 0;
+  mqtk::bench::histogram this_second; // from-intended latencies of the current second
+  std::vector<std::vector<std::uint64_t>> taken_by_second; // per publisher, cumulative
+
+  // With --instance I/N, client k of this instance is number k * N + I - 1 of the whole run:
+  // ids, %i and stamps never collide across instances, whatever each one's client counts.
+  std::uint32_t number_of(std::size_t local) const {
+    return static_cast<std::uint32_t>(local * s.instances + s.instance - 1);
+  }
 
   session::client_config config_for(const std::string& id) const {
     auto c = s.conn.config;
@@ -133,7 +147,7 @@ private:
     subs.resize(s.subscribers);
     for (unsigned i = 0; i < s.subscribers; ++i) {
       auto& sub = subs[i];
-      sub.id = fmt::format("{}-sub-{}", s.id_prefix, s.first_subscriber + i);
+      sub.id = fmt::format("{}-sub-{}", s.id_prefix, number_of(s.first_subscriber + i));
       sub.from.resize(std::max<std::size_t>(1, total_publishers()));
       sub.conn = std::make_unique<client::connection>(io, config_for(sub.id),
                                                       endpoint_for(s, s.first_subscriber + i));
@@ -163,10 +177,13 @@ private:
   }
 
   void on_message(subscriber& sub, const codec::publish& m) {
-    const auto now = now_ns();
+    const auto steady_now = now_ns();
+    const auto now = wall_of(steady_now); // stamps carry wall-clock times
     const auto st = mqtk::bench::read_stamp(m.payload);
-    // sub mode hears publishers it does not run (another mqtk-bench): it learns them as they come.
-    if (st && s.publishers == 0 && st->publisher >= sub.from.size() && st->publisher < 65536)
+    // sub mode and instances hear publishers they do not run (another mqtk-bench, another
+    // instance): they learn them as they come.
+    if (st && (s.publishers == 0 || s.instances > 1) && st->publisher >= sub.from.size() &&
+        st->publisher < learn_limit)
       sub.from.resize(st->publisher + 1);
     if (!st || st->publisher >= sub.from.size()) {
       ++r.foreign;
@@ -174,21 +191,27 @@ private:
     }
     // A compact stamp has no intended time: ours come from the publisher's schedule.
     const auto intended = st->intended_ns != 0 ? st->intended_ns : intended_of(*st);
-    if (intended >= record_from && now >= st->sent_ns) {
+    if (intended >= wall_of(record_from) && now >= st->sent_ns) {
       r.from_intended.record(now - std::min(now, intended));
+      this_second.record(now - std::min(now, intended));
       r.from_sent.record(now - st->sent_ns);
     }
-    sub.from[st->publisher].receive(st->sequence);
+    auto& tracker = sub.from[st->publisher];
+    const auto duplicates = tracker.duplicates();
+    tracker.receive(st->sequence);
+    duplicates_seen += tracker.duplicates() - duplicates;
     ++r.received;
-    last_receive = now;
+    last_receive = steady_now;
     if (sending_over) check_drained();
   }
 
+  // Compact stamps: the intended time of one of our own publishers' messages, from its plan.
   std::uint64_t intended_of(const mqtk::bench::stamp& st) const {
-    const auto i = st.publisher - s.first_index;
-    if (s.rate <= 0 || st.publisher < s.first_index || i >= pubs.size() || !pubs[i].plan)
-      return st.sent_ns;
-    return pubs[i].plan->intended(st.sequence);
+    if (s.rate <= 0 || st.publisher % s.instances != s.instance - 1) return st.sent_ns;
+    const auto local = st.publisher / s.instances;
+    const auto i = local - s.first_index;
+    if (local < s.first_index || i >= pubs.size() || !pubs[i].plan) return st.sent_ns;
+    return wall_of(pubs[i].plan->intended(st.sequence));
   }
 
   void start_publishers() {
@@ -196,9 +219,9 @@ private:
     pubs.resize(s.publishers);
     for (unsigned i = 0; i < s.publishers; ++i) {
       auto& p = pubs[i];
-      p.id = fmt::format("{}-pub-{}", s.id_prefix, s.first_index + i);
+      p.id = fmt::format("{}-pub-{}", s.id_prefix, number_of(s.first_index + i));
       if (s.topic.find("%s") == std::string::npos && s.topic.find("%t") == std::string::npos)
-        p.fixed_topic = expand(s.topic, static_cast<unsigned>(s.first_index + i), p.id, 0, 1);
+        p.fixed_topic = expand(s.topic, number_of(s.first_index + i), p.id, 0, 1);
       p.conn = std::make_unique<client::connection>(
           io, config_for(p.id), endpoint_for(s, s.first_index + s.subscribers + i));
       p.conn->set_drained_handler([this] { schedule_pump(); });
@@ -226,7 +249,7 @@ private:
   }
 
   void begin() {
-    t0 = now_ns() + 1'000'000;
+    t0 = start_time(s, now_ns());
     record_from = t0 + static_cast<std::uint64_t>(s.warmup * 1e9);
     const auto interval = s.rate > 0 ? static_cast<std::uint64_t>(1e9 / s.rate) : 0;
     for (auto& p : pubs)
@@ -234,8 +257,9 @@ private:
     sending = !pubs.empty();
     arm_second();
     if (s.crew && pubs.empty()) return stop_sending(); // this thread only subscribes
+    taken_by_second.resize(pubs.size());
     if (s.count == 0 || pubs.empty()) {
-      end_timer.expires_after(seconds_of(s.duration));
+      end_timer.expires_at(at_ns(t0) + seconds_of(s.duration));
       end_timer.async_wait([this](std::error_code ec) {
         if (!ec) stop_sending();
       });
@@ -259,10 +283,18 @@ private:
     p.in_flight = expected > r.received ? expected - r.received : 0;
     p.errors = r.errors;
     p.p99_ns = r.from_intended.percentile(0.99);
+    p.duplicates = duplicates_seen - last.duplicates;
+    p.new_errors = r.errors - last.errors;
+    p.latency = this_second.buckets();
+    this_second.reset();
+    for (std::size_t i = 0; i < pubs.size() && i < taken_by_second.size(); ++i)
+      taken_by_second[i].push_back(pubs[i].plan ? pubs[i].plan->taken() : 0);
     on_tick(p, final);
     r.series.push_back(p);
     last.sent = r.sent;
     last.received = r.received;
+    last.duplicates = duplicates_seen;
+    last.errors = r.errors;
   }
 
   void schedule_pump() {
@@ -308,12 +340,11 @@ private:
       ++r.sent;
       if (s.crew) s.crew->sent_so_far.fetch_add(1, std::memory_order_relaxed);
       if (s.skip_sequence && seq == *s.skip_sequence) continue;
-      const auto index =
-          static_cast<std::uint32_t>(s.first_index + static_cast<std::size_t>(&p - pubs.data()));
+      const auto index = number_of(s.first_index + static_cast<std::size_t>(&p - pubs.data()));
       const auto sent_at = now_ns();
       // Without a rate there is no schedule to fall behind: the intended time is the send time.
       const auto intended = s.rate > 0 ? p.plan->intended(seq) : sent_at;
-      mqtk::bench::write_stamp({index, seq, intended, sent_at}, s.size, payload);
+      mqtk::bench::write_stamp({index, seq, wall_of(intended), wall_of(sent_at)}, s.size, payload);
       auto topic =
           p.fixed_topic.empty() ? expand(s.topic, index, p.id, seq, s.topics) : p.fixed_topic;
       if (auto res = p.conn->publish({std::move(topic), payload, 0, s.qos, s.retain, false, {}});
@@ -329,9 +360,9 @@ private:
     sending_over = true;
     pump_timer.cancel();
     if (!s.crew) return all_sent();
-    std::vector<std::pair<std::size_t, std::uint64_t>> taken;
-    for (std::size_t i = 0; i < pubs.size(); ++i)
-      taken.emplace_back(s.first_index + i, pubs[i].plan ? pubs[i].plan->taken() : 0);
+    std::uint64_t taken = 0;
+    for (const auto& p : pubs)
+      taken += p.plan ? p.plan->taken() : 0;
     s.crew->sending_stopped(taken); // all_sent() follows once every thread is here
   }
 
@@ -350,25 +381,35 @@ private:
     if (finished) return;
     for (auto& p : pubs)
       if (p.conn->session().unacknowledged() != 0) return;
-    if (s.what == mode::sub || !everyone_sent) return; // sub mode: until the duration ends
+    // sub mode, and subscribers hearing other instances: until the drain time ends.
+    if (s.what == mode::sub || !everyone_sent || s.instances > 1) return;
     const auto sent = s.crew ? s.crew->total_taken() : r.sent;
     if (s.what == mode::pubsub && r.received < sent * s.subscribers) return;
     finish();
   }
 
+  // Loss is not counted here: account() does, from these records, once every thread's (or
+  // every instance's) are together.
   void tally() {
     r.ran = t0 != 0;
-    for (auto& p : pubs)
+    r.start_wall_ns = t0 != 0 ? wall_of(t0) : 0;
+    r.subscribers = subs.size();
+    for (std::size_t i = 0; i < pubs.size(); ++i) {
+      const auto& p = pubs[i];
       r.late += p.plan ? p.plan->late() : 0;
+      r.publishers.push_back(
+          {number_of(s.first_index + i), p.plan ? p.plan->taken() : 0,
+           i < taken_by_second.size() ? taken_by_second[i] : std::vector<std::uint64_t>{}, 0});
+    }
     for (auto& sub : subs)
       for (std::size_t i = 0; i < sub.from.size(); ++i) {
-        // Loss needs what the publisher sent: known for ours (on any thread), not in sub mode.
-        if (s.what == mode::pubsub)
-          r.lost += sub.from[i].lost(s.crew                            ? s.crew->taken(i)
-                                     : i < pubs.size() && pubs[i].plan ? pubs[i].plan->taken()
-                                                                       : 0);
-        r.duplicates += sub.from[i].duplicates();
-        r.reordered += sub.from[i].reordered();
+        const auto& t = sub.from[i];
+        r.duplicates += t.duplicates();
+        r.reordered += t.reordered();
+        if (const auto top = t.highest())
+          add_heard(
+              r.heard,
+              {static_cast<std::uint32_t>(i), 1, t.received(), t.gaps(gap_limit), {{*top, 1}}});
       }
     r.send_seconds = last_send > t0 ? static_cast<double>(last_send - t0) / 1e9 : 0;
     r.receive_seconds = last_receive > t0 ? static_cast<double>(last_receive - t0) / 1e9 : 0;
@@ -400,6 +441,24 @@ private:
 };
 
 } // namespace
+
+std::uint64_t start_time(const settings& s, std::uint64_t now) {
+  const auto soon = now + 1'000'000;
+  if (!s.start_at_wall_ns) return soon;
+  const auto wall_now = wall_of(now);
+  if (*s.start_at_wall_ns >= wall_of(soon)) {
+    if (!s.conn.quiet && s.first_index == 0 && s.first_subscriber == 0) // thread 0 says it
+      stderr_text(fmt::format("mqtk-bench: clients ready; the load starts at --start-at, in "
+                              "{:.1f} s\n",
+                              static_cast<double>(*s.start_at_wall_ns - wall_now) / 1e9));
+    return *s.start_at_wall_ns - wall_offset_ns();
+  }
+  if (!s.conn.quiet)
+    stderr_text(fmt::format("mqtk-bench: starting {:.3f} s after --start-at (clients were not "
+                            "ready in time): this instance's schedule is behind the others'\n",
+                            static_cast<double>(wall_now - *s.start_at_wall_ns) / 1e9));
+  return soon;
+}
 
 int run_load(const settings& s, results& out, const tick_fn& tick) {
   engine e(s, out, tick);

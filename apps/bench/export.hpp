@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// mqtk-bench's files: CSV (per-second series and summary) and a self-contained HTML report.
+// mqtk-bench's CSV file: the per-second series and the summary.
 #pragma once
 
 #include <string>
@@ -8,9 +8,6 @@
 
 namespace mqtk::app::bench {
 
-std::string csv_of(const settings& s, const results& r);
-/// One HTML page, no external resources: a summary, an SVG chart of sent and received
-/// messages per second, and an SVG chart of the latency percentiles.
-std::string html_report(const settings& s, const results& r);
+std::string csv_of(const results& r);
 
 } // namespace mqtk::app::bench

@@ -2,12 +2,14 @@
 // mqtk-bench: entry point.
 #include <csignal>
 #include <cstdio>
-#include <fstream>
+#include <string_view>
 #include <sys/resource.h>
 
 #include "bench/engine.hpp"
 #include "bench/export.hpp"
+#include "bench/html_report.hpp"
 #include "bench/report.hpp"
+#include "bench/subcommands.hpp"
 #include "common/exit_codes.hpp"
 
 namespace {
@@ -24,21 +26,14 @@ void raise_file_limit(bool quiet) {
                  static_cast<unsigned long long>(lim.rlim_max));
 }
 
-bool write_file(const std::string& path, const std::string& text) {
-  if (path.empty()) return true;
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (out.flush()) return true;
-  std::fprintf(stderr, "mqtk-bench: cannot write %s\n", path.c_str());
-  return false;
-}
-
 } // namespace
 
 using namespace mqtk::app::bench;
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  if (argc > 1 && std::string_view(argv[1]) == "merge") return merge_main(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "compare") return compare_main(argc - 1, argv + 1);
   int status = 0;
   const auto s = parse(argc, argv, status);
   if (!s) return status;
@@ -46,8 +41,12 @@ int main(int argc, char** argv) {
   results r;
   const tick_fn tick = s->conn.quiet ? tick_fn([](const progress&, bool) {}) : print_progress;
   status = run_threads(*s, r, tick);
-  if (r.ran && !write_file(s->csv, csv_of(*s, r))) status = mqtk::app::exit_failure;
-  if (r.ran && !write_file(s->report, html_report(*s, r))) status = mqtk::app::exit_failure;
-  if (r.ran) std::fputs((s->json ? summary_json(*s, r) : summary_table(*s, r)).c_str(), stdout);
+  if (!r.ran) return status;
+  const auto info = describe(*s);
+  bool written = write_output(s->csv, csv_of(r));
+  written = write_output(s->report, html_report(info, r)) && written;
+  written = write_output(s->save, saved_run_json(info, r)) && written;
+  if (!written) status = mqtk::app::exit_failure;
+  std::fputs((s->json ? summary_json(info, r) : summary_table(info, r)).c_str(), stdout);
   return status;
 }

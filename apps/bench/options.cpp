@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 #include <charconv>
+#include <ctime>
+#include <fmt/format.h>
 
 #include "common/cli.hpp"
 #include "common/option_families.hpp"
@@ -15,7 +17,8 @@ namespace {
 
 struct raw {
   connection_flags conn;
-  std::string csv, report, mode = "pubsub", size = "32", topic = "mqtk-bench/%i", filter;
+  std::string csv, report, save, instance, start_at, mode = "pubsub", size = "32",
+                                                     topic = "mqtk-bench/%i", filter;
   unsigned publishers = 1, subscribers = 1, qos = 0, clients = 100, inflight = 0;
   double rate = 0, duration = 10, warmup = 0, drain = 2, connect_rate = 0;
   bool churn = false;
@@ -33,8 +36,10 @@ void define(CLI::App& app, raw& o) {
   add_connection_flags(app, o.conn);
   new_option_family(app);
   const char* g = "Load";
-  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub or conn")
-      ->type_name("pubsub|pub|sub|conn")
+  app.add_option("mode", o.mode,
+                 "What to run: pubsub (default), pub, sub or conn; merge and compare read saved "
+                 "runs (mqtk-bench merge --help)")
+      ->type_name("pubsub|pub|sub|conn|merge|compare")
       ->group(g);
   app.add_option("--publishers", o.publishers, "Publishing clients (default 1)")
       ->type_name("N")
@@ -131,13 +136,28 @@ void define_output(CLI::App& app, raw& o) {
       ->type_name("N")
       ->check(CLI::Range(1, 256))
       ->group(g);
+  app.add_option("--instance", o.instance,
+                 "Be instance I of N processes (on N machines) that form one run: client ids, "
+                 "%i and publisher numbers never collide; merge their --save files")
+      ->type_name("I/N")
+      ->group(g);
+  app.add_option("--start-at", o.start_at,
+                 "Start the load at this wall-clock time, on every instance alike: Unix "
+                 "seconds (date +%s) or 2026-12-07T18:00:00Z")
+      ->type_name("TIME")
+      ->group(g);
   app.add_flag("--json", o.json, "Print the summary as one JSON object on stdout")->group(g);
+  app.add_option("--save", o.save,
+                 "Write the whole run as JSON to FILE (histograms, per-second series, "
+                 "per-publisher counts): what mqtk-bench merge and compare read")
+      ->type_name("FILE")
+      ->group(g);
   app.add_option("--csv", o.csv, "Write the per-second series and the summary as CSV to FILE")
       ->type_name("FILE")
       ->group(g);
   app.add_option("--report", o.report,
-                 "Write one self-contained HTML page with SVG charts of throughput over time and "
-                 "the latency percentiles to FILE")
+                 "Write one self-contained HTML page to FILE: throughput, latency percentiles "
+                 "and losses over time, the percentile spectrum")
       ->type_name("FILE")
       ->group(g);
   // A test hook (tests/cli/bench_cli.sh), not a feature: hidden from --help and the manual.
@@ -195,6 +215,48 @@ bool parse_sources(const std::string& text, std::vector<std::string>& out, std::
   return true;
 }
 
+// "2/4": instance 2 of 4.
+bool parse_instance(const std::string& text, settings& s, std::string& why) {
+  unsigned i = 0, n = 0;
+  const auto slash = text.find('/');
+  const auto* end = text.data() + text.size();
+  if (slash == std::string::npos ||
+      std::from_chars(text.data(), text.data() + slash, i).ptr != text.data() + slash ||
+      std::from_chars(text.data() + slash + 1, end, n).ptr != end || i < 1 || n > 65536 || i > n)
+    return why = "--instance " + text + ": expected I/N with 1 <= I <= N, e.g. 2/4", false;
+  s.instance = i;
+  s.instances = n;
+  return true;
+}
+
+// Unix seconds (with a fraction) or an ISO 8601 UTC time with Z.
+bool parse_start_at(const std::string& text, settings& s, std::string& why) {
+  double seconds = 0;
+  const auto* end = text.data() + text.size();
+  if (const auto r = std::from_chars(text.data(), end, seconds);
+      r.ptr != end || r.ec != std::errc{}) {
+    std::tm tm{};
+    double fraction = 0;
+    const char* rest = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (rest && *rest == '.') {
+      char* after = nullptr;
+      fraction = std::strtod(rest, &after);
+      rest = after;
+    }
+    if (!rest || std::string_view(rest) != "Z")
+      return why = "--start-at " + text +
+                   ": expected Unix seconds (date +%s) or a UTC time like 2026-12-07T18:00:00Z",
+             false;
+    seconds = static_cast<double>(::timegm(&tm)) + fraction;
+  }
+  const auto now = static_cast<double>(std::time(nullptr));
+  if (seconds < now - 1)
+    return why = fmt::format("--start-at {}: that was {:.0f} s ago", text, now - seconds), false;
+  if (seconds > now + 86400) return why = "--start-at " + text + ": more than a day ahead", false;
+  s.start_at_wall_ns = static_cast<std::uint64_t>(seconds * 1e9);
+  return true;
+}
+
 std::optional<settings> validate(const raw& o, std::string& why) {
   settings s;
   auto conn = to_settings(o.conn, "mqtk-bench", why);
@@ -208,6 +270,9 @@ std::optional<settings> validate(const raw& o, std::string& why) {
     s.what = mode::pubsub;
   else if (o.mode == "conn")
     s.what = mode::conn;
+  else if (o.mode == "merge" || o.mode == "compare")
+    return why = o.mode + " comes first, before any option: mqtk-bench " + o.mode + " FILE...",
+           std::nullopt;
   else
     return why = "mode " + o.mode + ": use pubsub, pub, sub or conn", std::nullopt;
   s.publishers = s.what == mode::sub || s.what == mode::conn ? 0 : o.publishers;
@@ -245,6 +310,14 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.json = o.json;
   s.csv = o.csv;
   s.report = o.report;
+  s.save = o.save;
+  if (!o.instance.empty() && !parse_instance(o.instance, s, why)) return std::nullopt;
+  if (!o.start_at.empty() && !parse_start_at(o.start_at, s, why)) return std::nullopt;
+  // A compact stamp carries 16 bits of publisher number.
+  if (s.size < mqtk::bench::stamp_size &&
+      std::uint64_t{s.publishers} * s.instances > std::uint64_t{1} << 16)
+    return why = "--size under 32 bytes numbers at most 65,536 publishers in all instances",
+           std::nullopt;
   s.skip_sequence = o.skip_sequence;
   s.threads = o.threads;
   for (const auto& list : o.sources)

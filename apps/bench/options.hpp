@@ -49,6 +49,10 @@ struct settings {
   std::size_t first_subscriber = 0; ///< a thread's first subscriber (pubsub, sub)
   std::size_t total_publishers = 0; ///< all threads' publishers (0: this thread's are all)
   std::shared_ptr<team> crew;       ///< the threads of one pubsub run; null on one thread
+  /// --instance I/N: this process is instance I (1-based) of N that form one run.
+  unsigned instance = 1, instances = 1;
+  std::optional<std::uint64_t> start_at_wall_ns; ///< --start-at, wall-clock ns
+  std::string save;                              ///< --save FILE: the whole run as JSON
 };
 
 /// Where client number `index` connects from and to.

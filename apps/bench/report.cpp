@@ -22,10 +22,6 @@ double rate(std::uint64_t n, double seconds) {
   return seconds > 0 ? static_cast<double>(n) / seconds : 0;
 }
 
-const char* mode_name(mode m) {
-  return m == mode::pub ? "pub" : m == mode::sub ? "sub" : m == mode::conn ? "conn" : "pubsub";
-}
-
 std::string latency_row(const char* name, const mqtk::bench::histogram& h) {
   std::string row = fmt::format("{:<22}", name);
   for (const auto& [label, q] : quantiles)
@@ -43,18 +39,47 @@ nlohmann::ordered_json latency_json(const mqtk::bench::histogram& h) {
   return j;
 }
 
-std::string connection_table(const settings& s, const results& r) {
+std::string latency_header(const char* what) {
+  return fmt::format("{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", what, "p50",
+                     "p90", "p99", "p99.9", "p99.99", "max", "mean");
+}
+
+// Where the run went and, for instances, which part of it this is.
+std::string target_lines(const run_info& i) {
+  std::string out = fmt::format("target     {} (MQTT {})\n", i.target, i.protocol);
+  if (!i.parts.empty()) {
+    out +=
+        fmt::format("merged     {} instance{}\n", i.parts.size(), i.parts.size() == 1 ? "" : "s");
+    for (const auto& part : i.parts)
+      out += fmt::format("           {}\n", part);
+  } else if (i.instances > 1) {
+    out += fmt::format("instance   {}/{} on {}\n", i.instance, i.instances, i.host);
+  }
+  return out;
+}
+
+std::string count_row(const char* name, std::uint64_t n, const char* unit, double seconds) {
+  if (seconds <= 0) return fmt::format("{:<10} {:>12}\n", name, n);
+  return fmt::format("{:<10} {:>12} {:>14.0f} {:<12} {:>8.3f} s\n", name, n, rate(n, seconds), unit,
+                     seconds);
+}
+
+std::string connection_table(const run_info& s, const results& r) {
   std::string out = fmt::format("mqtk-bench conn: {} clients{}, connect rate {}\n", s.clients,
                                 s.churn ? " at once, churning" : " held open",
                                 s.connect_rate > 0 ? fmt::format("{:g}/s", s.connect_rate)
                                                    : std::string("as fast as possible"));
-  out += fmt::format("attempted  {:>12}\nconnected  {:>12}  {:>12.0f} conn/s over {:.3f} s\n",
-                     r.sent, r.received, rate(r.received, r.receive_seconds), r.receive_seconds);
-  out += fmt::format("errors {}\n", r.errors);
-  out += fmt::format("{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
-                     "CONNACK latency (µs)", "p50", "p90", "p99", "p99.9", "p99.99", "max", "mean");
+  out += target_lines(s);
+  out += fmt::format("{:<10} {:>12} {:>14} {:<12} {:>10}\n", "", "count", "rate", "", "window");
+  out += count_row("attempted", r.sent, "", 0);
+  out += count_row("connected", r.received, "connected/s", r.receive_seconds);
+  out += count_row("failed", r.errors, "", 0);
+  out += latency_header("CONNACK latency (µs)");
   out += latency_row("from intended connect", r.from_intended);
   out += latency_row("from actual connect", r.from_sent);
+  if (s.connect_rate <= 0)
+    out += "note: no --connect-rate, so each client was meant to connect when it started: the "
+           "two latency rows measure the same thing\n";
   return out;
 }
 
@@ -71,29 +96,39 @@ void print_progress(const progress& p, bool final) {
     stderr_line(line);
 }
 
-std::string summary_table(const settings& s, const results& r) {
-  if (s.what == mode::conn) return connection_table(s, r);
+std::string summary_table(const run_info& s, const results& r) {
+  if (s.connections()) return connection_table(s, r);
   std::string out = fmt::format(
-      "mqtk-bench {}: {} publisher(s), {} subscriber(s), QoS {}, {} B payloads, rate {}\n",
-      mode_name(s.what), s.publishers, s.subscribers, s.qos, s.size,
+      "mqtk-bench {}: {} publisher(s), {} subscriber(s), QoS {}, {} B payloads, rate {}\n", s.mode,
+      s.publishers, s.subscribers, s.qos, s.size,
       s.rate > 0 ? fmt::format("{:g}/s per publisher", s.rate)
                  : std::string("as fast as possible"));
-  out += fmt::format("sent       {:>12}  {:>12.0f} msg/s over {:.3f} s\n", r.sent,
-                     rate(r.sent, r.send_seconds), r.send_seconds);
-  out += fmt::format("received   {:>12}  {:>12.0f} msg/s over {:.3f} s\n", r.received,
-                     rate(r.received, r.receive_seconds), r.receive_seconds);
+  out += target_lines(s);
+  out += fmt::format("{:<10} {:>12} {:>14} {:<12} {:>10}\n", "", "count", "rate", "", "window");
+  out += count_row("sent", r.sent, "msg/s", r.send_seconds);
+  out += count_row("received", r.received, "msg/s", r.receive_seconds);
   out += fmt::format("lost {}  duplicates {}  reordered {}  late {}  errors {}  foreign {}\n",
                      r.lost, r.duplicates, r.reordered, r.late, r.errors, r.foreign);
-  out += fmt::format("{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "latency (µs)",
-                     "p50", "p90", "p99", "p99.9", "p99.99", "max", "mean");
+  if (r.from_intended.count() == 0 && s.subscribers == 0)
+    return out + "latency    measured where messages arrive: a sub or pubsub run (merge the "
+                 "instances' --save files)\n";
+  out += latency_header("latency (µs)");
   out += latency_row("from intended send", r.from_intended);
   out += latency_row("from actual send", r.from_sent);
+  // Without our own publishers the stamps carry another process's intended times.
+  if (s.rate <= 0 && s.publishers > 0)
+    out += "note: no --rate, so each message was meant to go when it went: the two latency rows "
+           "measure the same thing\n";
   return out;
 }
 
-std::string summary_json(const settings& s, const results& r) {
+std::string summary_json(const run_info& s, const results& r) {
   nlohmann::ordered_json j;
-  j["mode"] = mode_name(s.what);
+  j["format_version"] = summary_version;
+  j["target"] = s.target;
+  j["mode"] = s.mode;
+  j["instance"] = s.instance;
+  j["instances"] = s.instances;
   j["publishers"] = s.publishers;
   j["subscribers"] = s.subscribers;
   j["qos"] = s.qos;

@@ -29,12 +29,9 @@ void team::subscribers_ready() {
   if (++ready_ == threads_) to_all([](const member& m, int) { m.go(); });
 }
 
-void team::sending_stopped(const std::vector<std::pair<std::size_t, std::uint64_t>>& taken) {
+void team::sending_stopped(std::uint64_t taken) {
   std::lock_guard lock(m_);
-  for (const auto& [publisher, n] : taken) {
-    taken_[publisher] = n;
-    total_ += n;
-  }
+  total_ += taken;
   if (++stopped_ == threads_) to_all([](const member& m, int) { m.all_sent(); });
 }
 

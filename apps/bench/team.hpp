@@ -18,7 +18,7 @@ namespace mqtk::app::bench {
 
 class team {
 public:
-  team(unsigned threads, unsigned publishers) : threads_(threads), taken_(publishers) {}
+  explicit team(unsigned threads) : threads_(threads) {}
 
   struct member {
     asio::io_context* io = nullptr;
@@ -32,14 +32,12 @@ public:
   void leave(const asio::io_context* io);
   /// This thread's subscribers all have their SUBACK (or it has none).
   void subscribers_ready();
-  /// This thread stopped sending: how many messages each of its publishers took from its
-  /// schedule (index: the publisher's global index).
-  void sending_stopped(const std::vector<std::pair<std::size_t, std::uint64_t>>& taken);
+  /// This thread stopped sending: how many messages its publishers took from their schedules.
+  void sending_stopped(std::uint64_t taken);
   /// A failure that ends the run for every thread.
   void fail(int code);
 
-  /// After all_sent: what publisher `i` (global index) sent; the sum over all.
-  std::uint64_t taken(std::size_t i) const { return taken_[i]; }
+  /// After all_sent: what every publisher sent, together.
   std::uint64_t total_taken() const { return total_; }
   /// Sends so far, all threads (for the live line's in-flight count).
   std::atomic<std::uint64_t> sent_so_far{0};
@@ -52,7 +50,6 @@ private:
   std::vector<member> members_;
   unsigned ready_ = 0, stopped_ = 0;
   bool failed_ = false;
-  std::vector<std::uint64_t> taken_;
   std::uint64_t total_ = 0;
 };
 

@@ -74,31 +74,15 @@ private:
 };
 
 void merge(results& into, const results& r) {
-  into.ran = into.ran || r.ran;
-  into.sent += r.sent;
-  into.received += r.received;
-  into.lost += r.lost;
-  into.duplicates += r.duplicates;
-  into.reordered += r.reordered;
-  into.late += r.late;
-  into.errors += r.errors;
-  into.foreign += r.foreign;
-  into.acknowledged += r.acknowledged;
+  add_counts(into, r);
   into.send_seconds = std::max(into.send_seconds, r.send_seconds);
   into.receive_seconds = std::max(into.receive_seconds, r.receive_seconds);
-  into.from_intended.merge(r.from_intended);
-  into.from_sent.merge(r.from_sent);
   for (std::size_t i = 0; i < r.series.size(); ++i) {
     if (i == into.series.size()) into.series.push_back({});
-    auto& a = into.series[i];
-    const auto& b = r.series[i];
-    a.elapsed = std::max(a.elapsed, b.elapsed);
-    a.sent += b.sent;
-    a.received += b.received;
-    a.in_flight += b.in_flight;
-    a.errors += b.errors;
-    a.p99_ns = std::max(a.p99_ns, b.p99_ns);
+    add_progress(into.series[i], r.series[i]);
   }
+  if (r.start_wall_ns != 0 && (into.start_wall_ns == 0 || r.start_wall_ns < into.start_wall_ns))
+    into.start_wall_ns = r.start_wall_ns;
 }
 
 } // namespace
@@ -107,10 +91,14 @@ int run_threads(const settings& s, results& out, const tick_fn& tick) {
   const auto body = s.what == mode::conn ? run_connections : run_load;
   const unsigned clients = s.what == mode::conn ? s.clients : std::max(s.publishers, s.subscribers);
   const unsigned n = std::min(s.threads, std::max(clients, 1u));
-  if (n <= 1) return body(s, out, tick);
+  if (n <= 1) {
+    const int status = body(s, out, tick);
+    if (s.what != mode::conn) account(out);
+    return status;
+  }
   // pubsub threads must agree on when to start and stop, and count loss against every
   // publisher; the other modes' threads are independent.
-  const auto crew = s.what == mode::pubsub ? std::make_shared<team>(n, s.publishers) : nullptr;
+  const auto crew = s.what == mode::pubsub ? std::make_shared<team>(n) : nullptr;
   tick_merger merger(n, tick);
   std::vector<results> parts(n);
   std::vector<int> status(n, 0);
@@ -123,6 +111,7 @@ int run_threads(const settings& s, results& out, const tick_fn& tick) {
     t.join();
   for (const auto& part : parts)
     merge(out, part);
+  if (s.what != mode::conn) account(out);
   const auto failed = std::find_if(status.begin(), status.end(), [](int c) { return c != 0; });
   return failed == status.end() ? 0 : *failed;
 }

@@ -17,6 +17,23 @@ inline std::uint64_t now_ns() {
                                         .count());
 }
 
+/// Wall-clock nanoseconds at steady-clock zero, read once per process. Stamps and a saved run's
+/// times are steady time plus this: within a process time never jumps, and instances on
+/// machines whose clocks agree (NTP, PTP) measure latency and align their seconds on one clock.
+inline std::uint64_t wall_offset_ns() {
+  static const std::uint64_t offset = [] {
+    const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    return static_cast<std::uint64_t>(wall) - now_ns();
+  }();
+  return offset;
+}
+
+inline std::uint64_t wall_of(std::uint64_t steady_ns) {
+  return steady_ns + wall_offset_ns();
+}
+
 inline std::chrono::steady_clock::time_point at_ns(std::uint64_t ns) {
   return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(ns));
 }

@@ -11,4 +11,8 @@ std::string version_line(const std::string& tool) {
          "; MQTT 3.1.1 and 5.0; transports: tcp, tls, ws, wss, unix)";
 }
 
+std::string version_short(const std::string& tool) {
+  return tool + " " + MQTK_VERSION + " (commit " + MQTK_REVISION + ")";
+}
+
 } // namespace mqtk::app

@@ -40,7 +40,7 @@ complete -c mqtk-bench -l tls-alpn -d 'ALPN protocol names, comma-separated' -x
 complete -c mqtk-bench -l tls-use-os-certs -d 'Trust the system\'s CA store too (the default for mqtts:// without --cafile)'
 complete -c mqtk-bench -l ws-path -d 'HTTP path of ws:// and wss:// (default /mqtt)' -x
 complete -c mqtk-bench -l ws-header -d 'Add \'Name: value\' to the WebSocket upgrade request (repeatable)' -x
-complete -c mqtk-bench -a 'pubsub pub sub conn' -d 'What to run: pubsub (default), pub, sub or conn'
+complete -c mqtk-bench -a 'pubsub pub sub conn merge compare' -d 'What to run: pubsub (default), pub, sub or conn; merge and compare read saved runs (mqtk-bench merge --help)'
 complete -c mqtk-bench -l publishers -d 'Publishing clients (default 1)' -x
 complete -c mqtk-bench -l subscribers -d 'Subscribing clients (default 1)' -x
 complete -c mqtk-bench -l clients -d 'conn: connections to open and hold (with --churn: open at once; default 100)' -x
@@ -60,6 +60,9 @@ complete -c mqtk-bench -l topics -d 'Spread each publisher\'s messages over N to
 complete -c mqtk-bench -l filter -d 'Subscribers\' filter (default: the template, codes as +)' -x
 complete -c mqtk-bench -l source-addresses -d 'Connect from these local addresses in turn, past the ~28k ports of one: 127.0.0.1-127.0.0.8 or a comma list' -x
 complete -c mqtk-bench -l threads -d 'Split the clients over N threads, each with its own event loop (default 1)' -x
+complete -c mqtk-bench -l instance -d 'Be instance I of N processes (on N machines) that form one run: client ids, %i and publisher numbers never collide; merge their --save files' -x
+complete -c mqtk-bench -l start-at -d 'Start the load at this wall-clock time, on every instance alike: Unix seconds (date +%s) or 2026-12-07T18:00:00Z' -x
 complete -c mqtk-bench -l json -d 'Print the summary as one JSON object on stdout'
+complete -c mqtk-bench -l save -d 'Write the whole run as JSON to FILE (histograms, per-second series, per-publisher counts): what mqtk-bench merge and compare read' -r -F
 complete -c mqtk-bench -l csv -d 'Write the per-second series and the summary as CSV to FILE' -r -F
-complete -c mqtk-bench -l report -d 'Write one self-contained HTML page with SVG charts of throughput over time and the latency percentiles to FILE' -r -F
+complete -c mqtk-bench -l report -d 'Write one self-contained HTML page to FILE: throughput, latency percentiles and losses over time, the percentile spectrum' -r -F

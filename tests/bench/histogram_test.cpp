@@ -90,3 +90,63 @@ TEST_CASE("an empty histogram reports zeros, reset empties", "[histogram]") {
   CHECK(h.count() == 0);
   CHECK(h.max() == 0);
 }
+
+// The property `mqtk-bench merge` rests on: however a sample is split over instances (machines,
+// threads), saved and read back, the merged histogram reports every percentile exactly as the
+// histogram of the whole sample does.
+TEST_CASE("K random partitions, saved and restored, merge to the whole sample's percentiles",
+          "[histogram][merge]") {
+  std::mt19937_64 rng(11);
+  std::lognormal_distribution<double> latency(std::log(150'000.0), 1.5);
+  for (int round = 0; round < 40; ++round) {
+    const auto k = 1 + rng() % 12;
+    const auto n = 1 + rng() % 20'000;
+    std::vector<histogram> parts(k);
+    histogram whole;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto v = static_cast<std::uint64_t>(latency(rng));
+      parts[rng() % k].record(v);
+      whole.record(v);
+    }
+    histogram merged;
+    for (const auto& p : parts) {
+      const auto back = histogram::restore(p.buckets(), p.min(), p.max(), p.sum());
+      REQUIRE(back);
+      merged.merge(*back);
+    }
+    REQUIRE(merged.count() == whole.count());
+    CHECK(merged.min() == whole.min());
+    CHECK(merged.max() == whole.max());
+    for (const double q : {0.0, 0.25, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999, 1.0})
+      CHECK(merged.percentile(q) == whole.percentile(q));
+  }
+}
+
+TEST_CASE("restore refuses buckets no histogram could hold", "[histogram][merge]") {
+  using b = histogram::bucket;
+  CHECK(histogram::restore({{5, 2}}, 5, 5, 10));
+  CHECK(histogram::restore({}, 0, 0, 0)->count() == 0);
+  CHECK_FALSE(histogram::restore({{100'000, 1}}, 5, 5, 5)); // index beyond the last bucket
+  CHECK_FALSE(histogram::restore({b{5, 0}}, 5, 5, 0));      // an empty bucket is never saved
+  CHECK_FALSE(histogram::restore({{5, 1}}, 9, 4, 5));       // min above max
+  CHECK_FALSE(histogram::restore({{5, 1}}, 50, 60, 5));     // min outside the buckets
+}
+
+TEST_CASE("merge_buckets adds two seconds' bucket lists as one histogram would",
+          "[histogram][merge]") {
+  std::mt19937_64 rng(5);
+  histogram a, b, both;
+  for (int i = 0; i < 5'000; ++i) {
+    const auto v = rng() % 3'000'000;
+    (rng() % 2 ? a : b).record(v);
+    both.record(v);
+  }
+  const auto merged = mqtk::bench::merge_buckets(a.buckets(), b.buckets());
+  const auto expected = both.buckets();
+  REQUIRE(merged.size() == expected.size());
+  for (std::size_t i = 0; i < merged.size(); ++i) {
+    CHECK(merged[i].index == expected[i].index);
+    CHECK(merged[i].count == expected[i].count);
+  }
+  CHECK(mqtk::bench::merge_buckets({}, a.buckets()).size() == a.buckets().size());
+}

@@ -87,3 +87,20 @@ TEST_CASE("sequence tracking counts loss, duplicates and reordering", "[sequence
   sequence_tracker none;
   CHECK(none.lost(10) == 10);
 }
+
+TEST_CASE("gaps name the missing numbers below the highest seen, as ranges", "[sequence]") {
+  sequence_tracker t;
+  CHECK(t.gaps(10).empty());
+  CHECK_FALSE(t.highest());
+  for (std::uint64_t n = 0; n < 300; ++n)
+    if (n != 5 && n != 6 && n != 64 && (n < 100 || n >= 190)) t.receive(n);
+  t.receive(1000);
+  using range = std::pair<std::uint64_t, std::uint64_t>;
+  CHECK(t.gaps(10) == std::vector<range>{{5, 7}, {64, 65}, {100, 190}, {300, 1000}});
+  CHECK(t.gaps(2) == std::vector<range>{{5, 7}, {64, 65}});
+  CHECK(t.highest() == 1000u);
+  std::uint64_t missing = 0;
+  for (const auto& [a, b] : t.gaps(10))
+    missing += b - a;
+  CHECK(missing == t.lost(1001));
+}

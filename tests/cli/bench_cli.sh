@@ -118,4 +118,54 @@ spread() {
   ! "$bench" pub -p "$port" --topics 3 2>/dev/null
 }
 check "--topics spreads messages over %t names in turn" spread
+text_summary() {
+  $T "$bench" -p "$port" --count 200 --quiet >"$work/table" || return 1
+  grep -Eq "^target +mqtt://localhost:$port \(MQTT 5\.0\)$" "$work/table" &&
+    grep -Eq "^ +count +rate +window$" "$work/table" &&
+    grep -Eq "^sent +200 +[0-9]+ msg/s +[0-9.]+ s$" "$work/table" &&
+    grep -q "^note: no --rate, so each message was meant to go when it went" "$work/table" ||
+    { cat "$work/table" >&2; return 1; }
+  $T "$bench" -p "$port" --count 200 --rate 1000 --quiet | grep -q "^note:" && return 1
+  $T "$bench" conn -p "$port" --clients 20 --duration 0.2 --quiet >"$work/conn-table" || return 1
+  grep -Eq "^connected +20 +[0-9]+ connected/s" "$work/conn-table" &&
+    grep -Eq "^failed +0$" "$work/conn-table" && grep -Eq "^attempted +20$" "$work/conn-table" ||
+    { cat "$work/conn-table" >&2; return 1; }
+  $T "$bench" pub -p "$port" --count 10 --quiet | grep -q "^latency    measured where messages arrive"
+}
+check "the summary names the target, heads its columns, says why the latency rows match" text_summary
+instance_flags() {
+  local bad
+  for bad in "--instance 3/2" "--instance 0/2" "--instance 2" "--instance a/b" \
+    "--start-at 1000" "--start-at 2026-13-45T00:00:00Z" "--start-at tomorrow" "--start-at 9999999999"; do
+    "$bench" -p "$port" $bad 2>"$work/err"
+    [ $? -eq 2 ] && grep -q "mqtk-bench: --" "$work/err" || { echo "$bad" >&2; cat "$work/err" >&2; return 1; }
+  done
+  "$bench" -p "$port" merge 2>"$work/err"
+  [ $? -eq 2 ] && grep -q "merge comes first" "$work/err"
+}
+check "--instance and --start-at refuse what they cannot use (exit 2, naming the flag)" instance_flags
+saved() {
+  local at=$(($(date +%s) + 1))
+  $T "$bench" -p "$port" --rate 1000 --count 1500 --instance 2/3 --start-at "$at" -q 1 --quiet \
+    --save "$work/run.json" --json >"$work/run.out" || return 1
+  /usr/bin/python3 - "$work/run.json" "$work/run.out" "$at" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+out = json.load(open(sys.argv[2]))
+assert j["format"] == "mqtk-bench-run" and j["format_version"] == 1, j.keys()
+assert j["run"]["instance"] == 2 and j["run"]["instances"] == 3, j["run"]
+assert out["instance"] == 2 and out["format_version"] == 2 and out["target"].startswith("mqtt://"), out
+# Started at the agreed second (within 50 ms).
+assert abs(j["totals"]["start_wall_ns"] / 1e9 - int(sys.argv[3])) < 0.05, j["totals"]["start_wall_ns"]
+# Instance 2 of 3: its one publisher is number 1, its subscriber heard only that one.
+assert [p["index"] for p in j["records"]["publishers"]] == [1], j["records"]
+assert [h["publisher"] for h in j["records"]["heard"]] == [1], j["records"]
+s = j["series"]
+assert len(s) >= 2 and sum(e["sent"] for e in s) == 1500, s
+per_second = sum(c for e in s for _, c in e["latency"])
+assert per_second == j["latency_ns"]["from_intended"]["count"] == 1500, per_second
+assert j["records"]["publishers"][0]["taken_by_second"][-1] == 1500, j["records"]
+PY
+}
+check "--save: the whole run (format 1), per-second histograms that add up, instance numbers" saved
 finish

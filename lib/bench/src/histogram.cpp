@@ -58,6 +58,46 @@ void histogram::reset() noexcept {
   sum_ = 0;
 }
 
+std::vector<histogram::bucket> histogram::buckets() const {
+  std::vector<bucket> out;
+  for (std::size_t i = 0; i < counts_.size(); ++i)
+    if (counts_[i] != 0) out.push_back({static_cast<std::uint32_t>(i), counts_[i]});
+  return out;
+}
+
+std::optional<histogram> histogram::restore(const std::vector<bucket>& buckets, std::uint64_t min,
+                                            std::uint64_t max, long double sum) {
+  histogram h;
+  for (const auto& b : buckets) {
+    if (b.index >= h.counts_.size() || b.count == 0) return std::nullopt;
+    h.counts_[b.index] += b.count;
+    h.count_ += b.count;
+  }
+  if (h.count_ == 0) return h;
+  if (min > max || index_of(min) > buckets.front().index || index_of(max) < buckets.back().index)
+    return std::nullopt;
+  h.min_ = min;
+  h.max_ = max;
+  h.sum_ = sum;
+  return h;
+}
+
+std::vector<histogram::bucket> merge_buckets(const std::vector<histogram::bucket>& a,
+                                             const std::vector<histogram::bucket>& b) {
+  std::vector<histogram::bucket> out;
+  out.reserve(a.size() + b.size());
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].index < b[j].index))
+      out.push_back(a[i++]);
+    else if (i == a.size() || b[j].index < a[i].index)
+      out.push_back(b[j++]);
+    else
+      out.push_back({a[i].index, a[i++].count + b[j++].count});
+  }
+  return out;
+}
+
 double histogram::mean() const noexcept {
   return count_ ? static_cast<double>(sum_ / static_cast<long double>(count_)) : 0.0;
 }

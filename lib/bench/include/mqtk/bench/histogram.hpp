@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace mqtk::bench {
@@ -24,6 +25,19 @@ public:
   /// kept within [min, max]. 0 when empty.
   std::uint64_t percentile(double q) const noexcept;
 
+  long double sum() const noexcept { return sum_; }
+
+  /// A non-empty bucket: what a saved run keeps of a histogram (ascending by index).
+  struct bucket {
+    std::uint32_t index = 0;
+    std::uint64_t count = 0;
+  };
+  std::vector<bucket> buckets() const;
+  /// A histogram back from buckets() with its min, max and sum; nullopt when they cannot come
+  /// from one (an index out of range, min above max), so a damaged file is refused, not guessed.
+  static std::optional<histogram> restore(const std::vector<bucket>& buckets, std::uint64_t min,
+                                          std::uint64_t max, long double sum);
+
   static constexpr unsigned sub_bits = 7;
   static constexpr std::uint64_t sub_buckets = 1u << sub_bits;
   static std::size_t index_of(std::uint64_t value) noexcept;
@@ -37,5 +51,9 @@ private:
   std::uint64_t max_ = 0;
   long double sum_ = 0;
 };
+
+/// The sum of two bucket lists (each ascending), ascending: two seconds' histograms as one.
+std::vector<histogram::bucket> merge_buckets(const std::vector<histogram::bucket>& a,
+                                             const std::vector<histogram::bucket>& b);
 
 } // namespace mqtk::bench

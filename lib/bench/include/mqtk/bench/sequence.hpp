@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace mqtk::bench {
@@ -18,6 +20,14 @@ public:
   std::uint64_t received() const noexcept { return distinct_; }
   std::uint64_t duplicates() const noexcept { return duplicates_; }
   std::uint64_t reordered() const noexcept { return reordered_; }
+  /// The highest number seen; nullopt before the first.
+  std::optional<std::uint64_t> highest() const noexcept {
+    return any_ ? std::optional<std::uint64_t>(highest_) : std::nullopt;
+  }
+  /// The numbers missing below the highest seen, as ranges [first, end), ascending, at most
+  /// `limit` of them: with highest() and the publisher's count they say which messages were
+  /// lost, so a merged run can place each loss in the second it was sent.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps(std::size_t limit) const;
 
 private:
   std::vector<std::uint64_t> seen_;
