@@ -104,7 +104,7 @@ std::string compare_json(const saved_run& a, const saved_run& b) {
                     {"b", c.b},
                     {"ratio", c.a != 0 ? nlohmann::ordered_json(c.b / c.a) : nullptr}});
   j["metrics"] = rows;
-  return j.dump() + "\n";
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 } // namespace mqtk::app::bench

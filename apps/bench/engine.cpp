@@ -57,9 +57,6 @@ struct subscriber : client_slot {
   bool subscribed = false;
 };
 
-// Publisher numbers a subscriber learns from stamps it did not expect (another mqtk-bench, or
-// another instance of this run), up to this many.
-constexpr std::size_t learn_limit = std::size_t{1} << 20;
 // Missing-number ranges kept per publisher and subscriber for placing losses in time.
 constexpr std::size_t gap_limit = 4096;
 
@@ -183,9 +180,13 @@ private:
     // sub mode and instances hear publishers they do not run (another mqtk-bench, another
     // instance): they learn them as they come.
     if (st && (s.publishers == 0 || s.instances > 1) && st->publisher >= sub.from.size() &&
-        st->publisher < learn_limit)
+        st->publisher < most_publishers)
       sub.from.resize(st->publisher + 1);
-    if (!st || st->publisher >= sub.from.size()) {
+    // Stamped before this run began (a retained message, a queue from an earlier run): not
+    // ours to count, or it would hide a loss of this run behind an old sequence number. A
+    // second's grace covers other instances' clocks.
+    const bool stale = st && (t0 == 0 || st->sent_ns + 1'000'000'000 < wall_of(t0));
+    if (!st || st->publisher >= sub.from.size() || stale) {
       ++r.foreign;
       return;
     }
@@ -406,10 +407,19 @@ private:
         const auto& t = sub.from[i];
         r.duplicates += t.duplicates();
         r.reordered += t.reordered();
-        if (const auto top = t.highest())
-          add_heard(
-              r.heard,
-              {static_cast<std::uint32_t>(i), 1, t.received(), t.gaps(gap_limit), {{*top, 1}}});
+        if (const auto top = t.highest()) {
+          auto gaps = t.gaps(gap_limit);
+          // Missing below the highest but past the gaps kept: counted, not placed in time.
+          auto unplaced = *top + 1 - t.received();
+          for (const auto& [first, end] : gaps)
+            unplaced -= end - first;
+          add_heard(r.heard, {static_cast<std::uint32_t>(i),
+                              1,
+                              t.received(),
+                              std::move(gaps),
+                              {{*top, 1}},
+                              unplaced});
+        }
       }
     r.send_seconds = last_send > t0 ? static_cast<double>(last_send - t0) / 1e9 : 0;
     r.receive_seconds = last_receive > t0 ? static_cast<double>(last_receive - t0) / 1e9 : 0;
@@ -453,6 +463,7 @@ std::uint64_t start_time(const settings& s, std::uint64_t now) {
                               static_cast<double>(*s.start_at_wall_ns - wall_now) / 1e9));
     return *s.start_at_wall_ns - wall_offset_ns();
   }
+  if (*s.start_at_wall_ns > wall_now) return soon; // due within the millisecond: on time
   if (!s.conn.quiet)
     stderr_text(fmt::format("mqtk-bench: starting {:.3f} s after --start-at (clients were not "
                             "ready in time): this instance's schedule is behind the others'\n",

@@ -44,6 +44,9 @@ struct heard_record {
   std::uint64_t distinct = 0;    ///< distinct sequence numbers, summed over those subscribers
   std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps; ///< missing [first, end) ranges
   std::map<std::uint64_t, std::uint64_t> highest;            ///< highest number seen -> subscribers
+  /// Missing below a highest number but beyond the gaps kept (more than gap_limit ranges):
+  /// counted as lost, not placed in a second.
+  std::uint64_t unplaced = 0;
 };
 
 /// In a merged run, one instance's own lines.
@@ -69,6 +72,7 @@ struct results {
   std::vector<publisher_record> publishers;
   std::vector<heard_record> heard;
   std::vector<std::uint64_t> lost_series; ///< losses by the second they were sent (account())
+  std::uint64_t lost_unplaced = 0;        ///< losses account() could not place in a second
   std::vector<instance_series> instances; ///< merged runs only
 };
 

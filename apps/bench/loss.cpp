@@ -42,6 +42,7 @@ void add_heard(std::vector<heard_record>& into, heard_record h) {
     return;
   }
   at->subscribers += h.subscribers;
+  at->unplaced += h.unplaced;
   at->distinct += h.distinct;
   at->gaps.insert(at->gaps.end(), h.gaps.begin(), h.gaps.end());
   for (const auto& [top, n] : h.highest)
@@ -50,15 +51,17 @@ void add_heard(std::vector<heard_record>& into, heard_record h) {
 
 void account(results& r) {
   r.lost = 0;
+  r.lost_unplaced = 0;
   r.lost_series.assign(r.series.size(), 0);
   for (const auto& p : r.publishers) {
     const auto at =
         std::lower_bound(r.heard.begin(), r.heard.end(), p.index,
                          [](const heard_record& a, std::uint32_t i) { return a.publisher < i; });
-    const heard_record none{p.index, 0, 0, {}, {}};
+    const heard_record none{p.index, 0, 0, {}, {}, 0};
     const auto& h = at != r.heard.end() && at->publisher == p.index ? *at : none;
     const auto expected = p.taken * r.subscribers;
     r.lost += expected > h.distinct ? expected - h.distinct : 0;
+    r.lost_unplaced += h.unplaced;
     // Where each loss belongs: holes below a subscriber's highest number, everything after its
     // highest, and all of it for subscribers that never heard this publisher.
     for (const auto& [first, end] : h.gaps)

@@ -30,7 +30,9 @@ and the merge finds it from the publisher's count and the subscriber's record, a
 the second it was sent. An instance alone counts loss only for its own publishers. Loss assumes
 every subscriber should get every message (the default filter). \fBmerge\fR refuses files of
 different QoS or payload size, an instance given twice and publisher numbers that collide
-(exit status 2), and warns of an instance that is missing.
+(exit status 2), and warns of an instance that is missing. A merged run merges again with
+further instances. Missing ranges are kept up to 4,096 per publisher and subscriber; losses past
+them are counted exactly but not placed in time (the report says how many).
 \fBcompare\fR \fIA\fR \fIB\fR prints B's figures as ratios of A's (rates, loss,
 percentiles) and with \fB\-\-report\fR draws both runs on the same axes.)roff";
 }
@@ -70,9 +72,10 @@ spectrum on a log scale.)roff";
                 {"OUTPUT FORMAT", R"roff(The JSON summary has: format_version (2), target, mode,
 instance, instances, publishers, subscribers, qos, payload_bytes, rate_per_publisher, sent,
 received, acknowledged, lost, duplicates, reordered, late, errors, foreign (messages without our
-stamp), send_seconds, receive_seconds, send_rate, receive_rate, and latency_us with
+stamp, or stamped before this run began: retained or queued from an earlier run), send_seconds, receive_seconds, send_rate, receive_rate, and latency_us with
 from_intended and from_sent, each holding count, p50, p90, p99, p99_9, p99_99, max and mean in
-microseconds. In conn mode sent counts connection attempts and received CONNACKs.
+microseconds. In conn mode sent counts connection attempts and received CONNACKs. A merged run
+has instance 0 and instances the number of instances merged.
 .PP
 The file \fB\-\-save\fR writes is one JSON object with format "mqtk-bench-run" and
 format_version 1: the run's facts, the totals, both latency histograms bucket by bucket (in

@@ -24,7 +24,10 @@ std::string distinct_list(const std::vector<saved_run>& runs, std::string run_in
 
 bool compatible(const std::vector<saved_run>& runs, std::string& why) {
   const auto& first = runs.front();
-  std::set<std::pair<unsigned, unsigned>> instances;
+  unsigned n = 0; // N of the first instance run (--instance I/N)
+  for (const auto& run : runs)
+    if (run.info.instance > 0 && n == 0) n = run.info.instances;
+  std::set<unsigned> instances;
   std::set<std::uint32_t> publishers;
   for (const auto& run : runs) {
     const auto& i = run.info;
@@ -36,7 +39,12 @@ bool compatible(const std::vector<saved_run>& runs, std::string& why) {
                              "load",
                              run.path, i.qos, i.size, first.path, first.info.qos, first.info.size),
              false;
-    if (i.instances > 1 && !instances.insert({i.instance, i.instances}).second)
+    // Instance 0 is a merged run: its parts were checked when it was merged.
+    if (i.instance > 0 && i.instances != n)
+      return why = fmt::format("{}: instance {}/{}, but another file is of {} instances", run.path,
+                               i.instance, i.instances, n),
+             false;
+    if (i.instance > 0 && i.instances > 1 && !instances.insert(i.instance).second)
       return why = fmt::format("{}: instance {}/{} is given twice", run.path, i.instance,
                                i.instances),
              false;
@@ -49,10 +57,13 @@ bool compatible(const std::vector<saved_run>& runs, std::string& why) {
   }
   // A missing instance is worth a warning, not a refusal: its machine may have failed, and the
   // rest is still a measurement.
-  for (unsigned k = 1; k <= first.info.instances; ++k)
-    if (first.info.instances > 1 && !instances.count({k, first.info.instances}))
+  // (Unknown when a merged run is among the files: its parts are not numbered here.)
+  const bool all_instances = std::none_of(runs.begin(), runs.end(),
+                                          [](const saved_run& r) { return r.info.instance == 0; });
+  for (unsigned k = 1; all_instances && n > 1 && k <= n; ++k)
+    if (!instances.count(k))
       std::fprintf(stderr, "mqtk-bench merge: warning: instance %u/%u is not among the files\n", k,
-                   first.info.instances);
+                   n);
   return true;
 }
 
@@ -75,23 +86,27 @@ run_info merged_info(const std::vector<saved_run>& runs) {
     m.clients += i.clients;
     m.duration = std::max(m.duration, i.duration);
     if (i.publishers > 0 && m.rate == 0) m.rate = i.rate; // the publishers' schedule
-    m.parts.push_back(fmt::format("{}: instance {}/{}, {} on {} ({} cores)", run.path, i.instance,
-                                  i.instances, i.mode, i.host, i.cores));
+    if (i.instance == 0)                                  // a merged run: its parts
+      m.parts.insert(m.parts.end(), i.parts.begin(), i.parts.end());
+    else
+      m.parts.push_back(fmt::format("{}: instance {}/{}, {} on {} ({} cores)", run.path, i.instance,
+                                    i.instances, i.mode, i.host, i.cores));
   }
   std::set<std::string> hosts; // several instances on one machine share its cores
   for (const auto& run : runs)
     if (hosts.insert(run.info.host).second) m.cores += run.info.cores;
-  m.instance = 1;
-  m.instances = static_cast<unsigned>(runs.size());
+  m.instance = 0; // merged
+  m.instances = static_cast<unsigned>(std::min<std::size_t>(m.parts.size(), 65536));
   return m;
 }
 
-// One instance's results into the merged ones, its seconds starting at `offset`.
-void add_run(results& m, const saved_run& run, std::int64_t offset) {
+// One instance's results into the merged ones, starting `shift` seconds after the earliest
+// (its per-second series from whole second `offset`).
+void add_run(results& m, const saved_run& run, double shift) {
+  const auto offset = std::llround(shift);
   const auto& r = run.r;
   const auto first_publisher = m.publishers.size();
   add_counts(m, r);
-  const auto shift = static_cast<double>(offset);
   m.send_seconds = std::max(m.send_seconds, r.send_seconds > 0 ? shift + r.send_seconds : 0);
   m.receive_seconds =
       std::max(m.receive_seconds, r.receive_seconds > 0 ? shift + r.receive_seconds : 0);
@@ -101,10 +116,13 @@ void add_run(results& m, const saved_run& run, std::int64_t offset) {
     const auto at = static_cast<std::size_t>(offset) + k;
     if (m.series.size() <= at) m.series.resize(at + 1);
     add_progress(m.series[at], r.series[k]);
-    m.series[at].elapsed = static_cast<double>(at + 1); // seconds from the earliest start
     mine.sent_received.emplace_back(r.series[k].sent, r.series[k].received);
   }
-  m.instances.push_back(std::move(mine));
+  if (r.instances.empty()) m.instances.push_back(std::move(mine));
+  for (auto i : r.instances) { // a merged run brings its instances' own lines
+    i.second_offset += offset;
+    m.instances.push_back(std::move(i));
+  }
   for (auto p = m.publishers.begin() + static_cast<std::ptrdiff_t>(first_publisher);
        p != m.publishers.end(); ++p)
     p->second_offset += offset;
@@ -149,13 +167,19 @@ std::optional<saved_run> merge_runs(const std::vector<saved_run>& runs, std::str
   out.info = merged_info(runs);
   out.r.ran = true;
   out.r.start_wall_ns = base;
+  for (const auto& run : runs)
+    if (run.r.start_wall_ns > base + std::uint64_t{86400} * 1'000'000'000) {
+      why = run.path + ": started more than a day after another file's run: not one run";
+      return std::nullopt;
+    }
   for (const auto& run : runs) {
-    // Whole seconds from the earliest start: --start-at makes these 0 for every instance.
-    const auto offset = run.r.start_wall_ns > base
-                            ? std::llround(static_cast<double>(run.r.start_wall_ns - base) / 1e9)
-                            : 0;
-    add_run(out.r, run, offset);
+    // Seconds from the earliest start: --start-at makes these 0 for every instance.
+    add_run(out.r, run,
+            run.r.start_wall_ns > base ? static_cast<double>(run.r.start_wall_ns - base) / 1e9
+                                       : 0.0);
   }
+  for (std::size_t k = 0; k < out.r.series.size(); ++k)
+    out.r.series[k].elapsed = static_cast<double>(k + 1); // seconds from the earliest start
   account(out.r);
   return out;
 }

@@ -2,10 +2,14 @@
 // mqtk-bench's command line.
 #include "bench/options.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 #include <charconv>
+#include <cmath>
 #include <ctime>
 #include <fmt/format.h>
+#include <limits>
 
 #include "common/cli.hpp"
 #include "common/option_families.hpp"
@@ -238,10 +242,12 @@ bool parse_start_at(const std::string& text, settings& s, std::string& why) {
     std::tm tm{};
     double fraction = 0;
     const char* rest = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (rest && *rest == '.') {
-      char* after = nullptr;
-      fraction = std::strtod(rest, &after);
-      rest = after;
+    if (rest && *rest == '.' && std::isdigit(static_cast<unsigned char>(rest[1]))) {
+      const char* digits = rest + 1;
+      rest = digits;
+      while (std::isdigit(static_cast<unsigned char>(*rest)))
+        ++rest;
+      fraction = std::stod("0." + std::string(digits, rest));
     }
     if (!rest || std::string_view(rest) != "Z")
       return why = "--start-at " + text +
@@ -250,10 +256,29 @@ bool parse_start_at(const std::string& text, settings& s, std::string& why) {
     seconds = static_cast<double>(::timegm(&tm)) + fraction;
   }
   const auto now = static_cast<double>(std::time(nullptr));
+  if (!std::isfinite(seconds)) return why = "--start-at " + text + ": not a time", false;
   if (seconds < now - 1)
     return why = fmt::format("--start-at {}: that was {:.0f} s ago", text, now - seconds), false;
   if (seconds > now + 86400) return why = "--start-at " + text + ": more than a day ahead", false;
   s.start_at_wall_ns = static_cast<std::uint64_t>(seconds * 1e9);
+  return true;
+}
+
+// --instance, --start-at, and the client numbers they imply.
+bool validate_instances(const raw& o, settings& s, std::string& why) {
+  if (!o.instance.empty() && !parse_instance(o.instance, s, why)) return false;
+  if (!o.start_at.empty() && !parse_start_at(o.start_at, s, why)) return false;
+  const auto publishers = std::uint64_t{s.publishers} * s.instances;
+  // A compact stamp carries 16 bits of publisher number.
+  if (s.size < mqtk::bench::stamp_size && publishers > std::uint64_t{1} << 16)
+    return why = "--size under 32 bytes numbers at most 65,536 publishers in all instances", false;
+  if (publishers > most_publishers)
+    return why = fmt::format("at most {} publishers in all instances (--publishers x N)",
+                             most_publishers),
+           false;
+  const auto clients = std::uint64_t{std::max({s.publishers, s.subscribers, s.clients})};
+  if (clients * s.instances > std::numeric_limits<std::uint32_t>::max())
+    return why = "--instance: too many clients in all instances to number", false;
   return true;
 }
 
@@ -311,13 +336,7 @@ std::optional<settings> validate(const raw& o, std::string& why) {
   s.csv = o.csv;
   s.report = o.report;
   s.save = o.save;
-  if (!o.instance.empty() && !parse_instance(o.instance, s, why)) return std::nullopt;
-  if (!o.start_at.empty() && !parse_start_at(o.start_at, s, why)) return std::nullopt;
-  // A compact stamp carries 16 bits of publisher number.
-  if (s.size < mqtk::bench::stamp_size &&
-      std::uint64_t{s.publishers} * s.instances > std::uint64_t{1} << 16)
-    return why = "--size under 32 bytes numbers at most 65,536 publishers in all instances",
-           std::nullopt;
+  if (!validate_instances(o, s, why)) return std::nullopt;
   s.skip_sequence = o.skip_sequence;
   s.threads = o.threads;
   for (const auto& list : o.sources)

@@ -16,6 +16,9 @@ class team;
 
 enum class mode { pub, sub, pubsub, conn };
 
+/// Publisher numbers a subscriber learns from stamps, and so the most publishers of one run.
+inline constexpr std::size_t most_publishers = std::size_t{1} << 20;
+
 struct settings {
   connection_settings conn;
   mode what = mode::pubsub;

@@ -149,7 +149,7 @@ std::string summary_json(const run_info& s, const results& r) {
   j["receive_rate"] = rate(r.received, r.receive_seconds);
   j["latency_us"] = {{"from_intended", latency_json(r.from_intended)},
                      {"from_sent", latency_json(r.from_sent)}};
-  return j.dump() + "\n";
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 } // namespace mqtk::app::bench

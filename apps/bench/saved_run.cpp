@@ -3,7 +3,9 @@
 // file must fail naming it, never produce numbers from half a run.
 #include "bench/saved_run.hpp"
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "common/read_file.hpp"
 
@@ -80,6 +82,7 @@ json records_json(const results& r) {
                      {"subscribers", h.subscribers},
                      {"distinct", h.distinct},
                      {"gaps", h.gaps},
+                     {"unplaced", h.unplaced},
                      {"highest", top}});
   }
   for (const auto& i : r.instances)
@@ -88,13 +91,30 @@ json records_json(const results& r) {
   return {{"publishers", pubs}, {"heard", heard}, {"instances", parts}};
 }
 
-// Reading: every getter throws json::exception on a missing or mistyped field, which the
-// caller turns into one message naming the file.
+// Reading: every getter throws on a missing or mistyped field, which the caller turns into one
+// message naming the file. Counts must be whole numbers in their type's range: nlohmann would
+// otherwise wrap -1 into 4294967295 without a word.
+template <class T>
+T whole(const json& j) {
+  if (!j.is_number_unsigned())
+    throw std::runtime_error("expected a whole number, found " + j.dump());
+  const auto v = j.get<std::uint64_t>();
+  if (v > std::numeric_limits<T>::max()) throw std::runtime_error(j.dump() + " is out of range");
+  return static_cast<T>(v);
+}
+
+template <class T>
+void read(const json& j, T& out) {
+  if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T> && !std::is_same_v<T, bool>)
+    out = whole<T>(j);
+  else
+    j.get_to(out);
+}
 std::vector<histogram::bucket> buckets_of(const json& j) {
   if (!j.is_array()) throw std::runtime_error("histogram buckets are not a list");
   std::vector<histogram::bucket> out;
   for (const auto& b : j) {
-    out.push_back({b.at(0).get<std::uint32_t>(), b.at(1).get<std::uint64_t>()});
+    out.push_back({whole<std::uint32_t>(b.at(0)), whole<std::uint64_t>(b.at(1))});
     if (out.size() > 1 && out[out.size() - 2].index >= out.back().index)
       throw std::runtime_error("histogram buckets out of order");
   }
@@ -102,91 +122,128 @@ std::vector<histogram::bucket> buckets_of(const json& j) {
 }
 
 histogram histogram_of(const json& j) {
-  auto h = histogram::restore(buckets_of(j.at("buckets")), j.at("min").get<std::uint64_t>(),
-                              j.at("max").get<std::uint64_t>(), j.at("sum").get<double>());
-  if (!h || h->count() != j.at("count").get<std::uint64_t>())
+  auto h = histogram::restore(buckets_of(j.at("buckets")), whole<std::uint64_t>(j.at("min")),
+                              whole<std::uint64_t>(j.at("max")), j.at("sum").get<double>());
+  if (!h || h->count() != whole<std::uint64_t>(j.at("count")))
     throw std::runtime_error("a latency histogram does not add up");
   return *h;
 }
 
 run_info info_of(const json& j) {
   run_info i;
-  j.at("version").get_to(i.version);
-  j.at("target").get_to(i.target);
-  j.at("mode").get_to(i.mode);
-  j.at("protocol").get_to(i.protocol);
-  j.at("qos").get_to(i.qos);
-  j.at("payload_bytes").get_to(i.size);
-  j.at("rate").get_to(i.rate);
-  j.at("duration").get_to(i.duration);
-  j.at("count").get_to(i.count);
-  j.at("publishers").get_to(i.publishers);
-  j.at("subscribers").get_to(i.subscribers);
-  j.at("clients").get_to(i.clients);
-  j.at("connect_rate").get_to(i.connect_rate);
-  j.at("churn").get_to(i.churn);
-  j.at("instance").get_to(i.instance);
-  j.at("instances").get_to(i.instances);
-  j.at("host").get_to(i.host);
-  j.at("kernel").get_to(i.kernel);
-  j.at("cores").get_to(i.cores);
-  j.at("parts").get_to(i.parts);
-  if (i.instances == 0 || i.instance == 0 || i.instance > i.instances)
+  read(j.at("version"), i.version);
+  read(j.at("target"), i.target);
+  read(j.at("mode"), i.mode);
+  read(j.at("protocol"), i.protocol);
+  read(j.at("qos"), i.qos);
+  read(j.at("payload_bytes"), i.size);
+  read(j.at("rate"), i.rate);
+  read(j.at("duration"), i.duration);
+  read(j.at("count"), i.count);
+  read(j.at("publishers"), i.publishers);
+  read(j.at("subscribers"), i.subscribers);
+  read(j.at("clients"), i.clients);
+  read(j.at("connect_rate"), i.connect_rate);
+  read(j.at("churn"), i.churn);
+  read(j.at("instance"), i.instance);
+  read(j.at("instances"), i.instances);
+  read(j.at("host"), i.host);
+  read(j.at("kernel"), i.kernel);
+  read(j.at("cores"), i.cores);
+  read(j.at("parts"), i.parts);
+  // Instance 0: a merged run, which names its parts.
+  if (i.instances == 0 || i.instances > 65536 || i.instance > i.instances ||
+      (i.instance == 0) != !i.parts.empty())
     throw std::runtime_error("instance out of range");
   return i;
 }
 
 void totals_of(const json& t, results& r) {
-  t.at("sent").get_to(r.sent);
-  t.at("received").get_to(r.received);
-  t.at("acknowledged").get_to(r.acknowledged);
-  t.at("lost").get_to(r.lost);
-  t.at("duplicates").get_to(r.duplicates);
-  t.at("reordered").get_to(r.reordered);
-  t.at("late").get_to(r.late);
-  t.at("errors").get_to(r.errors);
-  t.at("foreign").get_to(r.foreign);
-  t.at("send_seconds").get_to(r.send_seconds);
-  t.at("receive_seconds").get_to(r.receive_seconds);
-  t.at("start_wall_ns").get_to(r.start_wall_ns);
-  t.at("subscribers").get_to(r.subscribers);
-  t.at("lost_series").get_to(r.lost_series);
+  read(t.at("sent"), r.sent);
+  read(t.at("received"), r.received);
+  read(t.at("acknowledged"), r.acknowledged);
+  read(t.at("lost"), r.lost);
+  read(t.at("duplicates"), r.duplicates);
+  read(t.at("reordered"), r.reordered);
+  read(t.at("late"), r.late);
+  read(t.at("errors"), r.errors);
+  read(t.at("foreign"), r.foreign);
+  read(t.at("send_seconds"), r.send_seconds);
+  read(t.at("receive_seconds"), r.receive_seconds);
+  read(t.at("start_wall_ns"), r.start_wall_ns);
+  read(t.at("subscribers"), r.subscribers);
+  read(t.at("lost_series"), r.lost_series);
+  read(t.at("lost_unplaced"), r.lost_unplaced);
 }
 
 void series_of(const json& j, results& r) {
   for (const auto& e : j) {
     progress p;
-    e.at("elapsed").get_to(p.elapsed);
-    e.at("sent").get_to(p.sent);
-    e.at("received").get_to(p.received);
-    e.at("in_flight").get_to(p.in_flight);
-    e.at("errors").get_to(p.errors);
-    e.at("new_errors").get_to(p.new_errors);
-    e.at("duplicates").get_to(p.duplicates);
+    read(e.at("elapsed"), p.elapsed);
+    read(e.at("sent"), p.sent);
+    read(e.at("received"), p.received);
+    read(e.at("in_flight"), p.in_flight);
+    read(e.at("errors"), p.errors);
+    read(e.at("new_errors"), p.new_errors);
+    read(e.at("duplicates"), p.duplicates);
     p.latency = buckets_of(e.at("latency"));
     r.series.push_back(std::move(p));
   }
 }
 
+void check_records(const results& r);
+
 void records_of(const json& j, results& r) {
   for (const auto& e : j.at("publishers"))
-    r.publishers.push_back({e.at("index").get<std::uint32_t>(), e.at("taken").get<std::uint64_t>(),
+    r.publishers.push_back({whole<std::uint32_t>(e.at("index")),
+                            whole<std::uint64_t>(e.at("taken")),
                             e.at("taken_by_second").get<std::vector<std::uint64_t>>(),
                             e.at("second_offset").get<std::int64_t>()});
   for (const auto& e : j.at("heard")) {
-    heard_record h{e.at("publisher").get<std::uint32_t>(),
-                   e.at("subscribers").get<std::uint64_t>(),
-                   e.at("distinct").get<std::uint64_t>(),
+    heard_record h{whole<std::uint32_t>(e.at("publisher")),
+                   whole<std::uint64_t>(e.at("subscribers")),
+                   whole<std::uint64_t>(e.at("distinct")),
                    e.at("gaps").get<std::vector<std::pair<std::uint64_t, std::uint64_t>>>(),
-                   {}};
-    for (const auto& t : e.at("highest"))
-      h.highest[t.at(0).get<std::uint64_t>()] += t.at(1).get<std::uint64_t>();
+                   {},
+                   whole<std::uint64_t>(e.at("unplaced"))};
+    std::uint64_t subscribers = 0;
+    for (const auto& t : e.at("highest")) {
+      const auto top = whole<std::uint64_t>(t.at(0));
+      if (top >= std::uint64_t{1} << 62) throw std::runtime_error("a sequence number out of range");
+      h.highest[top] += whole<std::uint64_t>(t.at(1));
+      subscribers += whole<std::uint64_t>(t.at(1));
+    }
+    if (subscribers != h.subscribers)
+      throw std::runtime_error("what subscribers heard does not add up");
     add_heard(r.heard, std::move(h));
   }
   for (const auto& e : j.at("instances"))
     r.instances.push_back(
         {e.at("name").get<std::string>(), e.at("second_offset").get<std::int64_t>(),
          e.at("sent_received").get<std::vector<std::pair<std::uint64_t, std::uint64_t>>>()});
+  check_records(r);
+}
+
+// What merge and account() index or allocate by must be sane: a damaged file is refused here
+// instead of asking for a terabyte of seconds later.
+void check_records(const results& r) {
+  constexpr std::int64_t most_seconds = 10'000'000; // 115 days
+  auto offset_ok = [](std::int64_t o) { return o >= 0 && o <= most_seconds; };
+  if (r.series.size() > most_seconds) throw std::runtime_error("too many seconds");
+  for (const auto& p : r.publishers) {
+    if (!offset_ok(p.second_offset) || p.taken_by_second.size() > most_seconds)
+      throw std::runtime_error("a publisher's seconds are out of range");
+    for (std::size_t k = 0; k < p.taken_by_second.size(); ++k)
+      if (p.taken_by_second[k] > p.taken ||
+          (k > 0 && p.taken_by_second[k] < p.taken_by_second[k - 1]))
+        throw std::runtime_error("a publisher's per-second counts do not add up");
+  }
+  for (const auto& h : r.heard)
+    for (const auto& [first, end] : h.gaps)
+      if (first >= end) throw std::runtime_error("an empty or reversed missing range");
+  for (const auto& i : r.instances)
+    if (!offset_ok(i.second_offset) || i.sent_received.size() > most_seconds)
+      throw std::runtime_error("an instance's seconds are out of range");
 }
 
 } // namespace
@@ -209,12 +266,14 @@ std::string saved_run_json(const run_info& info, const results& r) {
                  {"receive_seconds", r.receive_seconds},
                  {"start_wall_ns", r.start_wall_ns},
                  {"subscribers", r.subscribers},
-                 {"lost_series", r.lost_series}};
+                 {"lost_series", r.lost_series},
+                 {"lost_unplaced", r.lost_unplaced}};
   j["latency_ns"] = {{"from_intended", histogram_json(r.from_intended)},
                      {"from_sent", histogram_json(r.from_sent)}};
   j["series"] = series_json(r.series);
   j["records"] = records_json(r);
-  return j.dump() + "\n";
+  // Text from the user (a socket path, a host name) need not be UTF-8: replace, never throw.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::optional<saved_run> read_saved_run(const std::string& path, std::string& why) {
@@ -239,7 +298,7 @@ std::optional<saved_run> read_saved_run(const std::string& path, std::string& wh
     records_of(j.at("records"), out.r);
     out.r.ran = true;
     return out;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) { // json errors, range checks, a file too big for memory
     return why = path + ": not a readable mqtk-bench run: " + e.what(), std::nullopt;
   }
 }

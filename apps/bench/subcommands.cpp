@@ -55,18 +55,18 @@ std::optional<std::vector<saved_run>> read_all(const std::vector<std::string>& f
   return runs;
 }
 
-} // namespace
-
-bool write_output(const std::string& path, const std::string& text) {
-  if (path.empty()) return true;
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (out.flush()) return true;
-  std::fprintf(stderr, "mqtk-bench: cannot write %s\n", path.c_str());
-  return false;
+// Runs a subcommand; an exception (memory for a huge but well-formed file) ends it with a
+// message instead of an abort.
+int guarded(const char* name, int (*body)(int, char**), int argc, char** argv) {
+  try {
+    return body(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mqtk-bench %s: %s\n", name, e.what());
+    return exit_failure;
+  }
 }
 
-int merge_main(int argc, char** argv) {
+int merge_files(int argc, char** argv) {
   file_flags f;
   const auto app = app_for("merge",
                            "mqtk-bench merge: combine the saved runs of instances (--instance "
@@ -89,7 +89,7 @@ int merge_main(int argc, char** argv) {
   return written ? exit_ok : exit_failure;
 }
 
-int compare_main(int argc, char** argv) {
+int compare_files(int argc, char** argv) {
   file_flags f;
   const auto app = app_for("compare",
                            "mqtk-bench compare: two saved runs (two brokers, or before and after "
@@ -109,6 +109,25 @@ int compare_main(int argc, char** argv) {
   const bool written = write_output(f.report, html_compare(a, b));
   std::fputs((f.json ? compare_json(a, b) : compare_table(a, b)).c_str(), stdout);
   return written ? exit_ok : exit_failure;
+}
+
+} // namespace
+
+bool write_output(const std::string& path, const std::string& text) {
+  if (path.empty()) return true;
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (out.flush()) return true;
+  std::fprintf(stderr, "mqtk-bench: cannot write %s\n", path.c_str());
+  return false;
+}
+
+int merge_main(int argc, char** argv) {
+  return guarded("merge", merge_files, argc, argv);
+}
+
+int compare_main(int argc, char** argv) {
+  return guarded("compare", compare_files, argc, argv);
 }
 
 } // namespace mqtk::app::bench

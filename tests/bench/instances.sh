@@ -101,4 +101,70 @@ refusals() {
   [ $? -eq 2 ]
 }
 check "merge refuses an instance twice, foreign and torn files (exit 2); warns of a missing one" refusals
+
+remerge() {
+  # Merged runs merge again (their parts carried over); instances of different N do not.
+  "$bench" merge "$work/pp1.json" --save "$work/pp1-merged.json" >/dev/null 2>&1 &&
+    "$bench" merge "$work/pp1-merged.json" "$work/pp2.json" --json 2>"$work/err" >"$work/again" &&
+    "$bench" merge "$work/pp1.json" "$work/pp2.json" --json >"$work/once" 2>/dev/null || return 1
+  [ ! -s "$work/err" ] || { cat "$work/err" >&2; return 1; }
+  $py - "$work/again" "$work/once" <<'PY' || return 1
+import json, sys
+again, once = (json.load(open(p)) for p in sys.argv[1:3])
+assert again["instance"] == 0 and again["instances"] == 2, again
+for k in ("sent", "received", "lost", "duplicates", "publishers", "subscribers"):
+    assert again[k] == once[k], (k, again[k], once[k])
+assert again["latency_us"] == once["latency_us"], (again["latency_us"], once["latency_us"])
+PY
+  $py - "$out/mqtk-sub.json" "$work/n3.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["run"]["instances"] = 3
+json.dump(j, open(sys.argv[2], "w"))
+PY
+  "$bench" merge "$out/mqtk-pub.json" "$work/n3.json" 2>"$work/err" >/dev/null
+  [ $? -eq 2 ] && grep -q "another file is of 2 instances" "$work/err"
+}
+check "a merged run merges again, to the same figures; instances of 2 and of 3 do not mix" remerge
+
+# Damaged files: every field of a saved run replaced in turn by something wrong. merge must
+# refuse (2) or merge (0), never crash or hang.
+damaged() {
+  $py - "$out/mqtk-pub.json" "$out/mqtk-sub.json" "$work/damaged" <<'PY' || return 1
+import json, os, random, sys
+random.seed(19)
+os.makedirs(sys.argv[3], exist_ok=True)
+bad = [-1, 2**64, 2**63, 1e308, "x", None, [], {}, [[1, 2, 3]], [[9999999, 1]], 0, 10**12]
+def paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from paths(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:3]):
+            yield from paths(v, path + (i,))
+n = 0
+for src in sys.argv[1:3]:
+    base = json.load(open(src))
+    every = [p for p in paths(base) if p]
+    for p in random.sample(every, min(150, len(every))):
+        j = json.loads(json.dumps(base))
+        node = j
+        for k in p[:-1]:
+            node = node[k]
+        node[p[-1]] = random.choice(bad)
+        json.dump(j, open(os.path.join(sys.argv[3], f"{n}-{os.path.basename(src)}"), "w"))
+        n += 1
+PY
+  local f rc
+  for f in "$work"/damaged/*-mqtk-pub.json "$work"/damaged/*-mqtk-sub.json; do
+    case $f in
+    *-mqtk-pub.json) timeout 10 "$bench" merge "$f" "$out/mqtk-sub.json" --report "$work/d.html" >/dev/null 2>&1 ;;
+    *) timeout 10 "$bench" merge "$out/mqtk-pub.json" "$f" --report "$work/d.html" >/dev/null 2>&1 ;;
+    esac
+    rc=$?
+    [ $rc -eq 0 ] || [ $rc -eq 2 ] || { echo "$f: exit $rc" >&2; return 1; }
+  done
+}
+check "merge of 300 damaged saved runs: each merged or refused (exit 0 or 2), none crashes" damaged
 finish

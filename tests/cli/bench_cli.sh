@@ -168,4 +168,12 @@ assert j["records"]["publishers"][0]["taken_by_second"][-1] == 1500, j["records"
 PY
 }
 check "--save: the whole run (format 1), per-second histograms that add up, instance numbers" saved
+stale() {
+  # A retained message from an earlier run carries an old stamp of publisher 0: it is foreign to
+  # this run, neither a duplicate nor a number that hides a loss.
+  $T "$bench" pub -p "$port" -t 'stale/%i' -r --count 300 --quiet >/dev/null || return 1
+  $T "$bench" -p "$port" -t 'stale/%i' --count 100 --skip-sequence 50 --drain 0.5 -q 1 --quiet \
+    --json | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); assert j["foreign"] == 1 and j["received"] == 99 and j["lost"] == 1 and j["duplicates"] == 0, j'
+}
+check "a retained message from an earlier run is foreign: no duplicate, no hidden loss" stale
 finish

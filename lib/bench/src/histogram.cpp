@@ -8,11 +8,7 @@
 
 namespace mqtk::bench {
 
-namespace {
-constexpr std::size_t bucket_count = histogram::sub_buckets * (64 - histogram::sub_bits + 1);
-}
-
-histogram::histogram() : counts_(bucket_count, 0) {}
+histogram::histogram() : counts_(bucket_total, 0) {}
 
 std::size_t histogram::index_of(std::uint64_t v) noexcept {
   if (v < sub_buckets) return static_cast<std::size_t>(v);

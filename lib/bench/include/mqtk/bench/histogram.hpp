@@ -40,6 +40,7 @@ public:
 
   static constexpr unsigned sub_bits = 7;
   static constexpr std::uint64_t sub_buckets = 1u << sub_bits;
+  static constexpr std::size_t bucket_total = sub_buckets * (64 - sub_bits + 1);
   static std::size_t index_of(std::uint64_t value) noexcept;
   static std::uint64_t lowest_of(std::size_t index) noexcept;
   static std::uint64_t width_of(std::size_t index) noexcept;
