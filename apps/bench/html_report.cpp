@@ -135,9 +135,12 @@ std::string throughput_chart(const run_info& i, const results& r) {
       sent.points.emplace_back(x, static_cast<double>(inst.sent_received[k].first));
       got.points.emplace_back(x, static_cast<double>(inst.sent_received[k].second));
     }
-    if (inst.sent_received.empty()) continue;
-    s.lines.push_back(std::move(sent));
-    s.lines.push_back(std::move(got));
+    // A publishing instance receives nothing and a subscribing one sends nothing: no flat line.
+    auto any = [](const chart::line& l) {
+      return std::any_of(l.points.begin(), l.points.end(), [](auto p) { return p.second != 0; });
+    };
+    if (any(sent)) s.lines.push_back(std::move(sent));
+    if (any(got)) s.lines.push_back(std::move(got));
   }
   return chart::svg(s);
 }
