@@ -47,20 +47,60 @@ TEST_CASE("a clean session writes nothing, a durable one writes what it holds", 
   h.received(durable);
   h.send(clean, publish{"t", "y", 2, 1, false, false, {}});
   const auto rs = h.core.take_journal();
-  REQUIRE(rs.size() == 5);
+  REQUIRE(rs.size() == 6);
   CHECK(std::get<journal::session_stored>(rs[0]).expiry == 60);
   CHECK(std::get<journal::subscription_added>(rs[1]).filter == "t");
   const auto& body = std::get<journal::message_stored>(rs[2]);
   CHECK(body.message->payload == "y");
   CHECK(std::get<journal::message_queued>(rs[3]).id == body.id);
   CHECK(std::get<journal::message_sent>(rs[4]).packet_id == 1);
+  CHECK(std::get<journal::counters>(rs[5]).totals.messages_received == 2); // with the batch
 
   h.send(durable, puback{1, reason_code::success, {}});
   h.core.on_closed(durable, h.now);
   const auto after = h.core.take_journal();
-  REQUIRE(after.size() == 2);
+  REQUIRE(after.size() == 3);
   CHECK(std::get<journal::message_acked>(after[0]).packet_id == 1);
   CHECK(std::get<journal::session_closed>(after[1]).expires_at == wall_time(60s));
+  CHECK(std::holds_alternative<journal::counters>(after[2]));
+}
+
+TEST_CASE("the $SYS totals ride with a batch or go alone every 10 s, and a restored core counts "
+          "on from them",
+          "[journal]") {
+  harness a(journaled());
+  const auto clean = a.connect("clean");
+  a.send(clean, subscribe{1, {{"t", {0}}}, {}});
+  a.core.on_tick(a.now); // the first tick makes the totals due
+  for (int i = 0; i < 3; ++i)
+    a.send(clean, publish{"t", "x", 0, 0, false, false, {}});
+  auto rs = a.core.take_journal(); // due: said alone, once
+  REQUIRE(rs.size() == 1);
+  CHECK(std::get<journal::counters>(rs[0]).totals.messages_received == 3);
+  // Clean traffic alone never makes a batch between the 10 s marks: it would hold output back.
+  a.send(clean, publish{"t", "x", 0, 0, false, false, {}});
+  a.now += 9s;
+  a.core.on_tick(a.now);
+  CHECK(a.core.take_journal().empty());
+  a.now += 1s;
+  a.core.on_tick(a.now);
+  rs = a.core.take_journal();
+  REQUIRE(rs.size() == 1);
+  const auto saved = std::get<journal::counters>(rs[0]).totals;
+  CHECK(saved.messages_received == 4);
+  CHECK(saved.messages_sent == 4);
+  a.now += 10s;
+  a.core.on_tick(a.now);
+  CHECK(a.core.take_journal().empty()); // due, but nothing changed
+
+  harness b(journaled());
+  b.core.restore(rs, b.now);
+  CHECK(b.core.statistics().messages_received == 4);
+  CHECK(b.core.statistics().bytes_received == saved.bytes_received);
+  CHECK(b.core.take_journal().empty()); // what it restored is already stored
+  const auto c = b.connect("again");
+  b.send(c, publish{"t", "x", 0, 0, false, false, {}});
+  CHECK(b.core.statistics().messages_received == 5);
 }
 
 TEST_CASE("a fan-out stores its body once, retained messages keep their expiry", "[journal]") {

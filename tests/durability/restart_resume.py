@@ -48,7 +48,8 @@ def check(cond, what, detail="", always=False):
 
 
 class Broker:
-    def __init__(self, name):
+    def __init__(self, name, sys_interval="0"):
+        self.sys_interval = sys_interval
         self.dir = os.path.join(work, name)
         os.mkdir(self.dir)
         self.port, self.log, self.proc = free_port(), os.path.join(self.dir, "broker.log"), None
@@ -56,7 +57,8 @@ class Broker:
         self.start()
 
     def start(self):
-        self.proc = subprocess.Popen([binary, "-v", "-p", str(self.port), "--sys-interval", "0",
+        self.proc = subprocess.Popen([binary, "-v", "-p", str(self.port), "--sys-interval",
+                                      self.sys_interval,
                                       "--persistence", self.dir], stderr=open(self.log, "a"))
         for _ in range(1200):  # until it accepts connections (ASan on a busy machine is slow)
             try:
@@ -239,6 +241,30 @@ def case_retained():
     b.stop()
 
 
+def sys_total(port, name):
+    out = subprocess.run(sub_cmd(port, "-t", f"$SYS/broker/{name}", "-C", "1", "-W", "5"),
+                         capture_output=True, text=True, timeout=20)
+    return int(out.stdout.strip() or -1)
+
+
+def case_counters():
+    # The $SYS totals count on after a kill -9: they are saved with the batches that carry the
+    # durable session's messages.
+    b = Broker("counters", sys_interval="1")
+    c, _, _ = connect(b.port, "counted", v5=True)
+    subscribe(c, "cnt/t")
+    close(c)
+    publish(b.port, "cnt/t", EXPECTED)
+    time.sleep(1.2)  # a $SYS round after the last acknowledgement
+    before = sys_total(b.port, "messages/received")
+    b.restart(signal.SIGKILL)
+    after = sys_total(b.port, "messages/received")
+    check(before >= N and after >= N, f"$SYS/broker/messages/received counts on after kill -9 "
+          f"(at least the {N} acknowledged)", f"before {before}, after the restart {after}",
+          always=True)
+    b.stop()
+
+
 def case_will(comes_back):
     name = "will delay: " + ("a client back in time cancels its will across a kill -9" if
                              comes_back else "a pending will is published after kill -9 once "
@@ -282,6 +308,7 @@ try:
     case_mosquitto_sub(["-V", "311"])
     case_mosquitto_sub(["-V", "5", "-x", "300"])
     case_retained()
+    case_counters()
     case_will(comes_back=False)
     case_will(comes_back=True)
 except Exception as e:  # a broken step fails the test, with the brokers' logs kept

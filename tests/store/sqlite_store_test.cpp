@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "../../lib/store/src/schema.hpp" // the first schema, for the migration test
 #include "../broker/journal_world.hpp"
 #include "mqtk/store/sqlite_store.hpp"
 
@@ -39,6 +40,18 @@ void sql(const std::string& path, const char* text) {
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, text, nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
+}
+
+int user_version(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  const int v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
 }
 
 // A store at `path` holding `ops` more operations of `a`'s history, all in one batch.
@@ -94,14 +107,7 @@ TEST_CASE("a new store is private, versioned and ours", "[store]") {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(s, 0) == sqlite_store::schema_version);
-  sqlite3_finalize(s);
-  sqlite3_close(db);
+  CHECK(user_version(path) == sqlite_store::schema_version);
 }
 
 TEST_CASE("files that are not ours, newer or not databases are refused by name", "[store]") {
@@ -235,4 +241,72 @@ TEST_CASE("a store that cannot be written refuses the batch and keeps what it ha
   std::vector<journal_record> after;
   REQUIRE(db->load(after, why));
   CHECK(after.size() == before.size());
+}
+
+TEST_CASE("the $SYS totals are saved and load back, the last batch's winning", "[store]") {
+  temp_dir dir;
+  const auto path = dir.file("mqtk.db");
+  std::string why;
+  auto db = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(db);
+  broker::stats t;
+  t.messages_received = 7;
+  t.bytes_sent = 1ull << 40;
+  t.dropped[2] = 5;
+  t.dropped.back() = 9;
+  t.connections_total = 3;
+  REQUIRE(db->save({broker::journal::counters{t}}, why));
+  t.messages_received = 8;
+  REQUIRE(db->save({broker::journal::counters{t}}, why));
+  db.reset();
+  auto again = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(again);
+  std::vector<journal_record> loaded;
+  REQUIRE(again->load(loaded, why));
+  REQUIRE(loaded.size() == 1);
+  const auto& got = std::get<broker::journal::counters>(loaded[0]).totals;
+  CHECK(got.messages_received == 8);
+  CHECK(got.bytes_sent == 1ull << 40);
+  CHECK(got.dropped == t.dropped);
+  CHECK(got.connections_total == 3);
+  // Counts that do not read are damage, named with the file.
+  sql(path, "UPDATE counters SET dropped_by_reason = '1,x'");
+  again = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(again);
+  loaded.clear();
+  CHECK_FALSE(again->load(loaded, why));
+  CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("drop counts"));
+}
+
+// A store written by the first released schema opens, is brought to the current one in place,
+// and keeps what it held.
+TEST_CASE("a schema 1 store migrates to the current schema with its data", "[store]") {
+  temp_dir dir;
+  const auto path = dir.file("old.db");
+  sql(path, (std::string(store::detail::migrations[0]) +
+             "PRAGMA user_version = 1;"
+             "INSERT INTO sessions VALUES('old-client', NULL, 3600, 4, 0, NULL, 0);"
+             "INSERT INTO messages VALUES(1, 'r/t', 'kept', 1, 1, NULL);"
+             "INSERT INTO retained VALUES('r/t', 1, NULL);")
+                .c_str());
+  std::string why;
+  auto db = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(db);
+  std::vector<journal_record> loaded;
+  REQUIRE(db->load(loaded, why));
+  CHECK(std::any_of(loaded.begin(), loaded.end(), [](const journal_record& r) {
+    const auto* s = std::get_if<broker::journal::session_stored>(&r);
+    return s && s->client_id == "old-client";
+  }));
+  CHECK(std::any_of(loaded.begin(), loaded.end(), [](const journal_record& r) {
+    const auto* s = std::get_if<broker::journal::retained_set>(&r);
+    return s && s->message->payload == "kept";
+  }));
+  CHECK(std::none_of(loaded.begin(), loaded.end(), [](const journal_record& r) {
+    return std::holds_alternative<broker::journal::counters>(r);
+  }));
+  broker::stats t;
+  t.messages_received = 1;
+  CHECK(db->save({broker::journal::counters{t}}, why)); // the new table is there
+  CHECK(user_version(path) == sqlite_store::schema_version);
 }

@@ -176,6 +176,10 @@ void state::check_timers(time_point now) {
   for (auto* s : expired)
     end_session(*s);
   log_drops();
+  if (now >= next_counters) {
+    counters_due = true;
+    next_counters = now + std::chrono::seconds(10);
+  }
   if (cfg.sys_interval != duration::zero() && now >= next_sys) {
     publish_sys(now);
     next_sys = now + cfg.sys_interval;
@@ -284,6 +288,7 @@ void broker_core::on_tick(time_point now) {
 }
 
 void broker_core::shutdown(time_point) {
+  s_->counters_due = true; // the last totals go with the last batch
   for (auto& [id, c] : s_->conns)
     s_->close(*c, reason_code::server_shutting_down);
 }

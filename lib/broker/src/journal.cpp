@@ -94,7 +94,34 @@ void state::journal_retained(const message_ptr& msg, std::optional<time_point> e
 
 } // namespace detail
 
+namespace detail {
+namespace {
+
+bool same_totals(const stats& a, const stats& b) {
+  return a.messages_received == b.messages_received && a.messages_sent == b.messages_sent &&
+         a.bytes_received == b.bytes_received && a.bytes_sent == b.bytes_sent &&
+         a.publish_dropped == b.publish_dropped && a.dropped == b.dropped &&
+         a.slow_consumer_events == b.slow_consumer_events &&
+         a.connections_total == b.connections_total && a.protocol_errors == b.protocol_errors;
+}
+
+} // namespace
+
+// Design: the totals ride along with a batch that is written anyway, or go alone every 10 s.
+// Never with every loop turn: a batch holds output back until it is committed, and traffic
+// between clean sessions, which changes the totals, must not wait for the disk.
+void state::journal_counters() {
+  if (!cfg.journal || (journal.empty() && !counters_due)) return;
+  counters_due = false;
+  if (same_totals(st, counters_saved)) return;
+  counters_saved = st;
+  record(journal::counters{st});
+}
+
+} // namespace detail
+
 std::vector<journal_record> broker_core::take_journal() {
+  s_->journal_counters();
   std::vector<journal_record> r;
   std::swap(r, s_->journal);
   return r;

@@ -131,6 +131,10 @@ struct replay {
   void operator()(const journal::will_cleared& r) {
     if (auto* d = find(r.client_id)) d->will.reset();
   }
+  void operator()(const journal::counters& r) {
+    st.st = r.totals; // the restarted broker counts on from the saved totals
+    st.counters_saved = r.totals;
+  }
 
   void build(session_draft& d, time_point now);
 };

@@ -133,6 +133,10 @@ struct state {
 
   config cfg;
   stats st;
+  // The totals journaled last, and whether the 10 s since then are up (journal.cpp).
+  stats counters_saved;
+  bool counters_due = false;
+  time_point next_counters{};
   std::shared_ptr<access_policy> policy;
   bool policy_checks_topics = false; // policy->checks_topics(), asked once
   bool store_failing = false;        // set_store_failing(): refuse what would need a save
@@ -298,6 +302,7 @@ struct state {
   void journal_body(message_id id, const message_ptr& msg);
   void journal_queued(const session_state& s, const outbound_message& o);
   void journal_retained(const message_ptr& msg, std::optional<time_point> expires, message_id id);
+  void journal_counters(); // the totals, when due (take_journal)
   template <class Record>
   void record(Record r) {
     journal.emplace_back(std::move(r));

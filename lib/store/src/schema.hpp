@@ -39,6 +39,15 @@ CREATE TABLE wills(client_id TEXT PRIMARY KEY, topic TEXT NOT NULL, payload BLOB
                    qos INTEGER NOT NULL, retain INTEGER NOT NULL, properties BLOB,
                    due_at INTEGER NOT NULL) WITHOUT ROWID;
 )",
+    // 2: the broker's $SYS totals, one row; dropped_by_reason is "n,n,..." in drop_reason order.
+    R"(
+CREATE TABLE counters(id INTEGER PRIMARY KEY CHECK (id = 1),
+                      messages_received INTEGER NOT NULL, messages_sent INTEGER NOT NULL,
+                      bytes_received INTEGER NOT NULL, bytes_sent INTEGER NOT NULL,
+                      publish_dropped INTEGER NOT NULL, dropped_by_reason TEXT NOT NULL,
+                      slow_consumer_events INTEGER NOT NULL, connections_total INTEGER NOT NULL,
+                      protocol_errors INTEGER NOT NULL);
+)",
 };
 
 } // namespace mqtk::store::detail

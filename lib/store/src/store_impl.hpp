@@ -27,7 +27,7 @@ struct sqlite_store::impl {
   detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
       end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued, put_sent,
       mark_sent, mark_released, drop_sent, drop_queued, put_inbound, drop_inbound, old_retained,
-      put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle;
+      put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle, put_counters;
 
   bool prepare(std::string& why);
   bool fail(std::string& why) {
@@ -64,6 +64,7 @@ struct sqlite_store::impl {
   void operator()(const broker::journal::packet_id_cycle& r);
   void operator()(const broker::journal::will_stored& r);
   void operator()(const broker::journal::will_cleared& r);
+  void operator()(const broker::journal::counters& r);
 };
 
 } // namespace mqtk::store

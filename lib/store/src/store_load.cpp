@@ -108,7 +108,45 @@ struct loader {
   }
   bool queue(bodies& all);
   bool wills_and_inbound();
+  bool counters();
 };
+
+// "n,n,...": one count per drop reason. A file from a build with fewer reasons reads with the
+// rest 0; more, or text that is not counts, is damage.
+bool reasons_of(const std::string& text, broker::stats& t) {
+  std::size_t k = 0;
+  for (std::size_t from = 0; from < text.size(); ++k) {
+    const auto comma = std::min(text.find(',', from), text.size());
+    const auto* end = text.data() + comma;
+    if (k >= t.dropped.size() || std::from_chars(text.data() + from, end, t.dropped[k]).ptr != end)
+      return false;
+    from = comma + 1;
+  }
+  return true;
+}
+
+bool loader::counters() {
+  return rows("SELECT messages_received, messages_sent, bytes_received, bytes_sent, "
+              "publish_dropped, dropped_by_reason, slow_consumer_events, connections_total, "
+              "protocol_errors FROM counters",
+              [&](const statement& s) {
+                journal::counters c;
+                auto& t = c.totals;
+                for (const auto& [col, field] : {std::pair{0, &broker::stats::messages_received},
+                                                 {1, &broker::stats::messages_sent},
+                                                 {2, &broker::stats::bytes_received},
+                                                 {3, &broker::stats::bytes_sent},
+                                                 {4, &broker::stats::publish_dropped},
+                                                 {6, &broker::stats::slow_consumer_events},
+                                                 {7, &broker::stats::connections_total},
+                                                 {8, &broker::stats::protocol_errors}}) {
+                  if (s.integer(col) < 0) return void(damage = "a negative total");
+                  t.*field = static_cast<std::uint64_t>(s.integer(col));
+                }
+                if (!reasons_of(s.text(5), t)) return void(damage = "drop counts that do not read");
+                out.push_back(c);
+              });
+}
 
 // "1,27,3": what store_save writes. Anything else, or an identifier outside 1..268,435,455
 // (section 3.3.2.3.8), is damage, not an exception.
@@ -176,7 +214,7 @@ bool sqlite_store::load(std::vector<broker::journal_record>& out, std::string& w
   loader l{impl_->db, out, {}, {}, {}};
   bodies all;
   const bool read = l.messages(all) && l.retained(all) && l.sessions() && l.subscriptions() &&
-                    l.queue(all) && l.wills_and_inbound();
+                    l.queue(all) && l.wills_and_inbound() && l.counters();
   if (!read) return impl_->fail(why);
   if (!l.damage.empty()) {
     why = impl_->path + ": damaged: " + l.damage + "; move it aside to start empty";

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Each journal record as the rows it changes.
+#include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 #include "message_blob.hpp"
@@ -60,6 +62,8 @@ bool impl::prepare(std::string& why) {
       {&put_will, "INSERT OR REPLACE INTO wills VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&drop_will, "DELETE FROM wills WHERE client_id = ?1"},
       {&put_cycle, "UPDATE sessions SET last_packet_id = ?2 WHERE client_id = ?1"},
+      {&put_counters, "INSERT OR REPLACE INTO counters VALUES(1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                      "?9)"},
       {&collect_body, "DELETE FROM messages WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM queue "
                       "WHERE message_id = ?1) AND NOT EXISTS (SELECT 1 FROM retained WHERE "
                       "message_id = ?1)"},
@@ -238,6 +242,26 @@ void impl::operator()(const journal::will_stored& r) {
 
 void impl::operator()(const journal::will_cleared& r) {
   run(drop_will.bind(1, std::string_view(r.client_id)));
+}
+
+void impl::operator()(const journal::counters& r) {
+  const auto& t = r.totals;
+  std::string reasons;
+  for (const auto n : t.dropped)
+    reasons += (reasons.empty() ? "" : ",") + std::to_string(n);
+  // SQLite integers are signed 64-bit: a total is capped there rather than stored negative.
+  auto n = [](std::uint64_t v) {
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX));
+  };
+  run(put_counters.bind(1, n(t.messages_received))
+          .bind(2, n(t.messages_sent))
+          .bind(3, n(t.bytes_received))
+          .bind(4, n(t.bytes_sent))
+          .bind(5, n(t.publish_dropped))
+          .bind(6, std::string_view(reasons))
+          .bind(7, n(t.slow_consumer_events))
+          .bind(8, n(t.connections_total))
+          .bind(9, n(t.protocol_errors)));
 }
 
 } // namespace mqtk::store

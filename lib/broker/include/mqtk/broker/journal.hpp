@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "mqtk/broker/stats.hpp"
 #include "mqtk/codec/packets.hpp"
 
 namespace mqtk::broker {
@@ -132,6 +133,13 @@ struct will_cleared {
   std::string client_id;
 };
 
+/// The broker's totals as $SYS reports them (messages and bytes in and out, drops, connections):
+/// said with a batch when they changed, and every 10 s, so a restart counts on from there. The
+/// last one wins; it refers to nothing else.
+struct counters {
+  stats totals;
+};
+
 } // namespace journal
 
 using journal_record =
@@ -141,6 +149,6 @@ using journal_record =
                  journal::message_released, journal::message_acked, journal::message_dropped,
                  journal::inbound_received, journal::inbound_released, journal::retained_set,
                  journal::retained_cleared, journal::packet_id_cycle, journal::will_stored,
-                 journal::will_cleared>;
+                 journal::will_cleared, journal::counters>;
 
 } // namespace mqtk::broker

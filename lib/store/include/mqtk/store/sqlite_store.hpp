@@ -35,7 +35,7 @@ public:
   /// What the database holds, as records for broker_core::restore().
   bool load(std::vector<broker::journal_record>& out, std::string& why);
   /// The schema version this build writes.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   struct impl;
 
