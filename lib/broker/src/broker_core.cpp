@@ -176,6 +176,10 @@ void state::check_timers(time_point now) {
   for (auto* s : expired)
     end_session(*s);
   log_drops();
+  if (now >= next_ride) {
+    counters_ride = true;
+    next_ride = now + std::chrono::seconds(1);
+  }
   if (now >= next_counters) {
     counters_due = true;
     next_counters = now + std::chrono::seconds(10);

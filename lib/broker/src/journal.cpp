@@ -107,12 +107,15 @@ bool same_totals(const stats& a, const stats& b) {
 
 } // namespace
 
-// Design: the totals ride along with a batch that is written anyway, or go alone every 10 s.
-// Never with every loop turn: a batch holds output back until it is committed, and traffic
-// between clean sessions, which changes the totals, must not wait for the disk.
+// Design: the totals ride along with a batch that is written anyway, at most once a second, or
+// go alone every 10 s. Never with every loop turn: a batch holds output back until it is
+// committed, and traffic between clean sessions, which changes the totals, must not wait for
+// the disk. Nor with every batch: with one more row per commit, a restart over a million queued
+// messages took 2.3-3.0 s (bench/persistence-vs-mosquitto, P3, three runs) against 1.8-2.0 s
+// riding once a second; why was not pinned down.
 void state::journal_counters() {
-  if (!cfg.journal || (journal.empty() && !counters_due)) return;
-  counters_due = false;
+  if (!cfg.journal || !(counters_due || (counters_ride && !journal.empty()))) return;
+  counters_due = counters_ride = false;
   if (same_totals(st, counters_saved)) return;
   counters_saved = st;
   record(journal::counters{st});

@@ -133,10 +133,11 @@ struct state {
 
   config cfg;
   stats st;
-  // The totals journaled last, and whether the 10 s since then are up (journal.cpp).
+  // The totals journaled last; whether they may ride with a batch (a second has passed) or are
+  // due alone (10 s have), set by the timers (journal.cpp).
   stats counters_saved;
-  bool counters_due = false;
-  time_point next_counters{};
+  bool counters_ride = false, counters_due = false;
+  time_point next_ride{}, next_counters{};
   std::shared_ptr<access_policy> policy;
   bool policy_checks_topics = false; // policy->checks_topics(), asked once
   bool store_failing = false;        // set_store_failing(): refuse what would need a save
