@@ -161,3 +161,25 @@ TEST_CASE("$SYS's own retained messages take none of max_retained_messages", "[s
   REQUIRE(refused.size() == 1);
   CHECK(std::get<codec::puback>(refused[0]).code == reason_code::quota_exceeded);
 }
+
+TEST_CASE("a core restored with saved totals counts on from them, and its load averages do "
+          "not take the history for new traffic",
+          "[sys]") {
+  auto c = with_sys();
+  c.journal = true;
+  harness h(c);
+  stats saved;
+  saved.messages_received = 5'000'000;
+  saved.bytes_received = 900'000'000;
+  h.core.restore({journal::counters{std::make_shared<const stats>(saved)}}, h.now);
+  const auto watcher = h.connect("watcher");
+  h.send(watcher, subscribe{1, {{"$SYS/broker/#", {0}}}, {}});
+  h.received(watcher);
+  h.now += std::chrono::seconds(10);
+  h.core.on_tick(h.now);
+  const auto sys = sys_of(h, watcher);
+  CHECK(sys.at("$SYS/broker/messages/received") == "5000000");
+  // One SUBSCRIBE's bytes in 10 s, not 900 MB.
+  CHECK(std::stod(sys.at("$SYS/broker/load/bytes/received/1min")) < 1000);
+  CHECK(std::stod(sys.at("$SYS/broker/load/messages/received/1min")) == 0);
+}

@@ -11,7 +11,8 @@
 #     a relay, since mosquitto_sub does not print it;
 #  c) retained messages (the last value of a topic, and a topic whose retained message was
 #     cleared) as mosquitto_sub reads them after a kill -9, retain flag set;
-#  d) a will waiting for its Will Delay Interval when the broker is killed: published once the
+#  d) $SYS/broker/messages/received after a kill -9: the totals ride with the last durable batch;
+#  e) a will waiting for its Will Delay Interval when the broker is killed: published once the
 #     delay runs out after the restart (not at the restart, not lost), and not at all when its
 #     client comes back in time.
 # Prints "ok - ..." / "not ok - ..." per check and "N passed, M failed"; exits 1 on a failure.

@@ -36,8 +36,9 @@ struct table {
   const char* name;
   int columns;
 };
-constexpr table tables[] = {{"messages", 6}, {"sessions", 7}, {"subscriptions", 7}, {"queue", 9},
-                            {"inbound", 2},  {"retained", 3}, {"wills", 7},         {"meta", 2}};
+constexpr table tables[] = {{"messages", 6}, {"sessions", 7}, {"subscriptions", 7},
+                            {"queue", 9},    {"inbound", 2},  {"retained", 3},
+                            {"wills", 7},    {"meta", 2},     {"counters", 10}};
 const char* const names[] = {"a", "b", "", "c/d"}; // client ids and topics that meet again
 
 struct input {

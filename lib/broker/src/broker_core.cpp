@@ -292,7 +292,6 @@ void broker_core::on_tick(time_point now) {
 }
 
 void broker_core::shutdown(time_point) {
-  s_->counters_due = true; // the last totals go with the last batch
   for (auto& [id, c] : s_->conns)
     s_->close(*c, reason_code::server_shutting_down);
 }

@@ -114,14 +114,20 @@ bool same_totals(const stats& a, const stats& b) {
 // messages took 2.3-3.0 s (bench/persistence-vs-mosquitto, P3, three runs) against 1.8-2.0 s
 // riding once a second; why was not pinned down.
 void state::journal_counters() {
-  if (!cfg.journal || !(counters_due || (counters_ride && !journal.empty()))) return;
-  counters_due = counters_ride = false;
-  if (same_totals(st, counters_saved)) return;
+  const bool ride = counters_ride && !journal.empty();
+  if (!cfg.journal || !(counters_due || ride)) return;
+  counters_due = false;
+  if (same_totals(st, counters_saved)) return; // a ride stays ready for the next batch
+  counters_ride = false;
   counters_saved = st;
-  record(journal::counters{st});
+  record(journal::counters{std::make_shared<const stats>(st)});
 }
 
 } // namespace detail
+
+void broker_core::journal_totals() {
+  s_->counters_due = true;
+}
 
 std::vector<journal_record> broker_core::take_journal() {
   s_->journal_counters();

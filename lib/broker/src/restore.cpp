@@ -132,8 +132,12 @@ struct replay {
     if (auto* d = find(r.client_id)) d->will.reset();
   }
   void operator()(const journal::counters& r) {
-    st.st = r.totals; // the restarted broker counts on from the saved totals
-    st.counters_saved = r.totals;
+    st.st = *r.totals; // the restarted broker counts on from the saved totals
+    st.counters_saved = *r.totals;
+    // The load averages follow changes from here on, not the whole history at the first tick.
+    const auto now = st.load_counters();
+    for (std::size_t i = 0; i < now.size(); ++i)
+      st.loads[i].last = now[i];
   }
 
   void build(session_draft& d, time_point now);

@@ -192,6 +192,7 @@ struct state {
     std::uint64_t last = 0; // the counter at the previous update
   };
   std::array<load_average, 6> loads{};
+  std::array<std::uint64_t, 6> load_counters() const; // the totals the loads follow, in order
   time_point last_sys{};
   std::unordered_map<std::string, std::string> sys_values;
   std::size_t sys_retained_bytes = 0; // of the $SYS messages retained: not the clients' to count

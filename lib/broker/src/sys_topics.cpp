@@ -25,9 +25,13 @@ std::string two_decimals(double v) {
 } // namespace
 
 // mosquitto's load/...: per-minute rates, exponentially averaged over 1, 5 and 15 minutes.
+std::array<std::uint64_t, 6> state::load_counters() const {
+  return {st.messages_received, st.messages_sent,     st.bytes_received,
+          st.bytes_sent,        st.connections_total, st.publish_dropped};
+}
+
 void state::update_loads(time_point now) {
-  const std::uint64_t counters[] = {st.messages_received, st.messages_sent,     st.bytes_received,
-                                    st.bytes_sent,        st.connections_total, st.publish_dropped};
+  const auto counters = load_counters();
   const double dt = std::chrono::duration<double>(now - last_sys).count();
   for (std::size_t i = 0; i < loads.size(); ++i) {
     auto& l = loads[i];

@@ -62,7 +62,8 @@ bool migrate(sqlite3* db, int from, const std::string& path, std::string& why) {
     sql += "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
     if (!detail::exec(db, sql.c_str(), why)) {
       why = path + ": cannot update the schema to version " + std::to_string(v + 1) + ": " + why;
-      detail::exec(db, "ROLLBACK", why);
+      std::string ignored; // (no transaction to roll back if BEGIN itself failed)
+      detail::exec(db, "ROLLBACK", ignored);
       return false;
     }
   }

@@ -112,26 +112,30 @@ struct loader {
 };
 
 // "n,n,...": one count per drop reason. A file from a build with fewer reasons reads with the
-// rest 0; more, or text that is not counts, is damage.
+// rest 0, one with more drops the counts this build has no reason for; an empty field or text
+// that is not a count does not read.
 bool reasons_of(const std::string& text, broker::stats& t) {
-  std::size_t k = 0;
-  for (std::size_t from = 0; from < text.size(); ++k) {
+  if (text.empty()) return true;
+  for (std::size_t k = 0, from = 0; from <= text.size(); ++k) {
     const auto comma = std::min(text.find(',', from), text.size());
     const auto* end = text.data() + comma;
-    if (k >= t.dropped.size() || std::from_chars(text.data() + from, end, t.dropped[k]).ptr != end)
-      return false;
+    std::uint64_t n = 0;
+    const auto [p, ec] = std::from_chars(text.data() + from, end, n);
+    if (comma == from || ec != std::errc{} || p != end) return false;
+    if (k < t.dropped.size()) t.dropped[k] = n;
     from = comma + 1;
   }
   return true;
 }
 
+// Statistics are not worth refusing a start over: a counters row that does not read is left
+// out (the totals start from 0) while every session and message still loads.
 bool loader::counters() {
   return rows("SELECT messages_received, messages_sent, bytes_received, bytes_sent, "
               "publish_dropped, dropped_by_reason, slow_consumer_events, connections_total, "
               "protocol_errors FROM counters",
               [&](const statement& s) {
-                journal::counters c;
-                auto& t = c.totals;
+                broker::stats t;
                 for (const auto& [col, field] : {std::pair{0, &broker::stats::messages_received},
                                                  {1, &broker::stats::messages_sent},
                                                  {2, &broker::stats::bytes_received},
@@ -140,11 +144,11 @@ bool loader::counters() {
                                                  {6, &broker::stats::slow_consumer_events},
                                                  {7, &broker::stats::connections_total},
                                                  {8, &broker::stats::protocol_errors}}) {
-                  if (s.integer(col) < 0) return void(damage = "a negative total");
+                  if (s.integer(col) < 0) return;
                   t.*field = static_cast<std::uint64_t>(s.integer(col));
                 }
-                if (!reasons_of(s.text(5), t)) return void(damage = "drop counts that do not read");
-                out.push_back(c);
+                if (!reasons_of(s.text(5), t)) return;
+                out.push_back(journal::counters{std::make_shared<const broker::stats>(t)});
               });
 }
 

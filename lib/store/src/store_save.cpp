@@ -245,7 +245,7 @@ void impl::operator()(const journal::will_cleared& r) {
 }
 
 void impl::operator()(const journal::counters& r) {
-  const auto& t = r.totals;
+  const auto& t = *r.totals;
   std::string reasons;
   for (const auto n : t.dropped)
     reasons += (reasons.empty() ? "" : ",") + std::to_string(n);

@@ -3,6 +3,7 @@
 // socket, no buffers held by idle connections.
 #include "mqtk/broker/server.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <asio.hpp>
 #include <filesystem>
@@ -124,8 +125,12 @@ struct server::impl {
   std::unique_ptr<detail::journal_writer> writer;
   std::vector<journal_record> unsaved; // taken from the core, not yet handed to the writer
   std::uint64_t handed = 0;            // the last batch handed to the writer
-  std::uint64_t saved_up_to = 0;       // every batch up to this one is saved
-  bool saving = false;                 // batch `handed` is with the writer
+  // Output waits only for records of durable state: the $SYS totals (journal::counters)
+  // acknowledge nothing. Whether `unsaved` holds such records, and the last batch that did.
+  bool unsaved_state = false;
+  std::uint64_t state_mark = 0;
+  std::uint64_t saved_up_to = 0;                    // every batch up to this one is saved
+  bool saving = false;                              // batch `handed` is with the writer
   std::vector<std::shared_ptr<connection_io>> held; // output taken, waiting for its batch
   bool in_trouble = false;                          // closing everything after a failed save
   bool store_failing = false; // since the first failed save, until one succeeds
@@ -366,20 +371,37 @@ struct server::impl {
   // while saving fails: its output is then safe to send).
   std::uint64_t journal_mark() {
     if (!writer) return 0;
-    auto fresh = core.take_journal();
+    add_unsaved(core.take_journal());
+    if (store_failing) return 0; // tried again on the tick
+    if (!saving && !unsaved.empty()) hand_over();
+    return unsaved_state ? handed + 1 : state_mark;
+  }
+
+  static bool holds_state(const std::vector<journal_record>& rs) {
+    return std::any_of(rs.begin(), rs.end(), [](const journal_record& r) {
+      return !std::holds_alternative<journal::counters>(r);
+    });
+  }
+
+  void add_unsaved(std::vector<journal_record> fresh) {
+    if (fresh.empty()) return;
+    unsaved_state = unsaved_state || holds_state(fresh);
+    // Only the newest totals are worth saving: while saves fail they would pile up.
+    if (std::holds_alternative<journal::counters>(fresh.back()))
+      std::erase_if(unsaved, [](const journal_record& r) {
+        return std::holds_alternative<journal::counters>(r);
+      });
     if (unsaved.empty())
       unsaved = std::move(fresh);
     else
       unsaved.insert(unsaved.end(), std::make_move_iterator(fresh.begin()),
                      std::make_move_iterator(fresh.end()));
-    if (store_failing) return 0; // tried again on the tick
-    if (!saving && !unsaved.empty()) hand_over();
-    return unsaved.empty() ? handed : handed + 1;
   }
 
   void hand_over() {
     saving = true;
     ++handed;
+    if (std::exchange(unsaved_state, false)) state_mark = handed;
     writer->submit(std::exchange(unsaved, {}));
   }
 
@@ -396,11 +418,16 @@ struct server::impl {
         core.set_store_failing(false);
         if (log) log(log_level::notice, "the broker's state is saved again");
       }
+    } else if (!holds_state(o->batch)) {
+      // Only the $SYS totals: nothing waits for them and newer ones come; not worth closing
+      // anyone's connection over.
+      if (log) log(log_level::warning, "cannot save the $SYS totals (" + o->why + ")");
     } else {
       // Tried again before anything journaled after it.
       o->batch.insert(o->batch.end(), std::make_move_iterator(unsaved.begin()),
                       std::make_move_iterator(unsaved.end()));
       unsaved = std::move(o->batch);
+      unsaved_state = true;
       if (!store_failing) {
         // Once the core knows, it refuses whatever would need a save: its output may go out.
         store_failing = true;
@@ -429,6 +456,7 @@ struct server::impl {
       unsaved = std::move(o->batch);
     }
     writer.reset();
+    core.journal_totals(); // the totals as they stand at exit, DISCONNECTs counted
     auto fresh = core.take_journal();
     unsaved.insert(unsaved.end(), std::make_move_iterator(fresh.begin()),
                    std::make_move_iterator(fresh.end()));

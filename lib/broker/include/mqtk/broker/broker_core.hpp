@@ -138,7 +138,11 @@ public:
   /// Records of durable changes since the last call, in order (config::journal; else none).
   /// Contract: a store saves them before the transport writes take_output()'s bytes, so no
   /// PUBACK or PUBREC reaches a client before the message it acknowledges is saved.
+  /// The $SYS totals come along as a journal::counters record when due (at most once a
+  /// second with other records, alone every 10 s); restore() counts on from the last one.
   std::vector<journal_record> take_journal();
+  /// The next take_journal() carries the totals if they changed (the last save at exit).
+  void journal_totals();
   /// Rebuilds durable state from `records` (all of them since the journal began, in order) in a
   /// new core, before its first on_accept(): sessions without connections (a session whose
   /// connection was live when the records ended expires from `now`), their subscriptions, queued

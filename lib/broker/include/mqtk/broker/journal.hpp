@@ -133,11 +133,12 @@ struct will_cleared {
   std::string client_id;
 };
 
-/// The broker's totals as $SYS reports them (messages and bytes in and out, drops, connections):
-/// said with a batch when they changed, and every 10 s, so a restart counts on from there. The
-/// last one wins; it refers to nothing else.
+/// The broker's totals as $SYS reports them (messages and bytes in and out, drops, connections),
+/// so a restart counts on from there: riding with a batch at most once a second, alone every
+/// 10 s when they changed, and at a clean exit. The last one wins; it refers to nothing else,
+/// and no output waits for it. Held by pointer, like a will, to keep every record small.
 struct counters {
-  stats totals;
+  std::shared_ptr<const stats> totals;
 };
 
 } // namespace journal
@@ -150,5 +151,7 @@ using journal_record =
                  journal::inbound_received, journal::inbound_released, journal::retained_set,
                  journal::retained_cleared, journal::packet_id_cycle, journal::will_stored,
                  journal::will_cleared, journal::counters>;
+// A restart holds millions of records: a new kind must not make every one of them bigger.
+static_assert(sizeof(journal_record) <= 96);
 
 } // namespace mqtk::broker
