@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "bench/compare.hpp"
+
 namespace mqtk::app::bench {
 namespace {
 
@@ -13,12 +15,14 @@ constexpr std::pair<const char*, double> points[] = {
 } // namespace
 
 std::string csv_of(const results& r) {
-  std::string out = "second,elapsed_s,sent_per_s,received_per_s,in_flight,p99_us,errors,"
-                    "duplicates,lost_by_send_second\n";
+  // p99 of the latencies recorded in that second (from its own histogram, so a merged run's is
+  // exact too); errors are the total so far, as on the live line.
+  std::string out = "second,elapsed_s,sent_per_s,received_per_s,in_flight,p99_us_in_second,"
+                    "errors,duplicates,lost_by_send_second\n";
   for (std::size_t i = 0; i < r.series.size(); ++i) {
     const auto& p = r.series[i];
     out += fmt::format("{},{:.3f},{},{},{},{:.1f},{},{},{}\n", i + 1, p.elapsed, p.sent, p.received,
-                       p.in_flight, double(p.p99_ns) / 1000.0, p.errors, p.duplicates,
+                       p.in_flight, percentile_of(p.latency, 0.99) / 1000.0, p.errors, p.duplicates,
                        i < r.lost_series.size() ? r.lost_series[i] : 0);
   }
   out += "\nmetric,value\n";

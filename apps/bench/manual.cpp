@@ -43,7 +43,8 @@ page_info manual() {
   page_info p;
   p.synopsis = "[\\fIOPTIONS\\fR] [\\fBpubsub\\fR|\\fBpub\\fR|\\fBsub\\fR|\\fBconn\\fR]\n.br\n"
                ".B mqtk-bench merge\n\\fIFILE\\fR... [\\fB\\-\\-save\\fR \\fIFILE\\fR] "
-               "[\\fB\\-\\-report\\fR \\fIFILE\\fR] [\\fB\\-\\-json\\fR]\n.br\n"
+               "[\\fB\\-\\-report\\fR \\fIFILE\\fR] [\\fB\\-\\-csv\\fR \\fIFILE\\fR] "
+               "[\\fB\\-\\-json\\fR]\n.br\n"
                ".B mqtk-bench compare\n\\fIA\\fR \\fIB\\fR [\\fB\\-\\-report\\fR \\fIFILE\\fR] "
                "[\\fB\\-\\-json\\fR]";
   p.description = R"roff(.B mqtk-bench

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "bench/compare.hpp"
+#include "bench/export.hpp"
 #include "bench/html_report.hpp"
 #include "bench/merge.hpp"
 #include "bench/report.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 struct file_flags {
   std::vector<std::string> files;
-  std::string save, report;
+  std::string save, report, csv;
   bool json = false;
 };
 
@@ -30,9 +31,12 @@ std::unique_ptr<CLI::App> app_for(const std::string& name, const std::string& wh
                                         : "Two saved runs (--save or merge --save): A, then B");
   files->type_name("FILE")->required();
   if (!merging) files->expected(2);
-  if (merging)
+  if (merging) {
     app->add_option("--save", f.save, "Write the merged run as JSON to FILE (mergeable again)")
         ->type_name("FILE");
+    app->add_option("--csv", f.csv, "Write the merged per-second series and summary as CSV to FILE")
+        ->type_name("FILE");
+  }
   app->add_option("--report", f.report,
                   merging ? "Write the merged run's HTML report to FILE"
                           : "Write an HTML page drawing both runs on the same axes to FILE")
@@ -83,6 +87,7 @@ int merge_files(int argc, char** argv) {
   }
   bool written = write_output(f.save, saved_run_json(merged->info, merged->r));
   written = write_output(f.report, html_report(merged->info, merged->r)) && written;
+  written = write_output(f.csv, csv_of(merged->r)) && written;
   const auto& out =
       f.json ? summary_json(merged->info, merged->r) : summary_table(merged->info, merged->r);
   std::fputs(out.c_str(), stdout);

@@ -6,7 +6,7 @@
 
 namespace mqtk::app::bench {
 
-/// mqtk-bench merge FILE... [--save F] [--report F] [--json]; argv[0] is "merge".
+/// mqtk-bench merge FILE... [--save F] [--report F] [--csv F] [--json]; argv[0] is "merge".
 int merge_main(int argc, char** argv);
 /// mqtk-bench compare A B [--report F] [--json]; argv[0] is "compare".
 int compare_main(int argc, char** argv);

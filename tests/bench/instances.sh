@@ -32,7 +32,12 @@ two_instances() {
     >"$work/$name-pub.out" 2>"$work/$name-pub.err" || { cat "$work/$name-pub.err" >&2; return 1; }
   wait "$s" || { cat "$work/$name-sub.err" >&2; return 1; }
   "$bench" merge "$out/$name-pub.json" "$out/$name-sub.json" --save "$out/$name.json" \
-    --report "$out/$name.html" --json >"$work/$name.merged" || return 1
+    --report "$out/$name.html" --csv "$work/$name.csv" --json >"$work/$name.merged" || return 1
+  # The CSV: the summary's loss, and per second the same losses as the saved run (below).
+  grep -q "^lost,6$" "$work/$name.csv" &&
+    [ "$(awk -F, 'NR > 1 && /^[0-9]+,/ {n += $9} END {print n}' "$work/$name.csv")" = 6 ] &&
+    grep -Eq "^1,1\.000,[0-9]+,[0-9]+,[0-9]+,[1-9][0-9.]*,0,0,[0-9]+$" "$work/$name.csv" ||
+    { cat "$work/$name.csv" >&2; return 1; }
   $py - "$work/$name-sub.out" "$work/$name.merged" "$out/$name.json" <<'PY'
 import json, sys
 sub = json.load(open(sys.argv[1]))
@@ -46,9 +51,13 @@ assert m["sent"] == 3000 and m["received"] == 2 * 2997, m
 assert m["lost"] == 6 and m["duplicates"] == 0, m      # 3 skipped, each missed by 2 subscribers
 lat = m["latency_us"]["from_intended"]
 assert lat["count"] == 2 * 2997 and 0 < lat["p50"] <= lat["p99"] <= lat["max"], lat
-# Losses are placed in the second they were sent: sequence 300 at 500/s is in the first second.
+# Losses are placed in the second they were sent: sequence 300 of each publisher, in the second
+# its per-second count passed 300 (the first at 500/s, unless the machine held it back).
 series = saved["totals"]["lost_series"]
-assert sum(series) == 6 and series[0] == 6, series
+expected = [0] * len(series)
+for p in saved["records"]["publishers"]:
+    expected[next(k for k, n in enumerate(p["taken_by_second"]) if n > 300)] += 2
+assert sum(series) == 6 and series == expected, (series, expected)
 # Publisher numbers: instance 1 of 2 runs 0, 2 and 4; no other numbers were heard.
 assert sorted(p["index"] for p in saved["records"]["publishers"]) == [0, 2, 4], saved["records"]
 assert sorted(h["publisher"] for h in saved["records"]["heard"]) == [0, 2, 4], saved["records"]
