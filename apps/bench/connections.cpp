@@ -30,7 +30,7 @@ public:
     signals.async_wait([this](std::error_code ec, int) {
       if (!ec) stop(exit_interrupted);
     });
-    t0 = start_time(s, now_ns());
+    t0 = start_time(s, now_ns(), s.first_index == 0);
     r.start_wall_ns = wall_of(t0);
     const auto interval = s.connect_rate > 0 ? static_cast<std::uint64_t>(1e9 / s.connect_rate) : 0;
     plan.emplace(t0, interval, s.churn ? 0 : s.clients);

@@ -71,8 +71,8 @@ public:
       if (!ec) stop(exit_interrupted);
     });
     if (s.crew)
-      s.crew->join({&io, [this] { start_publishers(); }, [this] { all_sent(); },
-                    [this](int code) { stop(code); }});
+      s.crew->join({&io, [this] { start_publishers(); }, [this] { begin(s.crew->t0()); },
+                    [this] { all_sent(); }, [this](int code) { stop(code); }});
     if (s.subscribers > 0)
       start_subscribers();
     else
@@ -216,7 +216,7 @@ private:
   }
 
   void start_publishers() {
-    if (s.publishers == 0) return begin();
+    if (s.publishers == 0) return publishers_up();
     pubs.resize(s.publishers);
     for (unsigned i = 0; i < s.publishers; ++i) {
       auto& p = pubs[i];
@@ -234,7 +234,7 @@ private:
     auto& p = pubs[i];
     if (std::holds_alternative<session::event::connected>(e)) {
       p.up = true;
-      if (++pubs_up == pubs.size()) begin();
+      if (++pubs_up == pubs.size()) publishers_up();
     } else if (const auto* d = std::get_if<session::event::publish_done>(&e)) {
       if (is_failure(d->code))
         ++r.errors;
@@ -249,8 +249,15 @@ private:
     }
   }
 
-  void begin() {
-    t0 = start_time(s, now_ns());
+  // With --threads, one start time for every thread (team), so their seconds line up.
+  void publishers_up() {
+    if (!s.crew) // of independent threads (pub or sub mode), the first says it
+      return begin(start_time(s, now_ns(), s.first_index == 0 && s.first_subscriber == 0));
+    s.crew->publishers_up([this] { return start_time(s, now_ns(), true); });
+  }
+
+  void begin(std::uint64_t start) {
+    t0 = start;
     record_from = t0 + static_cast<std::uint64_t>(s.warmup * 1e9);
     const auto interval = s.rate > 0 ? static_cast<std::uint64_t>(1e9 / s.rate) : 0;
     for (auto& p : pubs)
@@ -452,19 +459,19 @@ private:
 
 } // namespace
 
-std::uint64_t start_time(const settings& s, std::uint64_t now) {
+std::uint64_t start_time(const settings& s, std::uint64_t now, bool say) {
   const auto soon = now + 1'000'000;
   if (!s.start_at_wall_ns) return soon;
   const auto wall_now = wall_of(now);
   if (*s.start_at_wall_ns >= wall_of(soon)) {
-    if (!s.conn.quiet && s.first_index == 0 && s.first_subscriber == 0) // thread 0 says it
+    if (!s.conn.quiet && say)
       stderr_text(fmt::format("mqtk-bench: clients ready; the load starts at --start-at, in "
                               "{:.1f} s\n",
                               static_cast<double>(*s.start_at_wall_ns - wall_now) / 1e9));
     return *s.start_at_wall_ns - wall_offset_ns();
   }
   if (*s.start_at_wall_ns > wall_now) return soon; // due within the millisecond: on time
-  if (!s.conn.quiet)
+  if (!s.conn.quiet && say)
     stderr_text(fmt::format("mqtk-bench: starting {:.3f} s after --start-at (clients were not "
                             "ready in time): this instance's schedule is behind the others'\n",
                             static_cast<double>(wall_now - *s.start_at_wall_ns) / 1e9));

@@ -92,8 +92,9 @@ void add_heard(std::vector<heard_record>& into, heard_record h);
 using tick_fn = std::function<void(const progress&, bool final)>;
 
 /// When the run's first message is due, in steady-clock ns: --start-at, or 1 ms from `now`
-/// (a --start-at already past starts then too, with a warning).
-std::uint64_t start_time(const settings& s, std::uint64_t now);
+/// (a --start-at already past starts then too). `say`: tell stderr about the wait or the delay
+/// (one thread of several says it).
+std::uint64_t start_time(const settings& s, std::uint64_t now, bool say);
 
 /// Runs the load on this thread; calls `tick` once a second. Returns the exit status; fills
 /// `out`.

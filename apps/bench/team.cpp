@@ -29,6 +29,13 @@ void team::subscribers_ready() {
   if (++ready_ == threads_) to_all([](const member& m, int) { m.go(); });
 }
 
+void team::publishers_up(const std::function<std::uint64_t()>& pick) {
+  std::lock_guard lock(m_);
+  if (++up_ != threads_) return;
+  t0_ = pick();
+  to_all([](const member& m, int) { m.begin(); });
+}
+
 void team::sending_stopped(std::uint64_t taken) {
   std::lock_guard lock(m_);
   total_ += taken;

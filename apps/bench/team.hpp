@@ -23,6 +23,7 @@ public:
   struct member {
     asio::io_context* io = nullptr;
     std::function<void()> go;       ///< start the publishers
+    std::function<void()> begin;    ///< every thread's publishers are up: start at t0()
     std::function<void()> all_sent; ///< every thread has stopped sending
     std::function<void(int)> stop;  ///< another thread failed with this exit status
   };
@@ -32,6 +33,11 @@ public:
   void leave(const asio::io_context* io);
   /// This thread's subscribers all have their SUBACK (or it has none).
   void subscribers_ready();
+  /// This thread's publishers are all connected (or it has none). The last thread to say so
+  /// calls `pick` for the run's one start time, so every thread's schedule and seconds line up.
+  void publishers_up(const std::function<std::uint64_t()>& pick);
+  /// After begin: the start time (steady-clock ns) every thread uses.
+  std::uint64_t t0() const { return t0_; }
   /// This thread stopped sending: how many messages its publishers took from their schedules.
   void sending_stopped(std::uint64_t taken);
   /// A failure that ends the run for every thread.
@@ -48,7 +54,8 @@ private:
   unsigned threads_;
   std::mutex m_;
   std::vector<member> members_;
-  unsigned ready_ = 0, stopped_ = 0;
+  unsigned ready_ = 0, up_ = 0, stopped_ = 0;
+  std::atomic<std::uint64_t> t0_{0};
   bool failed_ = false;
   std::uint64_t total_ = 0;
 };
