@@ -15,6 +15,50 @@ namespace {
 using json = nlohmann::ordered_json;
 using mqtk::bench::histogram;
 
+// Each saved field named once, for writing and reading alike.
+template <class Info, class F>
+void info_fields(Info& i, F&& f) {
+  f("version", i.version);
+  f("target", i.target);
+  f("mode", i.mode);
+  f("protocol", i.protocol);
+  f("qos", i.qos);
+  f("payload_bytes", i.size);
+  f("rate", i.rate);
+  f("duration", i.duration);
+  f("count", i.count);
+  f("publishers", i.publishers);
+  f("subscribers", i.subscribers);
+  f("clients", i.clients);
+  f("connect_rate", i.connect_rate);
+  f("churn", i.churn);
+  f("instance", i.instance);
+  f("instances", i.instances);
+  f("host", i.host);
+  f("kernel", i.kernel);
+  f("cores", i.cores);
+  f("parts", i.parts);
+}
+
+template <class Results, class F>
+void totals_fields(Results& r, F&& f) {
+  f("sent", r.sent);
+  f("received", r.received);
+  f("acknowledged", r.acknowledged);
+  f("lost", r.lost);
+  f("duplicates", r.duplicates);
+  f("reordered", r.reordered);
+  f("late", r.late);
+  f("errors", r.errors);
+  f("foreign", r.foreign);
+  f("send_seconds", r.send_seconds);
+  f("receive_seconds", r.receive_seconds);
+  f("start_wall_ns", r.start_wall_ns);
+  f("subscribers", r.subscribers);
+  f("lost_series", r.lost_series);
+  f("lost_unplaced", r.lost_unplaced);
+}
+
 json buckets_json(const std::vector<histogram::bucket>& buckets) {
   json out = json::array();
   for (const auto& b : buckets)
@@ -31,26 +75,9 @@ json histogram_json(const histogram& h) {
 }
 
 json info_json(const run_info& i) {
-  return {{"version", i.version},
-          {"target", i.target},
-          {"mode", i.mode},
-          {"protocol", i.protocol},
-          {"qos", i.qos},
-          {"payload_bytes", i.size},
-          {"rate", i.rate},
-          {"duration", i.duration},
-          {"count", i.count},
-          {"publishers", i.publishers},
-          {"subscribers", i.subscribers},
-          {"clients", i.clients},
-          {"connect_rate", i.connect_rate},
-          {"churn", i.churn},
-          {"instance", i.instance},
-          {"instances", i.instances},
-          {"host", i.host},
-          {"kernel", i.kernel},
-          {"cores", i.cores},
-          {"parts", i.parts}};
+  json out = json::object();
+  info_fields(i, [&](const char* name, const auto& v) { out[name] = v; });
+  return out;
 }
 
 json series_json(const std::vector<progress>& series) {
@@ -131,26 +158,7 @@ histogram histogram_of(const json& j) {
 
 run_info info_of(const json& j) {
   run_info i;
-  read(j.at("version"), i.version);
-  read(j.at("target"), i.target);
-  read(j.at("mode"), i.mode);
-  read(j.at("protocol"), i.protocol);
-  read(j.at("qos"), i.qos);
-  read(j.at("payload_bytes"), i.size);
-  read(j.at("rate"), i.rate);
-  read(j.at("duration"), i.duration);
-  read(j.at("count"), i.count);
-  read(j.at("publishers"), i.publishers);
-  read(j.at("subscribers"), i.subscribers);
-  read(j.at("clients"), i.clients);
-  read(j.at("connect_rate"), i.connect_rate);
-  read(j.at("churn"), i.churn);
-  read(j.at("instance"), i.instance);
-  read(j.at("instances"), i.instances);
-  read(j.at("host"), i.host);
-  read(j.at("kernel"), i.kernel);
-  read(j.at("cores"), i.cores);
-  read(j.at("parts"), i.parts);
+  info_fields(i, [&](const char* name, auto& v) { read(j.at(name), v); });
   // Instance 0: a merged run, which names its parts.
   if (i.instances == 0 || i.instances > 65536 || i.instance > i.instances ||
       (i.instance == 0) != !i.parts.empty())
@@ -159,21 +167,7 @@ run_info info_of(const json& j) {
 }
 
 void totals_of(const json& t, results& r) {
-  read(t.at("sent"), r.sent);
-  read(t.at("received"), r.received);
-  read(t.at("acknowledged"), r.acknowledged);
-  read(t.at("lost"), r.lost);
-  read(t.at("duplicates"), r.duplicates);
-  read(t.at("reordered"), r.reordered);
-  read(t.at("late"), r.late);
-  read(t.at("errors"), r.errors);
-  read(t.at("foreign"), r.foreign);
-  read(t.at("send_seconds"), r.send_seconds);
-  read(t.at("receive_seconds"), r.receive_seconds);
-  read(t.at("start_wall_ns"), r.start_wall_ns);
-  read(t.at("subscribers"), r.subscribers);
-  read(t.at("lost_series"), r.lost_series);
-  read(t.at("lost_unplaced"), r.lost_unplaced);
+  totals_fields(r, [&](const char* name, auto& v) { read(t.at(name), v); });
 }
 
 void series_of(const json& j, results& r) {
@@ -253,21 +247,8 @@ std::string saved_run_json(const run_info& info, const results& r) {
   j["format"] = "mqtk-bench-run";
   j["format_version"] = saved_run_version;
   j["run"] = info_json(info);
-  j["totals"] = {{"sent", r.sent},
-                 {"received", r.received},
-                 {"acknowledged", r.acknowledged},
-                 {"lost", r.lost},
-                 {"duplicates", r.duplicates},
-                 {"reordered", r.reordered},
-                 {"late", r.late},
-                 {"errors", r.errors},
-                 {"foreign", r.foreign},
-                 {"send_seconds", r.send_seconds},
-                 {"receive_seconds", r.receive_seconds},
-                 {"start_wall_ns", r.start_wall_ns},
-                 {"subscribers", r.subscribers},
-                 {"lost_series", r.lost_series},
-                 {"lost_unplaced", r.lost_unplaced}};
+  auto& totals = j["totals"] = json::object();
+  totals_fields(r, [&](const char* name, const auto& v) { totals[name] = v; });
   j["latency_ns"] = {{"from_intended", histogram_json(r.from_intended)},
                      {"from_sent", histogram_json(r.from_sent)}};
   j["series"] = series_json(r.series);

@@ -3,7 +3,6 @@
 // socket, no buffers held by idle connections.
 #include "mqtk/broker/server.hpp"
 
-#include <algorithm>
 #include <arpa/inet.h>
 #include <asio.hpp>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "journal_batches.hpp"
 #include "journal_writer.hpp"
 #include "mqtk/transport/tls.hpp"
 #include "mqtk/transport/websocket.hpp"
@@ -118,19 +118,10 @@ struct server::impl {
   bool log_sockets = false;
   std::function<void()> on_drained;
   bool stopping = false;
-  // Design: output waits for the journal it depends on. Batches are numbered in the order they
-  // are handed to the writer; output taken from the core goes out once every batch up to the
-  // one holding the last record journaled before it is saved (after_batch).
+  // Output waits for the journal it depends on (journal_batches.hpp): after_batch.
   server::journal_sink save;
   std::unique_ptr<detail::journal_writer> writer;
-  std::vector<journal_record> unsaved; // taken from the core, not yet handed to the writer
-  std::uint64_t handed = 0;            // the last batch handed to the writer
-  // Output waits only for records of durable state: the $SYS totals (journal::counters)
-  // acknowledge nothing. Whether `unsaved` holds such records, and the last batch that did.
-  bool unsaved_state = false;
-  std::uint64_t state_mark = 0;
-  std::uint64_t saved_up_to = 0;                    // every batch up to this one is saved
-  bool saving = false;                              // batch `handed` is with the writer
+  detail::journal_batches batches;
   std::vector<std::shared_ptr<connection_io>> held; // output taken, waiting for its batch
   bool in_trouble = false;                          // closing everything after a failed save
   bool store_failing = false; // since the first failed save, until one succeeds
@@ -332,7 +323,7 @@ struct server::impl {
   }
 
   void send_once_saved(const std::shared_ptr<connection_io>& c, std::uint64_t after) {
-    if (after > saved_up_to) {
+    if (after > batches.saved_up_to()) {
       c->out->after_batch = after;
       held.push_back(c);
       return;
@@ -371,63 +362,29 @@ struct server::impl {
   // while saving fails: its output is then safe to send).
   std::uint64_t journal_mark() {
     if (!writer) return 0;
-    add_unsaved(core.take_journal());
+    batches.add(core.take_journal());
     if (store_failing) return 0; // tried again on the tick
-    if (!saving && !unsaved.empty()) hand_over();
-    return unsaved_state ? handed + 1 : state_mark;
+    if (batches.ready()) writer->submit(batches.hand_over());
+    return batches.mark();
   }
 
-  static bool holds_state(const std::vector<journal_record>& rs) {
-    return std::any_of(rs.begin(), rs.end(), [](const journal_record& r) {
-      return !std::holds_alternative<journal::counters>(r);
-    });
-  }
-
-  void add_unsaved(std::vector<journal_record> fresh) {
-    if (fresh.empty()) return;
-    unsaved_state = unsaved_state || holds_state(fresh);
-    // Only the newest totals are worth saving: while saves fail they would pile up.
-    if (std::holds_alternative<journal::counters>(fresh.back()))
-      std::erase_if(unsaved, [](const journal_record& r) {
-        return std::holds_alternative<journal::counters>(r);
-      });
-    if (unsaved.empty())
-      unsaved = std::move(fresh);
-    else
-      unsaved.insert(unsaved.end(), std::make_move_iterator(fresh.begin()),
-                     std::make_move_iterator(fresh.end()));
-  }
-
-  void hand_over() {
-    saving = true;
-    ++handed;
-    if (std::exchange(unsaved_state, false)) state_mark = handed;
-    writer->submit(std::exchange(unsaved, {}));
-  }
-
-  // On the loop's thread, once the writer is done with batch `handed`.
+  // On the loop's thread, once the writer is done with the batch in hand.
   void on_saved() {
     if (!writer) return; // finished meanwhile: finish_journal() took the outcome
     auto o = writer->take_outcome();
     if (!o) return;
-    saving = false;
-    saved_up_to = handed;
+    batches.done();
     if (o->ok) {
       if (store_failing) {
         store_failing = false;
         core.set_store_failing(false);
         if (log) log(log_level::notice, "the broker's state is saved again");
       }
-    } else if (!holds_state(o->batch)) {
+    } else if (!batches.put_back(std::move(o->batch))) {
       // Only the $SYS totals: nothing waits for them and newer ones come; not worth closing
       // anyone's connection over.
       if (log) log(log_level::warning, "cannot save the $SYS totals (" + o->why + ")");
     } else {
-      // Tried again before anything journaled after it.
-      o->batch.insert(o->batch.end(), std::make_move_iterator(unsaved.begin()),
-                      std::make_move_iterator(unsaved.end()));
-      unsaved = std::move(o->batch);
-      unsaved_state = true;
       if (!store_failing) {
         // Once the core knows, it refuses whatever would need a save: its output may go out.
         store_failing = true;
@@ -438,7 +395,7 @@ struct server::impl {
     auto waiting = std::exchange(held, {});
     for (auto& c : waiting) {
       if (c->closed) continue;
-      if (c->out->after_batch <= saved_up_to)
+      if (c->out->after_batch <= batches.saved_up_to())
         send(c);
       else
         held.push_back(std::move(c));
@@ -450,20 +407,14 @@ struct server::impl {
   void finish_journal() {
     if (!writer) return;
     writer->stop();
-    if (auto o = writer->take_outcome(); o && !o->ok) {
-      o->batch.insert(o->batch.end(), std::make_move_iterator(unsaved.begin()),
-                      std::make_move_iterator(unsaved.end()));
-      unsaved = std::move(o->batch);
-    }
+    if (auto o = writer->take_outcome(); o && !o->ok) batches.put_back(std::move(o->batch));
     writer.reset();
     core.journal_totals(); // the totals as they stand at exit, DISCONNECTs counted
-    auto fresh = core.take_journal();
-    unsaved.insert(unsaved.end(), std::make_move_iterator(fresh.begin()),
-                   std::make_move_iterator(fresh.end()));
+    batches.add(core.take_journal());
+    const auto last = batches.take_all();
     std::string why;
-    if (!unsaved.empty() && !save(unsaved, why) && log)
+    if (!last.empty() && !save(last, why) && log)
       log(log_level::error, "cannot save the broker's last state (" + why + ")");
-    unsaved.clear();
   }
 
   void storage_trouble(const std::string& why) {
@@ -528,9 +479,9 @@ struct server::impl {
       for (const auto& c : overdue)
         gone(c, c->write_pending ? "it did not read its last packets within 2 s" : "");
       core.on_tick(now());
-      if (store_failing && !saving && writer) {
+      if (store_failing && !batches.saving() && writer) {
         journal_mark();
-        if (!unsaved.empty()) hand_over(); // one retry a tick while saving fails
+        if (batches.ready()) writer->submit(batches.hand_over()); // a retry a tick while failing
       }
       pump();
       arm_tick();
