@@ -42,7 +42,7 @@ TEST_CASE("batches: output waits for the last batch with durable state, never fo
   CHECK(b.mark() == 3);
 }
 
-TEST_CASE("batches: only the newest totals wait; a failed batch of totals alone is dropped",
+TEST_CASE("batches: only the newest totals wait, a failed batch of totals alone is dropped",
           "[batches]") {
   journal_batches b;
   b.add({totals(1)});

@@ -92,21 +92,6 @@ void state::journal_retained(const message_ptr& msg, std::optional<time_point> e
   record(journal::retained_set{id, msg, until});
 }
 
-} // namespace detail
-
-namespace detail {
-namespace {
-
-bool same_totals(const stats& a, const stats& b) {
-  return a.messages_received == b.messages_received && a.messages_sent == b.messages_sent &&
-         a.bytes_received == b.bytes_received && a.bytes_sent == b.bytes_sent &&
-         a.publish_dropped == b.publish_dropped && a.dropped == b.dropped &&
-         a.slow_consumer_events == b.slow_consumer_events &&
-         a.connections_total == b.connections_total && a.protocol_errors == b.protocol_errors;
-}
-
-} // namespace
-
 // Design: the totals ride along with a batch that is written anyway, at most once a second, or
 // go alone every 10 s. Never with every loop turn: a batch holds output back until it is
 // committed, and traffic between clean sessions, which changes the totals, must not wait for
@@ -117,7 +102,7 @@ void state::journal_counters() {
   const bool ride = counters_ride && !journal.empty();
   if (!cfg.journal || !(counters_due || ride)) return;
   counters_due = false;
-  if (same_totals(st, counters_saved)) return; // a ride stays ready for the next batch
+  if (st == counters_saved) return; // a ride stays ready for the next batch
   counters_ride = false;
   counters_saved = st;
   record(journal::counters{std::make_shared<const stats>(st)});

@@ -44,6 +44,7 @@ struct stats {
   std::uint64_t slow_consumer_events = 0; ///< subscribers found to be slow consumers
   std::uint64_t connections_total = 0;
   std::uint64_t protocol_errors = 0;
+  bool operator==(const stats&) const = default;
 };
 
 } // namespace mqtk::broker
