@@ -68,35 +68,42 @@ std::unique_ptr<sqlite_store> saved_history(const std::string& path, world& a, s
 } // namespace
 
 // The store's promise, on top of the journal's: what it saved, batch by batch, loads back into a
-// core that answers the next 1,000 operations byte for byte as the one that wrote it.
+// core that answers the next 1,000 operations byte for byte as the one that wrote it. Whether
+// the log was folded after every batch, now and then, or never, and whether the broker stopped
+// cleanly (a final fold) or was killed (the log read by a second connection as a restart would).
 TEST_CASE("a core restored from the store behaves as the original", "[store]") {
   temp_dir dir;
-  for (std::uint32_t seed = 1; seed <= 20; ++seed) {
-    CAPTURE(seed);
-    const auto path = dir.file(("seed" + std::to_string(seed) + ".db").c_str());
-    std::string why;
-    auto db = sqlite_store::open(path, sync_mode::normal, why);
-    REQUIRE(db);
-    std::mt19937 rng(seed);
-    world a;
-    std::size_t saved = 0;
-    run_history(a, rng, 400, [&] {
-      const std::vector<journal_record> batch(a.records.begin() + static_cast<long>(saved),
-                                              a.records.end());
-      saved = a.records.size();
-      REQUIRE(db->save(batch, why));
-    });
-    db.reset();
-    auto again = sqlite_store::open(path, sync_mode::normal, why);
-    REQUIRE(again);
-    std::vector<journal_record> loaded;
-    REQUIRE(again->load(loaded, why));
-    world b;
-    b.now = a.now;
-    b.core.restore(loaded, b.now);
-    b.take_clients(a);
-    require_same(a, b, rng, 1000);
-  }
+  for (const std::size_t fold_bytes : {std::size_t{0}, std::size_t{2000}, std::size_t{1} << 30})
+    for (const bool killed : {true, false})
+      for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+        CAPTURE(fold_bytes, killed, seed);
+        const auto path = dir.file(("s" + std::to_string(fold_bytes) + std::to_string(killed) +
+                                    "-" + std::to_string(seed) + ".db")
+                                       .c_str());
+        std::string why;
+        auto db = sqlite_store::open(path, sync_mode::normal, why);
+        REQUIRE(db);
+        db->set_fold_bytes(fold_bytes);
+        std::mt19937 rng(seed);
+        world a;
+        std::size_t saved = 0;
+        run_history(a, rng, 400, [&] {
+          const std::vector<journal_record> batch(a.records.begin() + static_cast<long>(saved),
+                                                  a.records.end());
+          saved = a.records.size();
+          REQUIRE(db->save(batch, why));
+        });
+        if (!killed) db.reset();
+        auto again = sqlite_store::open(path, sync_mode::normal, why);
+        REQUIRE(again);
+        std::vector<journal_record> loaded;
+        REQUIRE(again->load(loaded, why));
+        world b;
+        b.now = a.now;
+        b.core.restore(loaded, b.now);
+        b.take_clients(a);
+        require_same(a, b, rng, 1000);
+      }
 }
 
 TEST_CASE("a new store is private, versioned and ours", "[store]") {

@@ -118,6 +118,9 @@ std::vector<journal_record> broker_core::take_journal() {
   s_->journal_counters();
   std::vector<journal_record> r;
   std::swap(r, s_->journal);
+  // Each batch states every body it refers to: a store may fold batches apart and leave out a
+  // body no record of its window needs (lib/store/src/log_fold.hpp).
+  s_->last_stored = 0;
   return r;
 }
 

@@ -48,6 +48,11 @@ CREATE TABLE counters(id INTEGER PRIMARY KEY CHECK (id = 1),
                       slow_consumer_events INTEGER NOT NULL, connections_total INTEGER NOT NULL,
                       protocol_errors INTEGER NOT NULL);
 )",
+    // 3: the log. Each row is one batch of journal records (log_codec.hpp), committed by itself
+    // and folded into the tables above, and deleted, in one transaction.
+    R"(
+CREATE TABLE log(seq INTEGER PRIMARY KEY, records BLOB NOT NULL);
+)",
 };
 
 } // namespace mqtk::store::detail

@@ -45,6 +45,12 @@ public:
     return null(col) ? std::nullopt : std::optional<std::int64_t>(integer(col));
   }
   std::string text(int col) const;
+  /// The column's bytes, valid until the next step or reset.
+  std::string_view bytes(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col)))
+             : std::string_view();
+  }
 
 private:
   sqlite3_stmt* s_ = nullptr;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Opening the database (creation, checks, migrations) and saving journal batches.
+// Opening the database: creation, checks, migrations.
 #include "mqtk/store/sqlite_store.hpp"
 
 #include <cerrno>
@@ -109,33 +109,18 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
     why = path + ": " + why;
     return nullptr;
   }
-  if (!migrate(i->db, version, path, why) || !i->prepare(why)) return nullptr;
+  if (!migrate(i->db, version, path, why) || !i->prepare(why) || !i->measure_log(why))
+    return nullptr;
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(i)));
 }
 
 sqlite_store::sqlite_store(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
-sqlite_store::~sqlite_store() = default;
 
-bool sqlite_store::save(const std::vector<broker::journal_record>& records, std::string& why) {
-  if (records.empty()) return true;
-  auto& i = *impl_;
-  i.failed = false;
-  i.unreferenced.clear();
-  if (!i.begin.run()) return i.fail(why);
-  i.deferred = nullptr;
-  for (const auto& r : records) {
-    // Only a message_sent may take the deferred row over; any other record comes after it.
-    if (!std::holds_alternative<journal::message_sent>(r)) i.flush_deferred();
-    std::visit(i, r);
-    if (i.failed) break;
-  }
-  if (!i.failed) i.flush_deferred();
-  i.deferred = nullptr;
-  if (!i.failed) i.collect();
-  if (!i.failed && i.commit.run()) return true;
-  i.fail(why);
-  i.rollback.run();
-  return false;
+// A clean stop leaves the tables current, for a person with the sqlite3 shell; when the fold
+// fails the log keeps everything and the next start reads it.
+sqlite_store::~sqlite_store() {
+  std::string ignored;
+  if (impl_->log_bytes > 0) impl_->fold(ignored);
 }
 
 } // namespace mqtk::store

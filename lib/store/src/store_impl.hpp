@@ -16,11 +16,17 @@ struct sqlite_store::impl {
 
   sqlite3* db = nullptr;
   std::string path;
-  bool failed = false;                    // a statement of this batch failed
+  bool failed = false; // a statement of this batch failed
+  // The log: bytes not folded into the tables yet, when to fold, and the highest message id
+  // the tables may hold rows of (see log_fold.hpp).
+  std::size_t log_bytes = 0;
+  std::size_t fold_bytes = std::size_t{4} << 20;
+  std::size_t next_fold = fold_bytes; // raised after a fold failed, so it is not retried per batch
+  broker::message_id known_below = 0;
   std::vector<std::int64_t> unreferenced; // bodies that may have lost their last reference
   // Sessions whose packet id cycle moved in this batch, and where it stands; written once each.
   std::unordered_map<std::string, std::uint16_t> cycles;
-  detail::statement begin, commit, rollback;
+  detail::statement begin, commit, rollback, put_log, read_log, drop_log;
   // A queued message not written yet: the next record may say it was sent at once, and then
   // one row is written in its final state (put_sent) instead of an insert and an update.
   const broker::journal::message_queued* deferred = nullptr;
@@ -30,6 +36,15 @@ struct sqlite_store::impl {
       put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle, put_counters;
 
   bool prepare(std::string& why);
+  /// Applies `records` to the tables, leaving out those `skip` marks (none when empty), inside
+  /// the caller's transaction; false when a statement failed.
+  bool apply(const std::vector<broker::journal_record>& records, const std::vector<bool>& skip);
+  /// Reads the log's size and the tables' highest message id, at open.
+  bool measure_log(std::string& why);
+  /// Folds the whole log into the tables in one transaction (log_fold.hpp).
+  bool fold(std::string& why);
+  /// The log's rows, decoded, in order; the last row's seq in `last`.
+  bool read_window(std::vector<broker::journal_record>& out, std::int64_t& last, std::string& why);
   bool fail(std::string& why) {
     why = path + ": " + sqlite3_errmsg(db);
     return false;

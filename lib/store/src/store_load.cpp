@@ -228,7 +228,8 @@ bool sqlite_store::load(std::vector<broker::journal_record>& out, std::string& w
     out.push_back(std::move(c));
   for (auto& c : l.closed)
     out.push_back(std::move(c));
-  return true;
+  std::int64_t last = 0; // the log goes last: it holds what happened after the tables' state
+  return impl_->read_window(out, last, why);
 }
 
 } // namespace mqtk::store

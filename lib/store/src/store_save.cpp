@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <sstream>
 
+#include "log_fold.hpp"
 #include "message_blob.hpp"
 #include "store_impl.hpp"
 
@@ -26,6 +27,9 @@ bool impl::prepare(std::string& why) {
     std::string sql;
   } all[] = {
       {&begin, "BEGIN IMMEDIATE"},
+      {&put_log, "INSERT INTO log(records) VALUES(?1)"},
+      {&read_log, "SELECT seq, records FROM log ORDER BY seq"},
+      {&drop_log, "DELETE FROM log WHERE seq <= ?1"},
       {&commit, "COMMIT"},
       {&rollback, "ROLLBACK"},
       {&put_session,
@@ -75,6 +79,30 @@ bool impl::prepare(std::string& why) {
   return true;
 }
 
+bool impl::apply(const std::vector<broker::journal_record>& records,
+                 const std::vector<bool>& skip) {
+  failed = false;
+  unreferenced.clear();
+  deferred = nullptr;
+  for (std::size_t k = 0; k < records.size() && !failed; ++k) {
+    const auto& r = records[k];
+    if (!skip.empty() && skip[k]) {
+      // A record cancelled in its window changes no row, but the id cycle still moved.
+      std::uint16_t to = 0;
+      if (const auto* client = detail::moves_cycle(r, to)) cycles[*client] = to;
+      continue;
+    }
+    // Only a message_sent may take the deferred row over; any other record comes after it.
+    if (!std::holds_alternative<journal::message_sent>(r)) flush_deferred();
+    std::visit(*this, r);
+  }
+  if (!failed) flush_deferred();
+  deferred = nullptr;
+  if (!failed) collect();
+  cycles.clear();
+  return !failed;
+}
+
 void impl::run_returning(statement& s) {
   int rc;
   while ((rc = s.step()) == SQLITE_ROW)
@@ -105,6 +133,7 @@ void impl::operator()(const journal::session_closed& r) {
 
 void impl::operator()(const journal::session_ended& r) {
   const std::string_view id = r.client_id;
+  cycles.erase(r.client_id); // a session of the same id made later starts its own cycle
   run(end_session.bind(1, id));
   run(end_subscriptions.bind(1, id));
   run_returning(end_queue.bind(1, id));

@@ -54,8 +54,9 @@ struct subscription_removed {
   std::string client_id;
   std::string filter;
 };
-/// A message body, before the first record that refers to its id. It may come again with the
-/// same id and body (a retained message sent on a later subscribe): store it once. A store
+/// A message body, before the first record that refers to its id, in every batch (take_journal)
+/// that refers to it. It may come again with the same id and body (a retained message sent on a
+/// later subscribe, a later batch): store it once. A store
 /// keeps a body while a queued message or retained_set refers to it.
 struct message_stored {
   message_id id = 0;

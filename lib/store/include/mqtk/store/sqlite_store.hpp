@@ -3,6 +3,7 @@
 // read back as records for broker_core::restore().
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,7 +16,8 @@ namespace mqtk::store {
 /// `full` also survives power loss (an fsync per commit).
 enum class sync_mode { normal, full };
 
-/// One database file, written by one broker at a time.
+/// One database file, written by one broker at a time. Design: batches are appended to a log
+/// table and folded into the inspectable tables in large steps (docs/persistence.md).
 /// Thread safety: none; one thread uses a store.
 class sqlite_store {
 public:
@@ -29,13 +31,20 @@ public:
   sqlite_store(const sqlite_store&) = delete;
   sqlite_store& operator=(const sqlite_store&) = delete;
 
-  /// Saves `records` (one batch, in order) in one transaction. False, with `why`, when it could
-  /// not be committed (disk full, read-only): then nothing of the batch is saved.
+  /// Saves `records` (one batch, in order) as one committed row of the log. False, with `why`,
+  /// when it could not be committed (disk full, read-only): then nothing of the batch is saved.
+  /// Once the log holds fold_bytes, the same call folds it into the tables.
   bool save(const std::vector<broker::journal_record>& records, std::string& why);
-  /// What the database holds, as records for broker_core::restore().
+  /// What the database holds, as records for broker_core::restore(): the tables' state, then
+  /// the log's records not folded yet.
   bool load(std::vector<broker::journal_record>& out, std::string& why);
+  /// Folds the log into the tables now, in one transaction; closing the store does too.
+  bool fold(std::string& why);
+  /// How many bytes of log a fold waits for (4 MiB unless set): the bound on what a restart
+  /// replays from the log, and on the work of one fold.
+  void set_fold_bytes(std::size_t bytes);
   /// The schema version this build writes.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   struct impl;
 

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// Saving a batch as one log row, and folding the log into the tables.
+#include <algorithm>
+
+#include "log_codec.hpp"
+#include "log_fold.hpp"
+#include "store_impl.hpp"
+
+namespace mqtk::store {
+
+namespace journal = broker::journal;
+using impl = sqlite_store::impl;
+
+namespace {
+
+broker::message_id highest_id(const std::vector<broker::journal_record>& records) {
+  broker::message_id top = 0;
+  for (const auto& r : records)
+    if (const auto* m = std::get_if<journal::message_stored>(&r))
+      top = std::max(top, m->id);
+    else if (const auto* q = std::get_if<journal::message_queued>(&r))
+      top = std::max(top, q->id);
+    else if (const auto* t = std::get_if<journal::retained_set>(&r))
+      top = std::max(top, t->id);
+  return top;
+}
+
+} // namespace
+
+bool impl::measure_log(std::string& why) {
+  detail::statement size(db, "SELECT coalesce(sum(length(records)), 0) FROM log");
+  detail::statement top(db, "SELECT coalesce(max(id), 0) FROM messages");
+  if (!size.ok() || size.step() != SQLITE_ROW || !top.ok() || top.step() != SQLITE_ROW)
+    return fail(why);
+  log_bytes = static_cast<std::size_t>(size.integer(0));
+  known_below = static_cast<broker::message_id>(top.integer(0));
+  return true;
+}
+
+bool impl::read_window(std::vector<broker::journal_record>& out, std::int64_t& last,
+                       std::string& why) {
+  int rc;
+  while ((rc = read_log.step()) == SQLITE_ROW) {
+    last = read_log.integer(0);
+    if (!detail::decode_log(read_log.bytes(1), out)) {
+      read_log.reset();
+      why = path + ": damaged: log row " + std::to_string(last) +
+            " does not decode; move it aside to start empty";
+      return false;
+    }
+  }
+  read_log.reset();
+  return rc == SQLITE_DONE || fail(why);
+}
+
+bool impl::fold(std::string& why) {
+  if (!begin.run()) return fail(why);
+  std::vector<broker::journal_record> window;
+  std::int64_t last = 0;
+  bool ok = read_window(window, last, why);
+  if (ok && !window.empty()) {
+    ok = apply(window, detail::cancelled(window, known_below)) && drop_log.bind(1, last).run();
+    if (!ok) fail(why);
+  }
+  if (ok && commit.run()) {
+    known_below = std::max(known_below, highest_id(window));
+    log_bytes = 0;
+    next_fold = fold_bytes;
+    return true;
+  }
+  if (ok) fail(why); // the commit failed
+  rollback.run();
+  next_fold = log_bytes + std::max(fold_bytes, log_bytes); // not again at the next batch
+  return false;
+}
+
+// Design: a batch is one row of the log, committed by itself, so what the acknowledgements wait
+// for costs one insert whatever the batch holds; the tables follow in folds, which most of a
+// 1 → 1 stream never reaches (queued, sent and acknowledged inside one window).
+bool sqlite_store::save(const std::vector<broker::journal_record>& records, std::string& why) {
+  if (records.empty()) return true;
+  auto& i = *impl_;
+  std::string blob;
+  detail::encode_log(records, blob);
+  if (!i.put_log.bind_blob(1, std::string_view(blob)).run()) return i.fail(why);
+  i.log_bytes += blob.size();
+  if (i.log_bytes >= i.next_fold) {
+    std::string ignored; // the batch is saved; the log keeps it until a fold succeeds
+    i.fold(ignored);
+  }
+  return true;
+}
+
+bool sqlite_store::fold(std::string& why) {
+  return impl_->fold(why);
+}
+
+void sqlite_store::set_fold_bytes(std::size_t bytes) {
+  impl_->fold_bytes = impl_->next_fold = bytes;
+}
+
+} // namespace mqtk::store
