@@ -257,10 +257,11 @@ TEST_CASE("a log row that does not decode refuses the start by name", "[store][l
   CHECK_THAT(why, Catch::Contains(t.path) && Catch::Contains("does not decode"));
 }
 
-// The random histories of the round-trip test do exercise the fold: durable sessions there
-// queue, send and complete messages across batches.
+// The random histories of the round-trip test do exercise the fold and the fan-out rows:
+// durable sessions there queue, send and complete messages across batches, and one message
+// reaches several of them.
 TEST_CASE("the journal's random histories give the fold records to cancel", "[store][log]") {
-  std::size_t total = 0, gone = 0;
+  std::size_t total = 0, gone = 0, shared = 0;
   for (std::uint32_t seed = 1; seed <= 5; ++seed) {
     std::mt19937 rng(seed);
     world a;
@@ -268,6 +269,51 @@ TEST_CASE("the journal's random histories give the fold records to cancel", "[st
     const auto marks = store::detail::cancelled(a.records, 0);
     total += marks.size();
     gone += static_cast<std::size_t>(std::count(marks.begin(), marks.end(), true));
+    for (std::size_t k = 1; k < a.records.size(); ++k) {
+      const auto* q = std::get_if<message_queued>(&a.records[k]);
+      const auto* before = std::get_if<message_queued>(&a.records[k - 1]);
+      if (q && before && q->id == before->id && q->client_id != before->client_id) ++shared;
+    }
   }
   CHECK(gone > total / 20);
+  CHECK(shared > 5);
+}
+
+TEST_CASE("a message for many sessions is one fan-out row, taken copy by copy", "[store][log]") {
+  temp_db t;
+  std::string why;
+  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
+  REQUIRE(db);
+  db->set_fold_bytes(0); // every batch straight to the tables
+  std::vector<journal_record> batch;
+  for (const char* c : {"a", "b\"q", "c"})
+    batch.push_back(session_stored{c, std::nullopt, 60, codec::protocol_version::v5});
+  batch.push_back(message_stored{1, body("t", "one")});
+  for (const char* c : {"a", "b\"q", "c"})
+    batch.push_back(message_queued{c, 1, 1, false, {}, std::nullopt});
+  batch.push_back(message_queued{"a", 1, 1, false, {}, std::nullopt}); // a second copy for a
+  REQUIRE(db->save(batch, why));
+  CHECK(t.count("fanout") == 1);
+  CHECK(t.count("queue") == 1);
+
+  // a sends its first copy (from the fan-out row), c drops its copy, b"q's session ends.
+  REQUIRE(db->save({message_sent{"a", 1, 10}}, why));
+  REQUIRE(db->save({message_dropped{"c", 1, 5, false}}, why));
+  CHECK(t.count("fanout_taken") == 2);
+  std::vector<journal_record> loaded;
+  REQUIRE(db->load(loaded, why));
+  std::vector<std::string> queued;
+  for (const auto& r : loaded)
+    if (const auto* q = std::get_if<message_queued>(&r)) queued.push_back(q->client_id);
+  CHECK(queued == std::vector<std::string>{"a", "b\"q", "a"}); // sent first, then by position
+
+  REQUIRE(db->save({session_ended{"b\"q"}}, why));
+  CHECK(t.count("fanout") == 0);
+  CHECK(t.count("fanout_taken") == 0);
+  CHECK(t.count("messages") == 1); // a still holds two copies
+  REQUIRE(db->save({message_acked{"a", 10}}, why));
+  REQUIRE(db->save({message_sent{"a", 1, 11}}, why));
+  REQUIRE(db->save({message_acked{"a", 11}}, why));
+  CHECK(t.count("queue") == 0);
+  CHECK(t.count("messages") == 0);
 }

@@ -53,6 +53,17 @@ CREATE TABLE counters(id INTEGER PRIMARY KEY CHECK (id = 1),
     R"(
 CREATE TABLE log(seq INTEGER PRIMARY KEY, records BLOB NOT NULL);
 )",
+    // 4: a message queued alike for several sessions, as one row: `sessions` is a JSON array of
+    // client ids, each of which holds the message at position `seq` (one order with queue's
+    // seq) until fanout_taken lists it; `remaining` counts those that have not taken it.
+    R"(
+CREATE TABLE fanout(seq INTEGER PRIMARY KEY, message_id INTEGER NOT NULL, qos INTEGER NOT NULL,
+                    retain INTEGER NOT NULL, subscription_ids TEXT, expires_at INTEGER,
+                    sessions TEXT NOT NULL, remaining INTEGER NOT NULL);
+CREATE INDEX fanout_by_message ON fanout(message_id);
+CREATE TABLE fanout_taken(seq INTEGER NOT NULL, client_id TEXT NOT NULL,
+                          PRIMARY KEY(seq, client_id)) WITHOUT ROWID;
+)",
 };
 
 } // namespace mqtk::store::detail

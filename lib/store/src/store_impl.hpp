@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstring>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "mqtk/store/sqlite_store.hpp"
@@ -27,13 +29,18 @@ struct sqlite_store::impl {
   // Sessions whose packet id cycle moved in this batch, and where it stands; written once each.
   std::unordered_map<std::string, std::uint16_t> cycles;
   detail::statement begin, commit, rollback, put_log, read_log, drop_log;
-  // A queued message not written yet: the next record may say it was sent at once, and then
-  // one row is written in its final state (put_sent) instead of an insert and an update.
-  const broker::journal::message_queued* deferred = nullptr;
+  // Queued messages not written yet: one message for several sessions with the same delivery
+  // fields becomes one fan-out row; a single one may be sent by the next record, and is then
+  // written once in its final state (put_sent) instead of an insert and an update.
+  std::vector<const broker::journal::message_queued*> pending;
+  std::unordered_set<std::string_view> pending_clients; // of a pending fan-out (2 or more)
+  std::int64_t next_seq = 1;                            // queue and fan-out rows share one order
   detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
       end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued, put_sent,
-      mark_sent, mark_released, drop_sent, drop_queued, put_inbound, drop_inbound, old_retained,
-      put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle, put_counters;
+      first_row, send_row, drop_row, mark_released, drop_sent, put_group, first_member, groups_of,
+      send_member, take_member, shrink_group, drop_group, drop_taken, put_inbound, drop_inbound,
+      old_retained, put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle,
+      put_counters;
 
   bool prepare(std::string& why);
   /// Applies `records` to the tables, leaving out those `skip` marks (none when empty), inside
@@ -55,8 +62,15 @@ struct sqlite_store::impl {
   }
   /// Runs `s` (a statement RETURNING message_id) and notes each id it returns.
   void run_returning(detail::statement& s);
-  /// Writes the deferred queued message, unsent.
-  void flush_deferred();
+  /// Writes the pending queued messages, unsent.
+  void flush_pending();
+  /// Takes the first unsent entry of `client` with message `id` out of the queue (from a row or
+  /// from a fan-out), sent as `packet_id` when `sent`, else dropped.
+  void take_first(const std::string& client, broker::message_id id, bool sent,
+                  std::uint16_t packet_id);
+  /// Takes `client` out of every fan-out row it has not taken yet (an ended session).
+  void leave_groups(const std::string& client);
+  void take_member_of(std::int64_t seq, const std::string& client);
   /// Deletes the bodies noted in `unreferenced` that nothing refers to any more, and writes the
   /// packet id cycles of the batch.
   void collect();

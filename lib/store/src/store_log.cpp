@@ -30,10 +30,14 @@ broker::message_id highest_id(const std::vector<broker::journal_record>& records
 bool impl::measure_log(std::string& why) {
   detail::statement size(db, "SELECT coalesce(sum(length(records)), 0) FROM log");
   detail::statement top(db, "SELECT coalesce(max(id), 0) FROM messages");
-  if (!size.ok() || size.step() != SQLITE_ROW || !top.ok() || top.step() != SQLITE_ROW)
+  detail::statement seq(db, "SELECT max(coalesce((SELECT max(seq) FROM queue), 0), "
+                            "coalesce((SELECT max(seq) FROM fanout), 0))");
+  if (!size.ok() || size.step() != SQLITE_ROW || !top.ok() || top.step() != SQLITE_ROW ||
+      !seq.ok() || seq.step() != SQLITE_ROW)
     return fail(why);
   log_bytes = static_cast<std::size_t>(size.integer(0));
   known_below = static_cast<broker::message_id>(top.integer(0));
+  next_seq = seq.integer(0) + 1;
   return true;
 }
 

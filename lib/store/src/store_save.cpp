@@ -2,7 +2,6 @@
 // Each journal record as the rows it changes.
 #include <algorithm>
 #include <cstdint>
-#include <sstream>
 
 #include "log_fold.hpp"
 #include "message_blob.hpp"
@@ -15,10 +14,10 @@ using detail::statement;
 using impl = sqlite_store::impl;
 
 namespace {
-// The first queued (not yet sent) row of a session with a message id.
-constexpr const char* first_queued =
-    "(SELECT seq FROM queue WHERE client_id = ?1 AND message_id = ?2 AND state = 0 "
-    "ORDER BY seq LIMIT 1)";
+// A fan-out row that lists session ?1 and that ?1 has not taken yet.
+constexpr const char* member_not_taken =
+    "EXISTS (SELECT 1 FROM json_each(fanout.sessions) WHERE value = ?1) AND NOT EXISTS "
+    "(SELECT 1 FROM fanout_taken t WHERE t.seq = fanout.seq AND t.client_id = ?1)";
 } // namespace
 
 bool impl::prepare(std::string& why) {
@@ -46,18 +45,30 @@ bool impl::prepare(std::string& why) {
        "INSERT OR REPLACE INTO subscriptions VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&drop_subscription, "DELETE FROM subscriptions WHERE client_id = ?1 AND filter = ?2"},
       {&put_message, "INSERT OR IGNORE INTO messages VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
-      {&put_queued, "INSERT INTO queue(client_id, message_id, qos, retain, subscription_ids, "
-                    "expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
-      {&put_sent, "INSERT INTO queue(client_id, message_id, qos, retain, subscription_ids, "
-                  "expires_at, packet_id, state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"},
-      {&mark_sent,
-       std::string("UPDATE queue SET packet_id = ?3, state = 1 WHERE seq = ") + first_queued},
+      {&put_queued, "INSERT INTO queue(seq, client_id, message_id, qos, retain, "
+                    "subscription_ids, expires_at) VALUES(?7, ?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&put_sent, "INSERT INTO queue(seq, client_id, message_id, qos, retain, subscription_ids, "
+                  "expires_at, packet_id, state) VALUES(?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"},
+      {&first_row, "SELECT seq FROM queue WHERE client_id = ?1 AND message_id = ?2 AND "
+                   "state = 0 ORDER BY seq LIMIT 1"},
+      {&send_row, "UPDATE queue SET seq = ?2, packet_id = ?3, state = 1 WHERE seq = ?1"},
+      {&drop_row, "DELETE FROM queue WHERE seq = ?1 RETURNING message_id"},
       {&mark_released, "UPDATE queue SET state = 2 WHERE client_id = ?1 AND packet_id = ?2 AND "
                        "state <> 0"},
       {&drop_sent, "DELETE FROM queue WHERE client_id = ?1 AND packet_id = ?2 AND state <> 0 "
                    "RETURNING message_id"},
-      {&drop_queued,
-       std::string("DELETE FROM queue WHERE seq = ") + first_queued + " RETURNING message_id"},
+      {&put_group, "INSERT INTO fanout VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+      {&first_member, std::string("SELECT seq FROM fanout WHERE message_id = ?2 AND ") +
+                          member_not_taken + " ORDER BY seq LIMIT 1"},
+      {&groups_of, std::string("SELECT seq FROM fanout WHERE ") + member_not_taken},
+      {&send_member, "INSERT INTO queue(seq, client_id, message_id, qos, retain, "
+                     "subscription_ids, expires_at, packet_id, state) SELECT ?2, ?3, message_id, "
+                     "qos, retain, subscription_ids, expires_at, ?4, 1 FROM fanout WHERE seq = ?1"},
+      {&take_member, "INSERT INTO fanout_taken VALUES(?1, ?2)"},
+      {&shrink_group, "UPDATE fanout SET remaining = remaining - 1 WHERE seq = ?1 "
+                      "RETURNING remaining, message_id"},
+      {&drop_group, "DELETE FROM fanout WHERE seq = ?1"},
+      {&drop_taken, "DELETE FROM fanout_taken WHERE seq = ?1"},
       {&put_inbound, "INSERT OR IGNORE INTO inbound VALUES(?1, ?2)"},
       {&drop_inbound, "DELETE FROM inbound WHERE client_id = ?1 AND packet_id = ?2"},
       {&old_retained, "SELECT message_id FROM retained WHERE topic = ?1"},
@@ -70,6 +81,7 @@ bool impl::prepare(std::string& why) {
                       "?9)"},
       {&collect_body, "DELETE FROM messages WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM queue "
                       "WHERE message_id = ?1) AND NOT EXISTS (SELECT 1 FROM retained WHERE "
+                      "message_id = ?1) AND NOT EXISTS (SELECT 1 FROM fanout WHERE "
                       "message_id = ?1)"},
   };
   for (auto& [s, sql] : all) {
@@ -83,7 +95,8 @@ bool impl::apply(const std::vector<broker::journal_record>& records,
                  const std::vector<bool>& skip) {
   failed = false;
   unreferenced.clear();
-  deferred = nullptr;
+  pending.clear();
+  pending_clients.clear();
   for (std::size_t k = 0; k < records.size() && !failed; ++k) {
     const auto& r = records[k];
     if (!skip.empty() && skip[k]) {
@@ -92,12 +105,15 @@ bool impl::apply(const std::vector<broker::journal_record>& records,
       if (const auto* client = detail::moves_cycle(r, to)) cycles[*client] = to;
       continue;
     }
-    // Only a message_sent may take the deferred row over; any other record comes after it.
-    if (!std::holds_alternative<journal::message_sent>(r)) flush_deferred();
+    // Only a message_sent may take a pending row over, and only a message_queued join it.
+    if (!std::holds_alternative<journal::message_sent>(r) &&
+        !std::holds_alternative<journal::message_queued>(r))
+      flush_pending();
     std::visit(*this, r);
   }
-  if (!failed) flush_deferred();
-  deferred = nullptr;
+  if (!failed) flush_pending();
+  pending.clear();
+  pending_clients.clear();
   if (!failed) collect();
   cycles.clear();
   return !failed;
@@ -137,6 +153,7 @@ void impl::operator()(const journal::session_ended& r) {
   run(end_session.bind(1, id));
   run(end_subscriptions.bind(1, id));
   run_returning(end_queue.bind(1, id));
+  leave_groups(r.client_id);
   run(end_inbound.bind(1, id));
   run(end_will.bind(1, id));
 }
@@ -165,57 +182,8 @@ void impl::operator()(const journal::message_stored& r) {
           .bind_blob(6, detail::properties_blob(m.topic, m.props)));
 }
 
-void impl::operator()(const journal::message_queued& r) {
-  flush_deferred();
-  deferred = &r;
-}
-
-namespace {
-
-// "1,27,3", or none.
-std::optional<std::string> ids_text(const std::vector<std::uint32_t>& ids) {
-  if (ids.empty()) return std::nullopt;
-  std::ostringstream s;
-  for (std::size_t k = 0; k < ids.size(); ++k)
-    s << (k ? "," : "") << ids[k];
-  return s.str();
-}
-
-// Binds a queued message's columns 1-6 (put_queued and put_sent).
-statement& bind_queued(statement& s, const journal::message_queued& r) {
-  return s.bind(1, std::string_view(r.client_id))
-      .bind(2, static_cast<std::int64_t>(r.id))
-      .bind(3, std::int64_t{r.qos})
-      .bind(4, std::int64_t{r.retain})
-      .bind(5, ids_text(r.subscription_ids))
-      .bind(6, detail::to_ms(r.expires_at));
-}
-
-} // namespace
-
-void impl::flush_deferred() {
-  if (deferred == nullptr) return;
-  run(bind_queued(put_queued, *deferred));
-  deferred = nullptr;
-}
-
 void impl::operator()(const journal::packet_id_cycle& r) {
   cycles[r.client_id] = r.last_packet_id;
-}
-
-void impl::operator()(const journal::message_sent& r) {
-  cycles[r.client_id] = r.packet_id;
-  // A session sends its queue in order: when the message queued just before is this one, no
-  // older unsent copy of it is left in that session, and this record is about the new row.
-  if (deferred != nullptr && deferred->client_id == r.client_id && deferred->id == r.id) {
-    run(bind_queued(put_sent, *deferred).bind(7, std::int64_t{r.packet_id}));
-    deferred = nullptr;
-    return;
-  }
-  flush_deferred();
-  run(mark_sent.bind(1, std::string_view(r.client_id))
-          .bind(2, static_cast<std::int64_t>(r.id))
-          .bind(3, std::int64_t{r.packet_id}));
 }
 
 void impl::operator()(const journal::message_released& r) {
@@ -225,16 +193,6 @@ void impl::operator()(const journal::message_released& r) {
 void impl::operator()(const journal::message_acked& r) {
   run_returning(
       drop_sent.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
-}
-
-void impl::operator()(const journal::message_dropped& r) {
-  if (!r.in_flight) cycles[r.client_id] = r.packet_id; // the cycle moved past it
-  if (r.in_flight)
-    run_returning(
-        drop_sent.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
-  else
-    run_returning(drop_queued.bind(1, std::string_view(r.client_id))
-                      .bind(2, static_cast<std::int64_t>(r.id)));
 }
 
 void impl::operator()(const journal::inbound_received& r) {

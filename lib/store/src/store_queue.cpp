@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// The sessions' queues as rows: one `queue` row per message a session holds on its own, and one
+// `fanout` row for a message queued alike for several sessions, which each session takes out of
+// (fanout_taken) when it sends or drops its copy.
+#include <sstream>
+
+#include "message_blob.hpp"
+#include "store_impl.hpp"
+
+namespace mqtk::store {
+
+namespace journal = broker::journal;
+using detail::statement;
+using impl = sqlite_store::impl;
+
+namespace {
+
+// "1,27,3", or none.
+std::optional<std::string> ids_text(const std::vector<std::uint32_t>& ids) {
+  if (ids.empty()) return std::nullopt;
+  std::ostringstream s;
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    s << (k ? "," : "") << ids[k];
+  return s.str();
+}
+
+// Binds a queued message's columns 1-6 (put_queued and put_sent).
+statement& bind_queued(statement& s, const journal::message_queued& r) {
+  return s.bind(1, std::string_view(r.client_id))
+      .bind(2, static_cast<std::int64_t>(r.id))
+      .bind(3, std::int64_t{r.qos})
+      .bind(4, std::int64_t{r.retain})
+      .bind(5, ids_text(r.subscription_ids))
+      .bind(6, detail::to_ms(r.expires_at));
+}
+
+bool same_delivery(const journal::message_queued& a, const journal::message_queued& b) {
+  return a.id == b.id && a.qos == b.qos && a.retain == b.retain &&
+         a.subscription_ids == b.subscription_ids && a.expires_at == b.expires_at;
+}
+
+// The client ids as a JSON array, so that the sqlite3 shell can list them (json_each).
+std::string json_list(const std::vector<const journal::message_queued*>& members) {
+  std::string out = "[";
+  for (const auto* m : members) {
+    out += out.size() > 1 ? ",\"" : "\"";
+    for (const char c : m->client_id) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (u < 0x20) {
+        static constexpr char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[u >> 4];
+        out += hex[u & 15];
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
+} // namespace
+
+// Design: a fan-out (one PUBLISH to many durable sessions) is journaled as consecutive
+// message_queued records of one id; written as one row, a message to 100 offline subscribers
+// costs one insert instead of 100 inserts into a table with two indexes.
+void impl::operator()(const journal::message_queued& r) {
+  const bool joins = !pending.empty() && same_delivery(*pending.front(), r) &&
+                     (pending.size() == 1 ? pending.front()->client_id != r.client_id
+                                          : !pending_clients.contains(r.client_id));
+  if (!joins) flush_pending();
+  pending.push_back(&r);
+  if (pending.size() > 1) { // a second copy for one session starts a new row (one seq each)
+    if (pending.size() == 2) pending_clients.insert(pending.front()->client_id);
+    pending_clients.insert(r.client_id);
+  }
+}
+
+void impl::flush_pending() {
+  if (pending.empty()) return;
+  const auto& first = *pending.front();
+  if (pending.size() == 1)
+    run(bind_queued(put_queued, first).bind(7, next_seq++));
+  else
+    run(put_group.bind(1, next_seq++)
+            .bind(2, static_cast<std::int64_t>(first.id))
+            .bind(3, std::int64_t{first.qos})
+            .bind(4, std::int64_t{first.retain})
+            .bind(5, ids_text(first.subscription_ids))
+            .bind(6, detail::to_ms(first.expires_at))
+            .bind(7, std::string_view(json_list(pending)))
+            .bind(8, static_cast<std::int64_t>(pending.size())));
+  pending.clear();
+  pending_clients.clear();
+}
+
+void impl::operator()(const journal::message_sent& r) {
+  cycles[r.client_id] = r.packet_id;
+  // A session sends its queue in order: when the message queued just before is this one, no
+  // older unsent copy of it is left in that session, and this record is about the new row.
+  if (pending.size() == 1 && pending.front()->client_id == r.client_id &&
+      pending.front()->id == r.id) {
+    run(bind_queued(put_sent, *pending.front())
+            .bind(7, std::int64_t{r.packet_id})
+            .bind(8, next_seq++));
+    pending.clear(); // a single one: no pending_clients
+    return;
+  }
+  flush_pending();
+  take_first(r.client_id, r.id, true, r.packet_id);
+}
+
+void impl::operator()(const journal::message_dropped& r) {
+  flush_pending();
+  if (r.in_flight)
+    return run_returning(
+        drop_sent.bind(1, std::string_view(r.client_id)).bind(2, std::int64_t{r.packet_id}));
+  cycles[r.client_id] = r.packet_id; // the cycle moved past it
+  take_first(r.client_id, r.id, false, r.packet_id);
+}
+
+namespace {
+
+// The first row `s` returns, if any.
+std::optional<std::int64_t> first_of(statement& s, bool& failed) {
+  std::optional<std::int64_t> v;
+  const int rc = s.step();
+  if (rc == SQLITE_ROW)
+    v = s.integer(0);
+  else if (rc != SQLITE_DONE)
+    failed = true;
+  s.reset();
+  return v;
+}
+
+} // namespace
+
+void impl::take_first(const std::string& client, broker::message_id id, bool sent,
+                      std::uint16_t packet_id) {
+  const auto mid = static_cast<std::int64_t>(id);
+  const auto row = first_of(first_row.bind(1, std::string_view(client)).bind(2, mid), failed);
+  const auto group = first_of(first_member.bind(1, std::string_view(client)).bind(2, mid), failed);
+  // Sent rows move to the end of the order: a restart resends them in the order they were sent.
+  if (group && (!row || *group < *row)) {
+    if (sent)
+      run(send_member.bind(1, *group)
+              .bind(2, next_seq++)
+              .bind(3, std::string_view(client))
+              .bind(4, std::int64_t{packet_id}));
+    take_member_of(*group, client);
+  } else if (row) {
+    if (sent)
+      run(send_row.bind(1, *row).bind(2, next_seq++).bind(3, std::int64_t{packet_id}));
+    else
+      run_returning(drop_row.bind(1, *row));
+  }
+}
+
+void impl::take_member_of(std::int64_t seq, const std::string& client) {
+  run(take_member.bind(1, seq).bind(2, std::string_view(client)));
+  auto& s = shrink_group.bind(1, seq);
+  std::int64_t left = 1, body = 0;
+  if (const int rc = s.step(); rc == SQLITE_ROW) {
+    left = s.integer(0);
+    body = s.integer(1);
+  } else if (rc != SQLITE_DONE) {
+    failed = true;
+  }
+  s.reset();
+  if (left > 0) return;
+  run(drop_group.bind(1, seq));
+  run(drop_taken.bind(1, seq));
+  unreferenced.push_back(body);
+}
+
+void impl::leave_groups(const std::string& client) {
+  std::vector<std::int64_t> seqs;
+  auto& s = groups_of.bind(1, std::string_view(client));
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW)
+    seqs.push_back(s.integer(0));
+  if (rc != SQLITE_DONE) failed = true;
+  s.reset();
+  for (const auto seq : seqs)
+    take_member_of(seq, client);
+}
+
+} // namespace mqtk::store
