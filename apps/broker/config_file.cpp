@@ -358,6 +358,17 @@ const config_key keys[] = {
        f.persistence_sync = a;
        return {};
      }},
+    {"persistence_log_bytes", "BYTES",
+     "mqtk's own key. Changes are saved to a log and folded into the database's tables once the "
+     "log holds this many bytes; a restart replays at most this much. Smaller: shorter "
+     "restarts, more work per message (default 4194304).",
+     [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
+       std::size_t v;
+       if (!number(a, v) || v > (std::size_t{1} << 30) || !b.empty())
+         return "persistence_log_bytes needs a size from 0 to 1073741824";
+       f.persistence_log_bytes = v;
+       return {};
+     }},
     {"autosave_interval", "SECONDS",
      "Accepted and not needed: mqtk-broker saves every change as it happens, not in snapshots.",
      [](const std::string&, const std::string&, file_settings& f) -> field_error {

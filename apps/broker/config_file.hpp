@@ -37,6 +37,7 @@ struct file_settings {
   std::optional<std::string> persistence_location;
   std::optional<std::string> persistence_file;
   std::optional<std::string> persistence_sync;
+  std::optional<std::size_t> persistence_log_bytes;
   std::optional<std::string> pid_file;
   std::optional<std::string> user;
   std::optional<bool> tcp_nodelay;

@@ -105,6 +105,7 @@ struct raw_options {
   bool drop_when_full = false;
   std::string persistence; // DIR
   std::string persistence_sync;
+  std::optional<std::size_t> persistence_log_bytes;
   bool verbose = false;
   bool daemon = false;
   bool test_config = false;
@@ -231,6 +232,11 @@ void define(CLI::App& app, raw_options& o) {
                  "normal: saved changes survive a crash (default); full: also a power loss")
       ->type_name("normal|full")
       ->check(CLI::IsMember({"normal", "full"}));
+  app.add_option("--persistence-log-bytes", o.persistence_log_bytes,
+                 "Fold the store's log into its tables once it holds this many bytes; a restart "
+                 "replays at most this much (default 4194304)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30));
   app.add_flag("--test-config", o.test_config,
                "Check the configuration (files, certificates, password and ACL files) and exit: "
                "0 when it is good, 2 naming every problem; listens nowhere");
@@ -336,12 +342,17 @@ bool collect_persistence(const raw_options& o, const file_settings& f, settings&
   const auto sync =
       !o.persistence_sync.empty() ? o.persistence_sync : f.persistence_sync.value_or("normal");
   s.persistence_full_sync = sync == "full";
+  if (const auto b = o.persistence_log_bytes ? o.persistence_log_bytes : f.persistence_log_bytes)
+    s.persistence_log_bytes = *b;
   const bool on = !o.persistence.empty() || f.persistence.value_or(false);
   if (!on) {
-    if (!o.persistence_sync.empty()) {
-      error = "--persistence-sync needs persistence: give --persistence DIR";
-      return false;
-    }
+    for (const auto& [given, flag] :
+         {std::pair{!o.persistence_sync.empty(), "--persistence-sync"},
+          {o.persistence_log_bytes.has_value(), "--persistence-log-bytes"}})
+      if (given) {
+        error = std::string(flag) + " needs persistence: give --persistence DIR";
+        return false;
+      }
     return true;
   }
   std::string dir = !o.persistence.empty() ? o.persistence : f.persistence_location.value_or(".");

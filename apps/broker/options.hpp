@@ -51,6 +51,8 @@ struct settings {
   /// The database file when persistence is on (persistence_location + persistence_file).
   std::optional<std::string> persistence;
   bool persistence_full_sync = false; ///< persistence_sync full: fsync every commit
+  /// persistence_log_bytes: how much log a fold waits for (and a restart may replay).
+  std::size_t persistence_log_bytes = std::size_t{4} << 20;
   /// Access rules by listener index (TCP listeners in order, then Unix ones); a single entry
   /// serves them all (per_listener_settings false).
   std::vector<security_files> security;

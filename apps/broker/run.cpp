@@ -69,6 +69,7 @@ std::unique_ptr<store::sqlite_store> open_store(const settings& s,
     fail(why);
     return nullptr;
   }
+  db->set_fold_bytes(s.persistence_log_bytes);
   const auto started = std::chrono::steady_clock::now();
   core.set_wall_clock(started, std::chrono::system_clock::now());
   core.restore(records, started);
@@ -330,8 +331,14 @@ int run(const settings& s) {
   access rules;
   if (!start_access(io, s, core, srv, rules)) return exit_usage;
   if (db)
-    srv.set_journal_sink([&db](const std::vector<mqtk::broker::journal_record>& batch,
-                               std::string& why) { return db->save(batch, why); });
+    srv.set_journal_sink([&db, &io](const std::vector<mqtk::broker::journal_record>& batch,
+                                    std::string& why) {
+      const bool saved = db->save(batch, why);
+      // On the writer's thread: the line is written by the event loop, which owns the log.
+      if (auto trouble = db->take_fold_trouble())
+        asio::post(io, [t = std::move(*trouble)] { say(log_level::warning, "persistence: " + t); });
+      return saved;
+    });
   // Bridges attach before the first client is accepted: a restored bridge session is the
   // bridge's to take over, not a client's that connects under its name first.
   bridges links;

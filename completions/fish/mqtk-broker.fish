@@ -27,6 +27,7 @@ complete -c mqtk-broker -l max-connections -d 'Simultaneous connections; more ar
 complete -c mqtk-broker -l drop-when-full -d 'Drop messages at a client\'s queue limits (mosquitto\'s way) instead of pausing publishers'
 complete -c mqtk-broker -l persistence -d 'Keep sessions, queued and retained messages in DIR/mqtk.db across restarts and crashes (every change saved before it is acknowledged)' -r -F
 complete -c mqtk-broker -l persistence-sync -d 'normal: saved changes survive a crash (default); full: also a power loss' -x -a 'normal full'
+complete -c mqtk-broker -l persistence-log-bytes -d 'Fold the store\'s log into its tables once it holds this many bytes; a restart replays at most this much (default 4194304)' -x
 complete -c mqtk-broker -l test-config -d 'Check the configuration (files, certificates, password and ACL files) and exit: 0 when it is good, 2 naming every problem; listens nowhere'
 complete -c mqtk-broker -s d -l daemon -d 'Run in the background once listening (as mosquitto -d); the exit status tells whether it started. Give log_dest file PATH, or the log is lost'
 complete -c mqtk-broker -s v -l verbose -d 'Log everything (log_type all): also each socket, SUBSCRIBE and UNSUBSCRIBE'

@@ -248,8 +248,16 @@ TEST_CASE("a log row that does not decode refuses the start by name", "[store][l
     sqlite3_close(raw);
     REQUIRE_FALSE(db->fold(why)); // the fold refuses too, and keeps the log
     CHECK_THAT(why, Catch::Contains(t.path) && Catch::Contains("log row 2"));
+    // A fold that save() starts fails alike: the batch is saved, and the trouble told once.
+    db->set_fold_bytes(0);
+    (void)db->take_fold_trouble();
+    REQUIRE(db->save({session_closed{"s", std::nullopt}}, why));
+    const auto trouble = db->take_fold_trouble();
+    REQUIRE(trouble);
+    CHECK_THAT(*trouble, Catch::Contains("cannot fold") && Catch::Contains("log row 2"));
+    CHECK_FALSE(db->take_fold_trouble());
   }
-  CHECK(t.count("log") == 2);
+  CHECK(t.count("log") == 3);
   auto again = sqlite_store::open(t.path, sync_mode::normal, why);
   REQUIRE(again);
   std::vector<journal_record> loaded;
@@ -316,4 +324,38 @@ TEST_CASE("a message for many sessions is one fan-out row, taken copy by copy", 
   REQUIRE(db->save({message_acked{"a", 11}}, why));
   CHECK(t.count("queue") == 0);
   CHECK(t.count("messages") == 0);
+}
+
+// A send right after a queued copy is about that copy only when nothing came between: here the
+// acknowledgement that started the send is cancelled in the window, and the session holds an
+// older copy of the same message (a retained message sent again on a second SUBSCRIBE), which
+// is the one sent.
+TEST_CASE("a cancelled acknowledgement does not make a send look like the newest copy's",
+          "[store][log]") {
+  temp_db t;
+  std::string why;
+  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
+  REQUIRE(db);
+  db->set_fold_bytes(std::size_t{1} << 30);
+  const auto queued = [](broker::message_id id, std::uint32_t sub) {
+    return message_queued{"A", id, 1, false, {sub}, std::nullopt};
+  };
+  for (const auto& batch : std::vector<std::vector<journal_record>>{
+           {session_stored{"A", std::nullopt, 60, codec::protocol_version::v5},
+            message_stored{1, body("t", "1")}, queued(1, 7), message_sent{"A", 1, 1}},
+           {message_stored{2, body("r", "2")}, queued(2, 1), message_stored{3, body("t", "3")},
+            queued(3, 7)},
+           {message_stored{2, body("r", "2")}, queued(2, 2), message_acked{"A", 1},
+            message_sent{"A", 2, 2}}})
+    REQUIRE(db->save(batch, why));
+  REQUIRE(db->fold(why));
+  std::vector<journal_record> loaded;
+  REQUIRE(db->load(loaded, why));
+  std::vector<std::string> seen; // "id/subscription id", and "sent" after the copy sent
+  for (const auto& r : loaded)
+    if (const auto* q = std::get_if<message_queued>(&r))
+      seen.push_back(std::to_string(q->id) + "/" + std::to_string(q->subscription_ids.at(0)));
+    else if (std::holds_alternative<message_sent>(r))
+      seen.push_back("sent");
+  CHECK(seen == std::vector<std::string>{"2/1", "sent", "3/7", "2/2"});
 }

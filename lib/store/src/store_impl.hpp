@@ -25,7 +25,8 @@ struct sqlite_store::impl {
   std::size_t fold_bytes = std::size_t{4} << 20;
   std::size_t next_fold = fold_bytes; // raised after a fold failed, so it is not retried per batch
   broker::message_id known_below = 0;
-  std::vector<std::int64_t> unreferenced; // bodies that may have lost their last reference
+  std::optional<std::string> fold_trouble; // why the last fold failed, until taken
+  std::vector<std::int64_t> unreferenced;  // bodies that may have lost their last reference
   // Sessions whose packet id cycle moved in this batch, and where it stands; written once each.
   std::unordered_map<std::string, std::uint16_t> cycles;
   detail::statement begin, commit, rollback, put_log, read_log, drop_log;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Saving a batch as one log row, and folding the log into the tables.
 #include <algorithm>
+#include <utility>
 
 #include "log_codec.hpp"
 #include "log_fold.hpp"
@@ -58,23 +59,31 @@ bool impl::read_window(std::vector<broker::journal_record>& out, std::int64_t& l
 }
 
 bool impl::fold(std::string& why) {
-  if (!begin.run()) return fail(why);
-  std::vector<broker::journal_record> window;
-  std::int64_t last = 0;
-  bool ok = read_window(window, last, why);
-  if (ok && !window.empty()) {
-    ok = apply(window, detail::cancelled(window, known_below)) && drop_log.bind(1, last).run();
-    if (!ok) fail(why);
+  if (!begin.run()) {
+    fail(why);
+  } else {
+    std::vector<broker::journal_record> window;
+    std::int64_t last = 0;
+    bool ok = read_window(window, last, why);
+    if (ok && !window.empty()) {
+      ok = apply(window, detail::cancelled(window, known_below)) && drop_log.bind(1, last).run();
+      if (!ok) fail(why);
+    }
+    if (ok && commit.run()) {
+      known_below = std::max(known_below, highest_id(window));
+      log_bytes = 0;
+      next_fold = fold_bytes;
+      return true;
+    }
+    if (ok) fail(why); // the commit failed
+    rollback.run();
   }
-  if (ok && commit.run()) {
-    known_below = std::max(known_below, highest_id(window));
-    log_bytes = 0;
-    next_fold = fold_bytes;
-    return true;
-  }
-  if (ok) fail(why); // the commit failed
-  rollback.run();
-  next_fold = log_bytes + std::max(fold_bytes, log_bytes); // not again at the next batch
+  // Not again at the next batch: the log doubles before the next try, so a fold that keeps
+  // failing costs a logarithmic number of tries, and is reported once per try.
+  next_fold = log_bytes + std::max(fold_bytes, log_bytes);
+  fold_trouble = "cannot fold the log into the tables (" + why +
+                 "); every change is still saved in the log, which grows until a fold succeeds "
+                 "and is replayed at the next start";
   return false;
 }
 
@@ -89,10 +98,14 @@ bool sqlite_store::save(const std::vector<broker::journal_record>& records, std:
   if (!i.put_log.bind_blob(1, std::string_view(blob)).run()) return i.fail(why);
   i.log_bytes += blob.size();
   if (i.log_bytes >= i.next_fold) {
-    std::string ignored; // the batch is saved; the log keeps it until a fold succeeds
-    i.fold(ignored);
+    std::string trouble; // the batch is saved; the log keeps it until a fold succeeds
+    i.fold(trouble);
   }
   return true;
+}
+
+std::optional<std::string> sqlite_store::take_fold_trouble() {
+  return std::exchange(impl_->fold_trouble, std::nullopt);
 }
 
 bool sqlite_store::fold(std::string& why) {

@@ -100,6 +100,10 @@ bool impl::apply(const std::vector<broker::journal_record>& records,
   for (std::size_t k = 0; k < records.size() && !failed; ++k) {
     const auto& r = records[k];
     if (!skip.empty() && skip[k]) {
+      // The pending row goes first: a send may follow it as if the records between (an
+      // acknowledgement that started the send) had not been, and "the message queued just before
+      // is the one sent" would then be wrong when the session holds an older copy.
+      if (!std::holds_alternative<journal::message_queued>(r)) flush_pending();
       // A record cancelled in its window changes no row, but the id cycle still moved.
       std::uint16_t to = 0;
       if (const auto* client = detail::moves_cycle(r, to)) cycles[*client] = to;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ public:
   bool load(std::vector<broker::journal_record>& out, std::string& why);
   /// Folds the log into the tables now, in one transaction; closing the store does too.
   bool fold(std::string& why);
+  /// Why a fold that save() started failed, once: the batch was saved all the same, but the log
+  /// keeps growing (and a restart replays it) until a fold succeeds, which its user should hear.
+  std::optional<std::string> take_fold_trouble();
   /// How many bytes of log a fold waits for (4 MiB unless set): the bound on what a restart
   /// replays from the log, and on the work of one fold.
   void set_fold_bytes(std::size_t bytes);
