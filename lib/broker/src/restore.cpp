@@ -76,6 +76,11 @@ struct replay {
     if (r.expires_at) o.expires_at = st.from_wall(*r.expires_at);
     d->queue.push_back(std::move(o));
   }
+  void operator()(const journal::message_fanout& r) {
+    for (const auto& client : r.clients)
+      (*this)(
+          journal::message_queued{client, r.id, r.qos, r.retain, r.subscription_ids, r.expires_at});
+  }
   void operator()(const journal::message_sent& r) {
     auto* d = find(r.client_id);
     if (d == nullptr) return;

@@ -34,6 +34,8 @@ void fields(auto& a, auto& r) {
     a(r.id), a(r.message);
   else if constexpr (std::is_same_v<R, journal::message_queued>)
     a(r.client_id), a(r.id), a(r.qos), a(r.retain), a(r.subscription_ids), a(r.expires_at);
+  else if constexpr (std::is_same_v<R, journal::message_fanout>)
+    a(r.id), a(r.qos), a(r.retain), a(r.subscription_ids), a(r.expires_at), a(r.clients);
   else if constexpr (std::is_same_v<R, journal::message_sent>)
     a(r.client_id), a(r.id), a(r.packet_id);
   else if constexpr (std::is_same_v<R, journal::message_released> ||
@@ -94,6 +96,11 @@ struct writer {
     number(ids.size());
     for (const auto id : ids)
       number(id);
+  }
+  void operator()(const std::vector<std::string>& all) {
+    number(all.size());
+    for (const auto& s : all)
+      (*this)(s);
   }
   template <class M>
   requires std::is_same_v<M, codec::publish> || std::is_same_v<M, codec::will_message>
@@ -159,7 +166,7 @@ struct reader {
   void operator()(broker::wall_time& t) {
     const auto ms = number();
     if (ms > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / 1'000'000))
-      ok = false; // beyond what a time_point holds
+      return void(ok = false); // beyond what a time_point holds
     t = from_ms(static_cast<std::int64_t>(ms));
   }
   void operator()(std::optional<broker::wall_time>& t) {
@@ -171,6 +178,13 @@ struct reader {
     ids.resize(n);
     for (auto& id : ids)
       (*this)(id);
+  }
+  void operator()(std::vector<std::string>& all) {
+    const auto n = number();
+    if (n > in.size()) return void(ok = false); // each string takes a byte at least
+    all.resize(n);
+    for (auto& s : all)
+      (*this)(s);
   }
   template <class M>
   void operator()(std::shared_ptr<const M>& out) {

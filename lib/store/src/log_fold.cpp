@@ -3,9 +3,11 @@
 // tables would follow them, with the record indexes that made each entry.
 #include "log_fold.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mqtk::store::detail {
 
@@ -18,6 +20,7 @@ constexpr std::size_t none = static_cast<std::size_t>(-1);
 struct entry {
   broker::message_id id = 0;
   std::size_t queued = none, sent = none, released = none;
+  std::size_t member = none; // the client's index when `queued` is a message_fanout
 };
 
 // One session as the window shows it: the entries it queued and has not sent, in queue order,
@@ -39,16 +42,39 @@ struct session_view {
 struct canceller {
   const std::vector<broker::journal_record>& window;
   broker::message_id known_below;
-  std::vector<bool> out;
+  fold_marks out;
   std::unordered_map<std::string_view, session_view> sessions;
+  // Only a session that sends or drops in the window can cancel: the others' entries (offline
+  // subscribers' queues) are not followed, which keeps a fan-out to thousands cheap.
+  std::unordered_set<std::string_view> senders;
   std::size_t at = 0; // the record being looked at
 
+  void find_senders() {
+    for (const auto& r : window)
+      if (const auto* s = std::get_if<journal::message_sent>(&r))
+        senders.insert(s->client_id);
+      else if (const auto* d = std::get_if<journal::message_dropped>(&r); d && !d->in_flight)
+        senders.insert(d->client_id);
+  }
+
   void cancel(const entry& e) {
-    for (const auto k : {e.queued, e.sent, e.released, at})
-      if (k != none) out[k] = true;
+    for (const auto k : {e.sent, e.released, at})
+      if (k != none) out.record[k] = true;
+    if (e.member == none) return void(out.record[e.queued] = true);
+    auto& copies = out.members[e.queued];
+    if (copies.empty())
+      copies.assign(std::get<journal::message_fanout>(window[e.queued]).clients.size(), false);
+    copies[e.member] = true;
   }
   void operator()(const journal::message_queued& r) {
-    if (r.id > known_below) sessions[r.client_id].unsent.push_back({r.id, at});
+    if (r.id > known_below && senders.contains(r.client_id))
+      sessions[r.client_id].unsent.push_back({r.id, at});
+  }
+  void operator()(const journal::message_fanout& r) {
+    if (r.id <= known_below) return;
+    for (std::size_t m = 0; m < r.clients.size(); ++m)
+      if (senders.contains(r.clients[m]))
+        sessions[r.clients[m]].unsent.push_back({r.id, at, none, none, m});
   }
   void operator()(const journal::message_sent& r) {
     auto& s = sessions[r.client_id];
@@ -95,25 +121,39 @@ struct canceller {
   void bodies() {
     std::unordered_map<broker::message_id, std::size_t> refs;
     for (std::size_t k = 0; k < window.size(); ++k) {
-      if (out[k]) continue;
+      if (out.record[k]) continue;
       if (const auto* q = std::get_if<journal::message_queued>(&window[k]))
         ++refs[q->id];
+      else if (const auto* f = std::get_if<journal::message_fanout>(&window[k]))
+        ++refs[f->id];
       else if (const auto* t = std::get_if<journal::retained_set>(&window[k]))
         ++refs[t->id];
     }
     for (std::size_t k = 0; k < window.size(); ++k)
       if (const auto* m = std::get_if<journal::message_stored>(&window[k]))
-        if (!refs.contains(m->id)) out[k] = true;
+        if (!refs.contains(m->id)) out.record[k] = true;
+  }
+  // A fan-out all of whose copies cancel is a record that cancels.
+  void whole_fanouts() {
+    for (auto it = out.members.begin(); it != out.members.end();)
+      if (std::find(it->second.begin(), it->second.end(), false) == it->second.end()) {
+        out.record[it->first] = true;
+        it = out.members.erase(it);
+      } else {
+        ++it;
+      }
   }
 };
 
 } // namespace
 
-std::vector<bool> cancelled(const std::vector<broker::journal_record>& window,
-                            broker::message_id known_below) {
-  canceller c{window, known_below, std::vector<bool>(window.size(), false), {}};
+fold_marks cancelled(const std::vector<broker::journal_record>& window,
+                     broker::message_id known_below) {
+  canceller c{window, known_below, {std::vector<bool>(window.size(), false), {}}, {}, {}};
+  c.find_senders();
   for (; c.at < window.size(); ++c.at)
     std::visit(c, window[c.at]);
+  c.whole_fanouts();
   c.bodies();
   return std::move(c.out);
 }

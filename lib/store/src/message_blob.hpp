@@ -2,7 +2,9 @@
 // Internal: a message's v5 properties as a blob, and times as Unix milliseconds.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +24,9 @@ inline std::int64_t to_ms(broker::wall_time t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 inline broker::wall_time from_ms(std::int64_t ms) {
+  // A damaged file's time beyond what a time_point holds is clamped rather than overflowed.
+  constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000; // ns
+  ms = std::clamp(ms, -limit, limit);
   return broker::wall_time(
       std::chrono::duration_cast<broker::wall_time::duration>(std::chrono::milliseconds(ms)));
 }

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "log_fold.hpp"
 #include "mqtk/store/sqlite_store.hpp"
 #include "sqlite.hpp"
 
@@ -33,9 +33,17 @@ struct sqlite_store::impl {
   // Queued messages not written yet: one message for several sessions with the same delivery
   // fields becomes one fan-out row; a single one may be sent by the next record, and is then
   // written once in its final state (put_sent) instead of an insert and an update.
-  std::vector<const broker::journal::message_queued*> pending;
-  std::unordered_set<std::string_view> pending_clients; // of a pending fan-out (2 or more)
-  std::int64_t next_seq = 1;                            // queue and fan-out rows share one order
+  struct queued_ref { // a message_queued, or one client's copy in a message_fanout
+    const std::string* client;
+    broker::message_id id;
+    std::uint8_t qos;
+    bool retain;
+    const std::vector<std::uint32_t>* subscription_ids;
+    const std::optional<broker::wall_time>* expires_at;
+  };
+  std::vector<queued_ref> pending;
+  std::vector<std::size_t> by_client, copy_of; // flush_pending's, kept for their capacity
+  std::int64_t next_seq = 1;                   // queue and fan-out rows share one order
   detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
       end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued, put_sent,
       first_row, send_row, drop_row, mark_released, drop_sent, put_group, first_member, groups_of,
@@ -44,9 +52,13 @@ struct sqlite_store::impl {
       put_counters;
 
   bool prepare(std::string& why);
-  /// Applies `records` to the tables, leaving out those `skip` marks (none when empty), inside
+  /// Applies `records` to the tables, leaving out what `skip` marks (nothing when null), inside
   /// the caller's transaction; false when a statement failed.
-  bool apply(const std::vector<broker::journal_record>& records, const std::vector<bool>& skip);
+  bool apply(const std::vector<broker::journal_record>& records, const detail::fold_marks* skip);
+  // The copies of the message_fanout being applied that its window cancelled, if any.
+  const std::vector<bool>* fanout_skip = nullptr;
+  void add_pending(const queued_ref& q);
+  void write_pending(const std::vector<queued_ref>& group);
   /// Reads the log's size and the tables' highest message id, at open.
   bool measure_log(std::string& why);
   /// Folds the whole log into the tables in one transaction (log_fold.hpp).
@@ -83,6 +95,7 @@ struct sqlite_store::impl {
   void operator()(const broker::journal::subscription_removed& r);
   void operator()(const broker::journal::message_stored& r);
   void operator()(const broker::journal::message_queued& r);
+  void operator()(const broker::journal::message_fanout& r);
   void operator()(const broker::journal::message_sent& r);
   void operator()(const broker::journal::message_released& r);
   void operator()(const broker::journal::message_acked& r);

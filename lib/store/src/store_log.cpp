@@ -21,6 +21,8 @@ broker::message_id highest_id(const std::vector<broker::journal_record>& records
       top = std::max(top, m->id);
     else if (const auto* q = std::get_if<journal::message_queued>(&r))
       top = std::max(top, q->id);
+    else if (const auto* f = std::get_if<journal::message_fanout>(&r))
+      top = std::max(top, f->id);
     else if (const auto* t = std::get_if<journal::retained_set>(&r))
       top = std::max(top, t->id);
   return top;
@@ -66,7 +68,8 @@ bool impl::fold(std::string& why) {
     std::int64_t last = 0;
     bool ok = read_window(window, last, why);
     if (ok && !window.empty()) {
-      ok = apply(window, detail::cancelled(window, known_below)) && drop_log.bind(1, last).run();
+      const auto marks = detail::cancelled(window, known_below);
+      ok = apply(window, &marks) && drop_log.bind(1, last).run();
       if (!ok) fail(why);
     }
     if (ok && commit.run()) {

@@ -2,6 +2,7 @@
 // The sessions' queues as rows: one `queue` row per message a session holds on its own, and one
 // `fanout` row for a message queued alike for several sessions, which each session takes out of
 // (fanout_taken) when it sends or drops its copy.
+#include <algorithm>
 #include <sstream>
 
 #include "message_blob.hpp"
@@ -24,27 +25,29 @@ std::optional<std::string> ids_text(const std::vector<std::uint32_t>& ids) {
   return s.str();
 }
 
+using queued_ref = impl::queued_ref;
+
 // Binds a queued message's columns 1-6 (put_queued and put_sent).
-statement& bind_queued(statement& s, const journal::message_queued& r) {
-  return s.bind(1, std::string_view(r.client_id))
+statement& bind_queued(statement& s, const queued_ref& r) {
+  return s.bind(1, std::string_view(*r.client))
       .bind(2, static_cast<std::int64_t>(r.id))
       .bind(3, std::int64_t{r.qos})
       .bind(4, std::int64_t{r.retain})
-      .bind(5, ids_text(r.subscription_ids))
-      .bind(6, detail::to_ms(r.expires_at));
+      .bind(5, ids_text(*r.subscription_ids))
+      .bind(6, detail::to_ms(*r.expires_at));
 }
 
-bool same_delivery(const journal::message_queued& a, const journal::message_queued& b) {
+bool same_delivery(const queued_ref& a, const queued_ref& b) {
   return a.id == b.id && a.qos == b.qos && a.retain == b.retain &&
-         a.subscription_ids == b.subscription_ids && a.expires_at == b.expires_at;
+         *a.subscription_ids == *b.subscription_ids && *a.expires_at == *b.expires_at;
 }
 
 // The client ids as a JSON array, so that the sqlite3 shell can list them (json_each).
-std::string json_list(const std::vector<const journal::message_queued*>& members) {
+std::string json_list(const std::vector<queued_ref>& members) {
   std::string out = "[";
-  for (const auto* m : members) {
+  for (const auto& m : members) {
     out += out.size() > 1 ? ",\"" : "\"";
-    for (const char c : m->client_id) {
+    for (const char c : *m.client) {
       const auto u = static_cast<unsigned char>(c);
       if (c == '"' || c == '\\') {
         out += '\\';
@@ -65,49 +68,80 @@ std::string json_list(const std::vector<const journal::message_queued*>& members
 
 } // namespace
 
-// Design: a fan-out (one PUBLISH to many durable sessions) is journaled as consecutive
-// message_queued records of one id; written as one row, a message to 100 offline subscribers
-// costs one insert instead of 100 inserts into a table with two indexes.
+// Design: a fan-out (one PUBLISH to many durable sessions) is journaled as a message_fanout
+// (or consecutive message_queued records of one id); written as one row, a message to 100
+// offline subscribers costs one insert instead of 100 inserts into a table with two indexes.
 void impl::operator()(const journal::message_queued& r) {
-  const bool joins = !pending.empty() && same_delivery(*pending.front(), r) &&
-                     (pending.size() == 1 ? pending.front()->client_id != r.client_id
-                                          : !pending_clients.contains(r.client_id));
-  if (!joins) flush_pending();
-  pending.push_back(&r);
-  if (pending.size() > 1) { // a second copy for one session starts a new row (one seq each)
-    if (pending.size() == 2) pending_clients.insert(pending.front()->client_id);
-    pending_clients.insert(r.client_id);
-  }
+  add_pending({&r.client_id, r.id, r.qos, r.retain, &r.subscription_ids, &r.expires_at});
 }
 
+void impl::operator()(const journal::message_fanout& r) {
+  for (std::size_t m = 0; m < r.clients.size(); ++m)
+    if (fanout_skip == nullptr || !(*fanout_skip)[m])
+      add_pending({&r.clients[m], r.id, r.qos, r.retain, &r.subscription_ids, &r.expires_at});
+}
+
+void impl::add_pending(const queued_ref& q) {
+  if (!pending.empty() && !same_delivery(pending.front(), q)) flush_pending();
+  pending.push_back(q);
+}
+
+void impl::write_pending(const std::vector<queued_ref>& group) {
+  const auto& first = group.front();
+  if (group.size() == 1) return run(bind_queued(put_queued, first).bind(7, next_seq++));
+  run(put_group.bind(1, next_seq++)
+          .bind(2, static_cast<std::int64_t>(first.id))
+          .bind(3, std::int64_t{first.qos})
+          .bind(4, std::int64_t{first.retain})
+          .bind(5, ids_text(*first.subscription_ids))
+          .bind(6, detail::to_ms(*first.expires_at))
+          .bind(7, std::string_view(json_list(group)))
+          .bind(8, static_cast<std::int64_t>(group.size())));
+}
+
+// A session listed twice (two copies, from two subscriptions) holds its copies at two positions:
+// each client's k-th copy goes to the k-th row, and the rows follow one another in the order.
 void impl::flush_pending() {
-  if (pending.empty()) return;
-  const auto& first = *pending.front();
-  if (pending.size() == 1)
-    run(bind_queued(put_queued, first).bind(7, next_seq++));
-  else
-    run(put_group.bind(1, next_seq++)
-            .bind(2, static_cast<std::int64_t>(first.id))
-            .bind(3, std::int64_t{first.qos})
-            .bind(4, std::int64_t{first.retain})
-            .bind(5, ids_text(first.subscription_ids))
-            .bind(6, detail::to_ms(first.expires_at))
-            .bind(7, std::string_view(json_list(pending)))
-            .bind(8, static_cast<std::int64_t>(pending.size())));
+  if (pending.size() <= 1) {
+    if (!pending.empty()) write_pending(pending);
+    return pending.clear();
+  }
+  by_client.resize(pending.size());
+  for (std::size_t k = 0; k < pending.size(); ++k)
+    by_client[k] = k;
+  std::stable_sort(by_client.begin(), by_client.end(), [&](std::size_t a, std::size_t b) {
+    return *pending[a].client < *pending[b].client;
+  });
+  copy_of.assign(pending.size(), 0);
+  std::size_t copies = 1;
+  for (std::size_t k = 1; k < by_client.size(); ++k)
+    if (*pending[by_client[k]].client == *pending[by_client[k - 1]].client) {
+      copy_of[by_client[k]] = copy_of[by_client[k - 1]] + 1;
+      copies = std::max(copies, copy_of[by_client[k]] + 1);
+    }
+  if (copies == 1) {
+    write_pending(pending);
+  } else {
+    std::vector<queued_ref> row;
+    for (std::size_t c = 0; c < copies; ++c) {
+      row.clear();
+      for (std::size_t k = 0; k < pending.size(); ++k)
+        if (copy_of[k] == c) row.push_back(pending[k]);
+      write_pending(row);
+    }
+  }
   pending.clear();
-  pending_clients.clear();
 }
 
 void impl::operator()(const journal::message_sent& r) {
   cycles[r.client_id] = r.packet_id;
   // A session sends its queue in order: when the message queued just before is this one, no
   // older unsent copy of it is left in that session, and this record is about the new row.
-  if (pending.size() == 1 && pending.front()->client_id == r.client_id &&
-      pending.front()->id == r.id) {
-    run(bind_queued(put_sent, *pending.front())
+  if (pending.size() == 1 && *pending.front().client == r.client_id && pending.front().id == r.id) {
+    run(bind_queued(put_sent, pending.front())
             .bind(7, std::int64_t{r.packet_id})
             .bind(8, next_seq++));
-    pending.clear(); // a single one: no pending_clients
+    pending.clear();
     return;
   }
   flush_pending();

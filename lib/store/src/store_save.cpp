@@ -92,32 +92,35 @@ bool impl::prepare(std::string& why) {
 }
 
 bool impl::apply(const std::vector<broker::journal_record>& records,
-                 const std::vector<bool>& skip) {
+                 const detail::fold_marks* skip) {
   failed = false;
   unreferenced.clear();
   pending.clear();
-  pending_clients.clear();
   for (std::size_t k = 0; k < records.size() && !failed; ++k) {
     const auto& r = records[k];
-    if (!skip.empty() && skip[k]) {
+    const bool queues = std::holds_alternative<journal::message_queued>(r) ||
+                        std::holds_alternative<journal::message_fanout>(r);
+    if (skip != nullptr && skip->record[k]) {
       // The pending row goes first: a send may follow it as if the records between (an
       // acknowledgement that started the send) had not been, and "the message queued just before
       // is the one sent" would then be wrong when the session holds an older copy.
-      if (!std::holds_alternative<journal::message_queued>(r)) flush_pending();
+      if (!queues) flush_pending();
       // A record cancelled in its window changes no row, but the id cycle still moved.
       std::uint16_t to = 0;
       if (const auto* client = detail::moves_cycle(r, to)) cycles[*client] = to;
       continue;
     }
-    // Only a message_sent may take a pending row over, and only a message_queued join it.
-    if (!std::holds_alternative<journal::message_sent>(r) &&
-        !std::holds_alternative<journal::message_queued>(r))
-      flush_pending();
+    // Only a message_sent may take a pending row over, and only a queued message join it.
+    if (!queues && !std::holds_alternative<journal::message_sent>(r)) flush_pending();
+    fanout_skip = nullptr;
+    if (skip != nullptr)
+      if (const auto it = skip->members.find(k); it != skip->members.end())
+        fanout_skip = &it->second;
     std::visit(*this, r);
   }
+  fanout_skip = nullptr;
   if (!failed) flush_pending();
   pending.clear();
-  pending_clients.clear();
   if (!failed) collect();
   cycles.clear();
   return !failed;

@@ -71,6 +71,18 @@ struct message_queued {
   std::vector<std::uint32_t> subscription_ids;
   std::optional<wall_time> expires_at;
 };
+/// One message joined the end of several sessions' queues alike (one PUBLISH to many durable
+/// subscribers with the same delivery fields): the same as a message_queued for each client in
+/// list order (a client listed twice got two copies), at one record's cost, so a fan-out to
+/// thousands of sessions is not thousands of records to make, save and read.
+struct message_fanout {
+  message_id id = 0;
+  std::uint8_t qos = 1;
+  bool retain = false;
+  std::vector<std::uint32_t> subscription_ids;
+  std::optional<wall_time> expires_at;
+  std::vector<std::string> clients;
+};
 /// The session's first queued message with `id` entered the in-flight window as `packet_id`:
 /// it awaits PUBACK (QoS 1) or PUBREC (QoS 2).
 struct message_sent {
@@ -151,7 +163,7 @@ using journal_record =
                  journal::message_released, journal::message_acked, journal::message_dropped,
                  journal::inbound_received, journal::inbound_released, journal::retained_set,
                  journal::retained_cleared, journal::packet_id_cycle, journal::will_stored,
-                 journal::will_cleared, journal::counters>;
+                 journal::will_cleared, journal::counters, journal::message_fanout>;
 // A restart holds millions of records: a new kind must not make every one of them bigger.
 static_assert(sizeof(journal_record) <= 96);
 
