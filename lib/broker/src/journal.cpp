@@ -78,34 +78,37 @@ void state::journal_body(message_id id, const message_ptr& msg) {
 
 namespace {
 
-template <class A, class B>
-bool same_delivery(const A& a, const B& b) {
-  return a.id == b.id && a.qos == b.qos && a.retain == b.retain &&
-         a.subscription_ids == b.subscription_ids && a.expires_at == b.expires_at;
+template <class R>
+bool same_delivery(const R& r, const outbound_message& o, const std::optional<wall_time>& until) {
+  return r.id == o.message_id && r.qos == o.qos && r.retain == o.retain &&
+         r.subscription_ids == o.sub_ids && r.expires_at == until;
 }
 
 } // namespace
 
 // Design: a fan-out delivers to its sessions one after another, so each copy like the one just
-// journaled joins that record (a message_queued becomes a message_fanout at the second client).
+// journaled joins that record (a message_queued becomes a message_fanout at the second client):
+// a copy then costs the journal its client id, not a record.
 void state::journal_queued(const session_state& s, const outbound_message& o) {
   journal_body(o.message_id, o.message);
   std::optional<wall_time> until;
   if (o.expires_at) until = to_wall(*o.expires_at);
-  journal::message_queued q{s.client_id, o.message_id, o.qos, o.retain, o.sub_ids, until};
   if (!journal.empty()) {
     auto& last = journal.back();
-    if (auto* f = std::get_if<journal::message_fanout>(&last); f && same_delivery(*f, q))
-      return f->clients.push_back(std::move(q.client_id));
-    if (auto* one = std::get_if<journal::message_queued>(&last); one && same_delivery(*one, q)) {
-      journal::message_fanout f{q.id,         q.qos,
-                                q.retain,     std::move(q.subscription_ids),
-                                q.expires_at, {std::move(one->client_id), std::move(q.client_id)}};
+    if (auto* f = std::get_if<journal::message_fanout>(&last); f && same_delivery(*f, o, until))
+      return f->clients.push_back(s.client_id);
+    if (auto* one = std::get_if<journal::message_queued>(&last);
+        one && same_delivery(*one, o, until)) {
+      journal::message_fanout f{one->id, one->qos, one->retain, std::move(one->subscription_ids),
+                                until, {}};
+      f.clients.reserve(8);
+      f.clients.push_back(std::move(one->client_id));
+      f.clients.push_back(s.client_id);
       last = std::move(f);
       return;
     }
   }
-  record(std::move(q));
+  record(journal::message_queued{s.client_id, o.message_id, o.qos, o.retain, o.sub_ids, until});
 }
 
 void state::journal_retained(const message_ptr& msg, std::optional<time_point> expires,

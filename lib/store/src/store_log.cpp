@@ -96,7 +96,8 @@ bool impl::fold(std::string& why) {
 bool sqlite_store::save(const std::vector<broker::journal_record>& records, std::string& why) {
   if (records.empty()) return true;
   auto& i = *impl_;
-  std::string blob;
+  auto& blob = i.blob; // kept: a fresh buffer per batch costs page faults at every size
+  blob.clear();
   detail::encode_log(records, blob);
   if (!i.put_log.bind_blob(1, std::string_view(blob)).run()) return i.fail(why);
   i.log_bytes += blob.size();
