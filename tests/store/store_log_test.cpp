@@ -359,3 +359,50 @@ TEST_CASE("a cancelled acknowledgement does not make a send look like the newest
       seen.push_back("sent");
   CHECK(seen == std::vector<std::string>{"2/1", "sent", "3/7", "2/2"});
 }
+
+// A fan-out's copies cancel one by one: the copies sent and acknowledged inside the window are
+// left out of its row, a fan-out all of whose copies complete leaves nothing, not even its body.
+TEST_CASE("a fan-out's completed copies are left out of its row", "[store][log]") {
+  temp_db t;
+  std::string why;
+  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
+  REQUIRE(db);
+  db->set_fold_bytes(std::size_t{1} << 30);
+  std::vector<journal_record> batch;
+  for (const char* c : {"a", "b"})
+    batch.push_back(session_stored{c, std::nullopt, 60, codec::protocol_version::v5});
+  REQUIRE(db->save(batch, why));
+  REQUIRE(db->save({message_stored{1, body("t", "1")},
+                    message_fanout{1, 1, false, {}, std::nullopt, {"a", "b", "a"}},
+                    message_stored{2, body("t", "2")},
+                    message_fanout{2, 1, false, {}, std::nullopt, {"a", "b"}}},
+                   why));
+  REQUIRE(db->save({message_sent{"a", 1, 1}, message_acked{"a", 1}, message_sent{"a", 1, 2},
+                    message_sent{"b", 1, 3}, message_acked{"b", 3}},
+                   why));
+  REQUIRE(db->save({message_acked{"a", 2}, message_sent{"a", 2, 4}, message_acked{"a", 4},
+                    message_sent{"b", 2, 5}, message_acked{"b", 5}},
+                   why));
+  REQUIRE(db->fold(why));
+  CHECK(t.count("fanout") == 0);
+  CHECK(t.count("queue") == 0);
+  CHECK(t.count("messages") == 0);
+
+  // Now with one copy of a fan-out left: it alone reaches the tables, as a queue row.
+  REQUIRE(db->save({message_stored{3, body("t", "3")},
+                    message_fanout{3, 1, false, {}, std::nullopt, {"b", "a", "b"}}},
+                   why));
+  REQUIRE(db->save({message_sent{"b", 3, 6}, message_acked{"b", 6}, message_sent{"a", 3, 7},
+                    message_acked{"a", 7}},
+                   why));
+  REQUIRE(db->fold(why));
+  CHECK(t.count("fanout") == 0);
+  CHECK(t.count("queue") == 1);
+  CHECK(t.count("messages") == 1);
+  std::vector<journal_record> loaded;
+  REQUIRE(db->load(loaded, why));
+  std::vector<std::string> queued;
+  for (const auto& r : loaded)
+    if (const auto* q = std::get_if<message_queued>(&r)) queued.push_back(q->client_id);
+  CHECK(queued == std::vector<std::string>{"b"});
+}

@@ -51,8 +51,9 @@ bool impl::read_window(std::vector<broker::journal_record>& out, std::int64_t& l
     last = read_log.integer(0);
     if (!detail::decode_log(read_log.bytes(1), out)) {
       read_log.reset();
-      why = path + ": damaged: log row " + std::to_string(last) +
-            " does not decode; move it aside to start empty";
+      why = path + ": log row " + std::to_string(last) +
+            " does not decode: damaged, or written by a newer mqtk-broker (use that one, or move "
+            "the file aside to start empty)";
       return false;
     }
   }

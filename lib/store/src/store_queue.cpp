@@ -131,14 +131,12 @@ void impl::flush_pending() {
   }
   if (copies == 1) {
     write_pending(pending);
-  } else {
-    std::vector<queued_ref> row;
-    for (std::size_t c = 0; c < copies; ++c) {
-      row.clear();
-      for (std::size_t k = 0; k < pending.size(); ++k)
-        if (copy_of[k] == c) row.push_back(pending[k]);
+  } else { // rare: one pass over the entries, whatever a damaged log repeats
+    std::vector<std::vector<queued_ref>> rows(copies);
+    for (std::size_t k = 0; k < pending.size(); ++k)
+      rows[copy_of[k]].push_back(pending[k]);
+    for (const auto& row : rows)
       write_pending(row);
-    }
   }
   pending.clear();
 }
