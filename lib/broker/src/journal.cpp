@@ -100,7 +100,7 @@ void state::journal_queued(const session_state& s, const outbound_message& o) {
     if (auto* one = std::get_if<journal::message_queued>(&last);
         one && same_delivery(*one, o, until)) {
       journal::message_fanout f{one->id, one->qos, one->retain, std::move(one->subscription_ids),
-                                until, {}};
+                                until,   {}};
       f.clients.reserve(8);
       f.clients.push_back(std::move(one->client_id));
       f.clients.push_back(s.client_id);

@@ -42,9 +42,9 @@ struct sqlite_store::impl {
     const std::optional<broker::wall_time>* expires_at;
   };
   std::vector<queued_ref> pending;
-  std::string blob; // save()'s encoding buffer
+  std::string blob;                        // save()'s encoding buffer
   std::vector<std::size_t> slots, copy_of; // flush_pending's, kept for their capacity
-  std::int64_t next_seq = 1;                   // queue and fan-out rows share one order
+  std::int64_t next_seq = 1;               // queue and fan-out rows share one order
   detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
       end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued, put_sent,
       first_row, send_row, drop_row, mark_released, drop_sent, put_group, first_member, groups_of,
