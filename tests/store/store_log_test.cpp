@@ -182,14 +182,32 @@ void save_one(sqlite_store& db, broker::message_id id, bool acked = true) {
   if (acked) REQUIRE(db.save({message_acked{"sub", packet_id}}, why));
 }
 
+// The store at `t`, folding at `fold_bytes`.
+std::unique_ptr<sqlite_store> open_folding(const temp_db& t, std::size_t fold_bytes) {
+  std::string why;
+  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
+  REQUIRE(db);
+  db->set_fold_bytes(fold_bytes);
+  return db;
+}
+
+// The client ids of the store's queued messages, in the order it loads them.
+std::vector<std::string> queued_clients(sqlite_store& db) {
+  std::string why;
+  std::vector<journal_record> loaded;
+  REQUIRE(db.load(loaded, why));
+  std::vector<std::string> clients;
+  for (const auto& r : loaded)
+    if (const auto* q = std::get_if<message_queued>(&r)) clients.push_back(q->client_id);
+  return clients;
+}
+
 } // namespace
 
 TEST_CASE("what a window queues, sends and completes never reaches the tables", "[store][log]") {
   temp_db t;
   std::string why;
-  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
-  REQUIRE(db);
-  db->set_fold_bytes(std::size_t{1} << 30);
+  auto db = open_folding(t, std::size_t{1} << 30);
   REQUIRE(db->save({session_stored{"sub", std::nullopt, 0xFFFFFFFF, codec::protocol_version::v5}},
                    why));
   for (broker::message_id id = 1; id <= 50; ++id)
@@ -220,9 +238,7 @@ TEST_CASE("what a window queues, sends and completes never reaches the tables", 
 TEST_CASE("a store saves to its log and folds at its bound", "[store][log]") {
   temp_db t;
   std::string why;
-  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
-  REQUIRE(db);
-  db->set_fold_bytes(2000);
+  auto db = open_folding(t, 2000);
   REQUIRE(db->save({session_stored{"sub", std::nullopt, 60, codec::protocol_version::v5}}, why));
   CHECK(t.count("log") == 1);
   CHECK(t.count("sessions") == 0); // not folded yet
@@ -308,12 +324,8 @@ TEST_CASE("a message for many sessions is one fan-out row, taken copy by copy", 
   REQUIRE(db->save({message_sent{"a", 1, 10}}, why));
   REQUIRE(db->save({message_dropped{"c", 1, 5, false}}, why));
   CHECK(t.count("fanout_taken") == 2);
-  std::vector<journal_record> loaded;
-  REQUIRE(db->load(loaded, why));
-  std::vector<std::string> queued;
-  for (const auto& r : loaded)
-    if (const auto* q = std::get_if<message_queued>(&r)) queued.push_back(q->client_id);
-  CHECK(queued == std::vector<std::string>{"a", "b\"q", "a"}); // sent first, then by position
+  CHECK(queued_clients(*db) ==
+        std::vector<std::string>{"a", "b\"q", "a"}); // sent first, then by position
 
   REQUIRE(db->save({session_ended{"b\"q"}}, why));
   CHECK(t.count("fanout") == 0);
@@ -334,9 +346,7 @@ TEST_CASE("a cancelled acknowledgement does not make a send look like the newest
           "[store][log]") {
   temp_db t;
   std::string why;
-  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
-  REQUIRE(db);
-  db->set_fold_bytes(std::size_t{1} << 30);
+  auto db = open_folding(t, std::size_t{1} << 30);
   const auto queued = [](broker::message_id id, std::uint32_t sub) {
     return message_queued{"A", id, 1, false, {sub}, std::nullopt};
   };
@@ -365,9 +375,7 @@ TEST_CASE("a cancelled acknowledgement does not make a send look like the newest
 TEST_CASE("a fan-out's completed copies are left out of its row", "[store][log]") {
   temp_db t;
   std::string why;
-  auto db = sqlite_store::open(t.path, sync_mode::normal, why);
-  REQUIRE(db);
-  db->set_fold_bytes(std::size_t{1} << 30);
+  auto db = open_folding(t, std::size_t{1} << 30);
   std::vector<journal_record> batch;
   for (const char* c : {"a", "b"})
     batch.push_back(session_stored{c, std::nullopt, 60, codec::protocol_version::v5});
@@ -399,10 +407,5 @@ TEST_CASE("a fan-out's completed copies are left out of its row", "[store][log]"
   CHECK(t.count("fanout") == 0);
   CHECK(t.count("queue") == 1);
   CHECK(t.count("messages") == 1);
-  std::vector<journal_record> loaded;
-  REQUIRE(db->load(loaded, why));
-  std::vector<std::string> queued;
-  for (const auto& r : loaded)
-    if (const auto* q = std::get_if<message_queued>(&r)) queued.push_back(q->client_id);
-  CHECK(queued == std::vector<std::string>{"b"});
+  CHECK(queued_clients(*db) == std::vector<std::string>{"b"});
 }
