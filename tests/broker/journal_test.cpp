@@ -132,13 +132,38 @@ TEST_CASE("a fan-out stores its body once, retained messages keep their expiry",
   // One record for the three sessions: they get the message alike.
   CHECK(count<journal::message_queued>(rs) == 0);
   REQUIRE(count<journal::message_fanout>(rs) == 1);
+  const journal::message_fanout* first = nullptr;
   for (const auto& r : rs)
     if (const auto* f = std::get_if<journal::message_fanout>(&r))
-      CHECK(f->clients == std::vector<std::string>{"a", "b", "c"});
+      CHECK(*(first = f)->clients == std::vector<std::string>{"a", "b", "c"});
   REQUIRE(count<journal::retained_set>(rs) == 1);
   for (const auto& r : rs)
     if (const auto* set = std::get_if<journal::retained_set>(&r))
       CHECK(set->expires_at == wall_time(30s));
+
+  // The next message to the same sessions shares the list; one to fewer gets its own, and the
+  // one after that shares the new one.
+  m.props.message_expiry_interval.reset();
+  REQUIRE(h.core.publish(m, 0, h.now));
+  const auto again = h.core.take_journal();
+  const auto fanouts = [](const std::vector<journal_record>& records) {
+    std::vector<const journal::message_fanout*> out;
+    for (const auto& r : records)
+      if (const auto* f = std::get_if<journal::message_fanout>(&r)) out.push_back(f);
+    return out;
+  };
+  REQUIRE(fanouts(again).size() == 1);
+  CHECK(fanouts(again)[0]->clients == first->clients);
+  const auto b = connect_persistent(h, "b", 0xFFFFFFFF); // resumes b, which unsubscribes
+  h.send(b, unsubscribe{2, {"t/#"}, {}});
+  h.core.on_closed(b, h.now);
+  h.core.take_journal();
+  REQUIRE(h.core.publish(m, 0, h.now));
+  REQUIRE(h.core.publish(m, 0, h.now));
+  const auto fewer = h.core.take_journal();
+  REQUIRE(fanouts(fewer).size() == 2);
+  CHECK(*fanouts(fewer)[0]->clients == std::vector<std::string>{"a", "c"});
+  CHECK(fanouts(fewer)[0]->clients == fanouts(fewer)[1]->clients);
 }
 
 TEST_CASE("restore() brings back sessions, queues, in-flight states and retained messages",

@@ -328,3 +328,57 @@ TEST_CASE("a schema 1 store migrates to the current schema with its data", "[sto
                  why)); // the new table is there
   CHECK(user_version(path) == sqlite_store::schema_version);
 }
+
+// A schema 4 store, whose fan-out rows list their sessions inline, as does its log row (format
+// 1), migrates with every copy in place.
+TEST_CASE("a schema 4 store's fan-outs migrate to client lists", "[store]") {
+  temp_dir dir;
+  const auto path = dir.file("v4.db");
+  std::string v4;
+  for (int v = 0; v < 4; ++v)
+    v4 += store::detail::migrations[v];
+  v4 += "PRAGMA user_version = 4;"
+        "INSERT INTO sessions VALUES('a', NULL, 3600, 5, 0, NULL, 0);"
+        "INSERT INTO sessions VALUES('b', NULL, 3600, 5, 0, NULL, 0);"
+        "INSERT INTO sessions VALUES('c', NULL, 3600, 5, 0, NULL, 0);"
+        "INSERT INTO messages VALUES(1, 't', 'one', 1, 0, NULL);"
+        "INSERT INTO messages VALUES(2, 't', 'two', 1, 0, NULL);"
+        "INSERT INTO messages VALUES(3, 't', 'three', 1, 0, NULL);"
+        "INSERT INTO fanout VALUES(1, 1, 1, 0, NULL, NULL, '[\"a\",\"b\",\"c\"]', 2);"
+        "INSERT INTO fanout_taken VALUES(1, 'b');"
+        "INSERT INTO fanout VALUES(2, 2, 1, 0, '4', NULL, '[\"a\",\"b\",\"c\"]', 3);"
+        // message 3 to "c" then "a": format 1, message_fanout, clients inline
+        "INSERT INTO log(records) VALUES(x'011303010000000201630161');";
+  sql(path, v4.c_str());
+  const auto copies = [](const std::vector<journal_record>& records) {
+    std::vector<std::string> out; // "message id: client"
+    for (const auto& r : records)
+      if (const auto* f = std::get_if<broker::journal::message_fanout>(&r))
+        for (const auto& c : *f->clients)
+          out.push_back(std::to_string(f->id) + ":" + c);
+    return out;
+  };
+  const std::vector<std::string> expected{"1:a", "1:c", "2:a", "2:b", "2:c", "3:c", "3:a"};
+  std::string why;
+  {
+    auto db = sqlite_store::open(path, sync_mode::normal, why);
+    REQUIRE(db);
+    CHECK(user_version(path) == sqlite_store::schema_version);
+    std::vector<journal_record> loaded;
+    REQUIRE(db->load(loaded, why));
+    CHECK(copies(loaded) == expected);
+    const auto two = std::find_if(loaded.begin(), loaded.end(), [](const journal_record& r) {
+      const auto* f = std::get_if<broker::journal::message_fanout>(&r);
+      return f && f->id == 2;
+    });
+    REQUIRE(two != loaded.end());
+    CHECK(std::get<broker::journal::message_fanout>(*two).subscription_ids ==
+          std::vector<std::uint32_t>{4});
+    REQUIRE(db->fold(why)); // the log's fan-out into the tables, with a list of its own
+  }
+  auto db = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(db);
+  std::vector<journal_record> loaded;
+  REQUIRE(db->load(loaded, why));
+  CHECK(copies(loaded) == expected);
+}

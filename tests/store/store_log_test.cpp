@@ -23,10 +23,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The lists the log rows of a test name, as a store holds them.
+store::detail::client_lists lists;
+
 std::string bytes_of(const std::vector<journal_record>& records) {
   std::string out;
-  store::detail::encode_log(records, out);
+  store::detail::encode_log(records, lists, out);
   return out;
+}
+
+bool decode(std::string_view blob, std::vector<journal_record>& out) {
+  return store::detail::decode_log(blob, lists, out);
+}
+
+store::detail::client_list listing(std::vector<std::string> ids) {
+  return std::make_shared<const std::vector<std::string>>(std::move(ids));
 }
 
 std::shared_ptr<const codec::publish> body(std::string topic, std::string payload) {
@@ -72,7 +83,7 @@ std::vector<journal_record> every_kind() {
           will_stored{"c1", will, at_ms(1'800'000'001'000)},
           will_cleared{"c1"},
           counters{totals},
-          message_fanout{302, 2, false, {5}, at_ms(9), {"c1", "c2", "c1"}},
+          message_fanout{302, 2, false, {5}, at_ms(9), listing({"c1", "c2", "c1"})},
           session_ended{"c2"}};
 }
 
@@ -88,7 +99,7 @@ TEST_CASE("every journal record kind goes through the log unchanged", "[store][l
 
   const auto blob = bytes_of(in);
   std::vector<journal_record> out;
-  REQUIRE(store::detail::decode_log(blob, out));
+  REQUIRE(decode(blob, out));
   REQUIRE(out.size() == in.size());
   CHECK(bytes_of(out) == blob);
   // Field by field where a symmetric mistake in both directions would hide.
@@ -124,7 +135,7 @@ TEST_CASE("a cut or changed log row is refused or read, never crashes", "[store]
   for (std::size_t n = 0; n < blob.size(); ++n) {
     CAPTURE(n);
     std::vector<journal_record> out;
-    const bool read = store::detail::decode_log(std::string_view(blob).substr(0, n), out);
+    const bool read = decode(std::string_view(blob).substr(0, n), out);
     const bool at_boundary = n == 1 || std::find(ends.begin(), ends.end(), n) != ends.end();
     CHECK(read == at_boundary);
   }
@@ -133,12 +144,59 @@ TEST_CASE("a cut or changed log row is refused or read, never crashes", "[store]
       auto bad = blob;
       bad[n] = static_cast<char>(bad[n] ^ flip);
       std::vector<journal_record> out;
-      (void)store::detail::decode_log(bad, out); // the oracle is the sanitizers'
+      (void)decode(bad, out); // the oracle is the sanitizers'
     }
   std::vector<journal_record> out;
-  CHECK_FALSE(store::detail::decode_log("", out));
-  CHECK_FALSE(store::detail::decode_log(std::string("\x02", 1), out));     // a later format
-  CHECK_FALSE(store::detail::decode_log(std::string("\x01\x7f", 2), out)); // no such kind
+  CHECK_FALSE(decode("", out));
+  CHECK_FALSE(decode(std::string("\x03", 1), out));     // a later format
+  CHECK_FALSE(decode(std::string("\x02\x7f", 2), out)); // no such kind
+  CHECK_FALSE(decode(std::string("\x01\x7f", 2), out));
+}
+
+// The fan-outs of a stream to the same sessions name one list, by id: its clients are in the
+// log once, however many messages name them.
+TEST_CASE("fan-outs to the same clients name one list", "[store][log]") {
+  store::detail::client_lists mine;
+  const auto abc = listing({"a", "b", "c"});
+  std::vector<journal_record> in;
+  for (broker::message_id id = 1; id <= 100; ++id)
+    in.push_back(message_fanout{id, 1, false, {}, std::nullopt, abc});
+  in.push_back(message_fanout{101, 1, false, {}, std::nullopt, listing({"a", "b", "c"})});
+  in.push_back(message_fanout{102, 1, false, {}, std::nullopt, listing({"a", "c"})});
+  std::string blob;
+  store::detail::encode_log(in, mine, blob);
+  CHECK(mine.size() == 2); // an equal list at another address is the same list
+  CHECK(mine.take_fresh().size() == 2);
+  CHECK(blob.size() < 100 * 8);
+  std::vector<journal_record> out;
+  REQUIRE(store::detail::decode_log(blob, mine, out));
+  REQUIRE(out.size() == in.size());
+  const auto& first = std::get<message_fanout>(out[0]);
+  CHECK(*first.clients == *abc);
+  CHECK(std::get<message_fanout>(out[100]).clients == first.clients); // shared again
+  CHECK(*std::get<message_fanout>(out[101]).clients == std::vector<std::string>{"a", "c"});
+
+  // A list the reader does not know refuses the row.
+  store::detail::client_lists other;
+  out.clear();
+  CHECK_FALSE(store::detail::decode_log(blob, other, out));
+}
+
+// A log row left by the build before (format 1) names a fan-out's clients inline.
+TEST_CASE("a format 1 log row still reads", "[store][log]") {
+  // format 1, message_fanout (kind 19): id 42, QoS 1, no retain, no subscription ids, no
+  // expiry, clients "c1" and "c2"
+  const std::string row("\x01\x13\x2a\x01\x00\x00\x00\x02\x02"
+                        "c1"
+                        "\x02"
+                        "c2",
+                        14);
+  std::vector<journal_record> out;
+  REQUIRE(decode(row, out));
+  REQUIRE(out.size() == 1);
+  const auto& f = std::get<message_fanout>(out[0]);
+  CHECK((f.id == 42 && f.qos == 1 && !f.retain && f.subscription_ids.empty() && !f.expires_at));
+  CHECK(*f.clients == std::vector<std::string>{"c1", "c2"});
 }
 
 namespace {
@@ -196,10 +254,13 @@ std::vector<std::string> queued_clients(sqlite_store& db) {
   std::string why;
   std::vector<journal_record> loaded;
   REQUIRE(db.load(loaded, why));
-  std::vector<std::string> clients;
+  std::vector<std::string> ids;
   for (const auto& r : loaded)
-    if (const auto* q = std::get_if<message_queued>(&r)) clients.push_back(q->client_id);
-  return clients;
+    if (const auto* q = std::get_if<message_queued>(&r))
+      ids.push_back(q->client_id);
+    else if (const auto* f = std::get_if<message_fanout>(&r))
+      ids.insert(ids.end(), f->clients->begin(), f->clients->end());
+  return ids;
 }
 
 } // namespace
@@ -381,9 +442,9 @@ TEST_CASE("a fan-out's completed copies are left out of its row", "[store][log]"
     batch.push_back(session_stored{c, std::nullopt, 60, codec::protocol_version::v5});
   REQUIRE(db->save(batch, why));
   REQUIRE(db->save({message_stored{1, body("t", "1")},
-                    message_fanout{1, 1, false, {}, std::nullopt, {"a", "b", "a"}},
+                    message_fanout{1, 1, false, {}, std::nullopt, listing({"a", "b", "a"})},
                     message_stored{2, body("t", "2")},
-                    message_fanout{2, 1, false, {}, std::nullopt, {"a", "b"}}},
+                    message_fanout{2, 1, false, {}, std::nullopt, listing({"a", "b"})}},
                    why));
   REQUIRE(db->save({message_sent{"a", 1, 1}, message_acked{"a", 1}, message_sent{"a", 1, 2},
                     message_sent{"b", 1, 3}, message_acked{"b", 3}},
@@ -398,7 +459,7 @@ TEST_CASE("a fan-out's completed copies are left out of its row", "[store][log]"
 
   // Now with one copy of a fan-out left: it alone reaches the tables, as a queue row.
   REQUIRE(db->save({message_stored{3, body("t", "3")},
-                    message_fanout{3, 1, false, {}, std::nullopt, {"b", "a", "b"}}},
+                    message_fanout{3, 1, false, {}, std::nullopt, listing({"b", "a", "b"})}},
                    why));
   REQUIRE(db->save({message_sent{"b", 3, 6}, message_acked{"b", 6}, message_sent{"a", 3, 7},
                     message_acked{"a", 7}},
@@ -408,4 +469,34 @@ TEST_CASE("a fan-out's completed copies are left out of its row", "[store][log]"
   CHECK(t.count("queue") == 1);
   CHECK(t.count("messages") == 1);
   CHECK(queued_clients(*db) == std::vector<std::string>{"b"});
+}
+
+// Lists no fan-out row names any more are deleted once enough have gathered (16, or twice the
+// lists in use): a stream whose sessions keep changing does not grow the table without bound.
+TEST_CASE("client lists no fan-out names are collected", "[store][log]") {
+  temp_db t;
+  std::string why;
+  auto db = open_folding(t, 0); // every batch folded
+  REQUIRE(db->save({session_stored{"a", std::nullopt, 60, codec::protocol_version::v5}}, why));
+  long long most = 0;
+  for (int k = 0; k < 100; ++k) {
+    const auto id = static_cast<broker::message_id>(k + 1);
+    const auto b = "b" + std::to_string(k);
+    REQUIRE(db->save({session_stored{b, std::nullopt, 60, codec::protocol_version::v5},
+                      message_stored{id, body("t", "x")},
+                      message_fanout{id, 1, false, {}, std::nullopt, listing({"a", b})}},
+                     why));
+    REQUIRE(db->save({message_dropped{"a", id, 1, false}, session_ended{b}}, why));
+    most = std::max(most, t.count("client_lists"));
+  }
+  CHECK(t.count("fanout") == 0);
+  CHECK(most <= 17);
+
+  REQUIRE(db->save({session_stored{"x", std::nullopt, 60, codec::protocol_version::v5},
+                    message_stored{300, body("t", "y")},
+                    message_fanout{300, 1, false, {}, std::nullopt, listing({"x", "a"})}},
+                   why));
+  db.reset();
+  db = open_folding(t, 0);
+  CHECK(queued_clients(*db) == std::vector<std::string>{"x", "a"});
 }

@@ -88,27 +88,57 @@ bool same_delivery(const R& r, const outbound_message& o, const std::optional<wa
 
 // Design: a fan-out delivers to its sessions one after another, so each copy like the one just
 // journaled joins that record (a message_queued becomes a message_fanout at the second client):
-// a copy then costs the journal its client id, not a record.
+// a copy then costs the journal its client id, not a record. A stream to the same subscribers
+// lists the same clients every time: compared as they come, the list is copied only when it
+// changes.
 void state::journal_queued(const session_state& s, const outbound_message& o) {
   journal_body(o.message_id, o.message);
   std::optional<wall_time> until;
   if (o.expires_at) until = to_wall(*o.expires_at);
   if (!journal.empty()) {
     auto& last = journal.back();
-    if (auto* f = std::get_if<journal::message_fanout>(&last); f && same_delivery(*f, o, until))
-      return f->clients.push_back(s.client_id);
+    if (auto* f = std::get_if<journal::message_fanout>(&last);
+        f && fanout_open && same_delivery(*f, o, until))
+      return fanout_add(s.client_id);
     if (auto* one = std::get_if<journal::message_queued>(&last);
         one && same_delivery(*one, o, until)) {
-      journal::message_fanout f{one->id, one->qos, one->retain, std::move(one->subscription_ids),
-                                until,   {}};
-      f.clients.reserve(8);
-      f.clients.push_back(std::move(one->client_id));
-      f.clients.push_back(s.client_id);
-      last = std::move(f);
-      return;
+      auto first = std::move(one->client_id);
+      last = journal::message_fanout{
+          one->id, one->qos, one->retain, std::move(one->subscription_ids), until, nullptr};
+      fanout_open = true;
+      fanout_same = 0;
+      fanout_list.clear();
+      fanout_add(first);
+      return fanout_add(s.client_id);
     }
   }
   record(journal::message_queued{s.client_id, o.message_id, o.qos, o.retain, o.sub_ids, until});
+}
+
+void state::fanout_add(const std::string& client) {
+  const bool same_so_far = fanout_list.empty();
+  if (same_so_far && fanout_last && fanout_same < fanout_last->size() &&
+      (*fanout_last)[fanout_same] == client) {
+    ++fanout_same;
+    return;
+  }
+  if (same_so_far && fanout_same > 0)
+    fanout_list.assign(fanout_last->begin(), fanout_last->begin() + long(fanout_same));
+  fanout_list.push_back(client);
+}
+
+void state::fanout_close() {
+  fanout_open = false;
+  auto& f = std::get<journal::message_fanout>(journal.back());
+  if (fanout_list.empty() && fanout_last && fanout_same == fanout_last->size()) {
+    f.clients = fanout_last;
+    return;
+  }
+  if (fanout_list.empty()) // a shorter list than the last one's, from its start
+    fanout_list.assign(fanout_last->begin(), fanout_last->begin() + long(fanout_same));
+  fanout_last = std::make_shared<const std::vector<std::string>>(std::move(fanout_list));
+  fanout_list.clear();
+  f.clients = fanout_last;
 }
 
 void state::journal_retained(const message_ptr& msg, std::optional<time_point> expires,
@@ -144,6 +174,7 @@ void broker_core::journal_totals() {
 
 std::vector<journal_record> broker_core::take_journal() {
   s_->journal_counters();
+  if (s_->fanout_open) s_->fanout_close();
   std::vector<journal_record> r;
   std::swap(r, s_->journal);
   // Each batch states every body it refers to: a store may fold batches apart and leave out a

@@ -77,7 +77,7 @@ struct replay {
     d->queue.push_back(std::move(o));
   }
   void operator()(const journal::message_fanout& r) {
-    for (const auto& client : r.clients)
+    for (const auto& client : *r.clients)
       (*this)(
           journal::message_queued{client, r.id, r.qos, r.retain, r.subscription_ids, r.expires_at});
   }

@@ -214,6 +214,13 @@ struct state {
   std::vector<journal_record> journal;
   message_id next_message_id = 1;
   message_id last_stored = 0; // the last message_stored's id: a fan-out stores its body once
+  // The message_fanout at the journal's end while copies join it (its clients still null): the
+  // first `fanout_same` clients are those of `fanout_last`, the list of the fan-out before,
+  // until one differs; from then on `fanout_list` holds them all (journal.cpp).
+  bool fanout_open = false;
+  std::size_t fanout_same = 0;
+  std::vector<std::string> fanout_list;
+  std::shared_ptr<const std::vector<std::string>> fanout_last;
   std::chrono::system_clock::duration wall_offset{}; // wall clock minus steady clock
   // QoS 1/2 deliveries through session queues, for check_invariants(): each one entered leaves
   // the queue into the window (or refused), or ends with its session.
@@ -305,8 +312,11 @@ struct state {
   void journal_queued(const session_state& s, const outbound_message& o);
   void journal_retained(const message_ptr& msg, std::optional<time_point> expires, message_id id);
   void journal_counters(); // the totals, when due (take_journal)
+  void fanout_add(const std::string& client);
+  void fanout_close();
   template <class Record>
   void record(Record r) {
+    if (fanout_open) fanout_close();
     journal.emplace_back(std::move(r));
   }
   // Routing and delivery (delivery.cpp)

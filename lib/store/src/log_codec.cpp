@@ -14,7 +14,9 @@ namespace journal = broker::journal;
 
 namespace {
 
-constexpr char format_version = 1;
+// 1: a fan-out's clients inline (read, for a log left by the build before); 2: by client list id.
+constexpr char format_version = 2;
+constexpr char format_inline_lists = 1;
 
 void fields(auto& a, auto& r) {
   using R = std::remove_const_t<std::remove_reference_t<decltype(r)>>;
@@ -66,6 +68,7 @@ void body_fields(auto& a, auto& m) {
 
 struct writer {
   std::string& out;
+  client_lists& lists;
 
   void number(std::uint64_t v) {
     do {
@@ -97,10 +100,8 @@ struct writer {
     for (const auto id : ids)
       number(id);
   }
-  void operator()(const std::vector<std::string>& all) {
-    number(all.size());
-    for (const auto& s : all)
-      (*this)(s);
+  void operator()(const client_list& clients) {
+    number(static_cast<std::uint64_t>(lists.intern(clients).id));
   }
   template <class M>
   requires std::is_same_v<M, codec::publish> || std::is_same_v<M, codec::will_message>
@@ -122,6 +123,8 @@ struct writer {
 // Every read is checked against the blob's end and the field's range; the first failure sticks.
 struct reader {
   std::string_view in;
+  const client_lists& lists;
+  bool inline_lists = false; // format 1
   bool ok = true;
 
   std::uint64_t number() {
@@ -179,12 +182,20 @@ struct reader {
     for (auto& id : ids)
       (*this)(id);
   }
-  void operator()(std::vector<std::string>& all) {
+  void operator()(client_list& clients) {
+    if (!inline_lists) {
+      const auto id = number();
+      if (!ok || id > std::uint64_t{std::numeric_limits<std::int64_t>::max()} ||
+          !(clients = lists.find(static_cast<std::int64_t>(id))))
+        ok = false;
+      return;
+    }
     const auto n = number();
     if (n > in.size()) return void(ok = false); // each string takes a byte at least
-    all.resize(n);
-    for (auto& s : all)
+    auto all = std::make_shared<std::vector<std::string>>(n);
+    for (auto& s : *all)
       (*this)(s);
+    clients = std::move(all);
   }
   template <class M>
   void operator()(std::shared_ptr<const M>& out) {
@@ -221,18 +232,21 @@ bool make_record(std::size_t kind, broker::journal_record& r, std::index_sequenc
 
 } // namespace
 
-void encode_log(const std::vector<broker::journal_record>& records, std::string& out) {
+void encode_log(const std::vector<broker::journal_record>& records, client_lists& lists,
+                std::string& out) {
   out.push_back(format_version);
-  writer w{out};
+  writer w{out, lists};
   for (const auto& r : records) {
     out.push_back(static_cast<char>(r.index()));
     std::visit([&](const auto& rec) { fields(w, rec); }, r);
   }
 }
 
-bool decode_log(std::string_view blob, std::vector<broker::journal_record>& out) {
-  if (blob.empty() || blob.front() != format_version) return false;
-  reader rd{blob.substr(1)};
+bool decode_log(std::string_view blob, const client_lists& lists,
+                std::vector<broker::journal_record>& out) {
+  if (blob.empty() || (blob.front() != format_version && blob.front() != format_inline_lists))
+    return false;
+  reader rd{blob.substr(1), lists, blob.front() == format_inline_lists};
   constexpr auto kinds = std::variant_size_v<broker::journal_record>;
   while (!rd.in.empty()) {
     const auto kind = static_cast<std::uint8_t>(rd.in.front());

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "client_lists.hpp"
 #include "mqtk/broker/journal.hpp"
 
 namespace mqtk::store::detail {
@@ -15,9 +16,14 @@ namespace mqtk::store::detail {
 /// byte, times as Unix milliseconds (the tables' precision, so a record saved in the log and
 /// one folded into the tables restore alike), properties as message_blob writes them. A batch
 /// costs about its payload bytes plus a few bytes per record, and no statement per record.
-void encode_log(const std::vector<broker::journal_record>& records, std::string& out);
+/// A fan-out's clients are a list id of `lists` (which may give the list one: the caller writes
+/// its fresh lists with the blob).
+void encode_log(const std::vector<broker::journal_record>& records, client_lists& lists,
+                std::string& out);
 /// Appends the records of `blob` to `out`. False when the blob does not decode (a torn or edited
-/// row): then `out` may hold some of its records, and the caller refuses the file.
-bool decode_log(std::string_view blob, std::vector<broker::journal_record>& out);
+/// row, or a list id `lists` does not know): then `out` may hold some of its records, and the
+/// caller refuses the file.
+bool decode_log(std::string_view blob, const client_lists& lists,
+                std::vector<broker::journal_record>& out);
 
 } // namespace mqtk::store::detail

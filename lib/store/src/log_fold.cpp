@@ -63,7 +63,7 @@ struct canceller {
     if (e.member == none) return void(out.record[e.queued] = true);
     auto& copies = out.members[e.queued];
     if (copies.empty())
-      copies.assign(std::get<journal::message_fanout>(window[e.queued]).clients.size(), false);
+      copies.assign(std::get<journal::message_fanout>(window[e.queued]).clients->size(), false);
     copies[e.member] = true;
   }
   void operator()(const journal::message_queued& r) {
@@ -72,9 +72,10 @@ struct canceller {
   }
   void operator()(const journal::message_fanout& r) {
     if (r.id <= known_below) return;
-    for (std::size_t m = 0; m < r.clients.size(); ++m)
-      if (senders.contains(r.clients[m]))
-        sessions[r.clients[m]].unsent.push_back({r.id, at, none, none, m});
+    const auto& clients = *r.clients;
+    for (std::size_t m = 0; m < clients.size(); ++m)
+      if (senders.contains(clients[m]))
+        sessions[clients[m]].unsent.push_back({r.id, at, none, none, m});
   }
   void operator()(const journal::message_sent& r) {
     auto& s = sessions[r.client_id];

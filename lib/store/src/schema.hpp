@@ -64,6 +64,21 @@ CREATE INDEX fanout_by_message ON fanout(message_id);
 CREATE TABLE fanout_taken(seq INTEGER NOT NULL, client_id TEXT NOT NULL,
                           PRIMARY KEY(seq, client_id)) WITHOUT ROWID;
 )",
+    // 5: a fan-out names its clients by a client_lists row, which a stream to the same sessions
+    // shares (`clients` is a JSON array of client ids); fanout.clients replaces fanout.sessions.
+    R"(
+CREATE TABLE client_lists(id INTEGER PRIMARY KEY, clients TEXT NOT NULL);
+INSERT INTO client_lists(clients) SELECT DISTINCT sessions FROM fanout;
+CREATE TABLE fanout_5(seq INTEGER PRIMARY KEY, message_id INTEGER NOT NULL, qos INTEGER NOT NULL,
+                      retain INTEGER NOT NULL, subscription_ids TEXT, expires_at INTEGER,
+                      clients INTEGER NOT NULL, remaining INTEGER NOT NULL);
+INSERT INTO fanout_5 SELECT f.seq, f.message_id, f.qos, f.retain, f.subscription_ids,
+                            f.expires_at, l.id, f.remaining
+                     FROM fanout f JOIN client_lists l ON l.clients = f.sessions;
+DROP TABLE fanout;
+ALTER TABLE fanout_5 RENAME TO fanout;
+CREATE INDEX fanout_by_message ON fanout(message_id);
+)",
 };
 
 } // namespace mqtk::store::detail

@@ -108,7 +108,8 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
     why = path + ": " + why;
     return nullptr;
   }
-  if (!migrate(i->db, version, path, why) || !i->prepare(why) || !i->measure_log(why))
+  if (!migrate(i->db, version, path, why) || !i->prepare(why) || !i->measure_log(why) ||
+      !i->read_lists(why))
     return nullptr;
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(i)));
 }

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "client_lists.hpp"
 #include "log_fold.hpp"
 #include "mqtk/store/sqlite_store.hpp"
 #include "sqlite.hpp"
@@ -45,12 +46,15 @@ struct sqlite_store::impl {
   std::string blob;                        // save()'s encoding buffer
   std::vector<std::size_t> slots, copy_of; // flush_pending's, kept for their capacity
   std::int64_t next_seq = 1;               // queue and fan-out rows share one order
+  detail::client_lists lists;              // the client_lists table
+  // Lists are collected (gc_lists) once the table has grown past this since the last time.
+  std::size_t collect_lists_at = 16;
   detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
       end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued, put_sent,
       first_row, send_row, drop_row, mark_released, drop_sent, put_group, first_member, groups_of,
       send_member, take_member, shrink_group, drop_group, drop_taken, put_inbound, drop_inbound,
       old_retained, put_retained, drop_retained, put_will, drop_will, collect_body, put_cycle,
-      put_counters;
+      put_counters, put_list, unused_lists;
 
   bool prepare(std::string& why);
   /// Applies `records` to the tables, leaving out what `skip` marks (nothing when null), inside
@@ -60,6 +64,20 @@ struct sqlite_store::impl {
   const std::vector<bool>* fanout_skip = nullptr;
   void add_pending(const queued_ref& q);
   void write_pending(const std::vector<queued_ref>& group);
+  void write_group(broker::message_id id, std::uint8_t qos, bool retain,
+                   const std::vector<std::uint32_t>& subscription_ids,
+                   const std::optional<broker::wall_time>& expires_at, std::int64_t list,
+                   std::size_t members);
+  /// Commits the log row in `blob` (save()), with the lists it names first given rows.
+  bool save_row(std::vector<std::int64_t>& written, std::string& why);
+  /// Reads the client_lists table into `lists`, at open.
+  bool read_lists(std::string& why);
+  /// Writes the rows of the lists given ids since the last call (into `written`, to be
+  /// forgotten if the transaction does not commit); false when a row failed.
+  bool write_fresh_lists(std::vector<std::int64_t>& written);
+  /// Deletes the lists no fan-out row names, when the table has grown enough to look (into
+  /// `dropped`, to be forgotten once committed); inside a fold, when the log holds no rows.
+  bool drop_unused_lists(std::vector<std::int64_t>& dropped);
   /// Reads the log's size and the tables' highest message id, at open.
   bool measure_log(std::string& why);
   /// Folds the whole log into the tables in one transaction (log_fold.hpp).

@@ -3,6 +3,7 @@
 // and retained messages, sessions, then what each session holds.
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 #include <vector>
 
 #include "message_blob.hpp"
@@ -34,6 +35,7 @@ struct bodies {
 
 struct loader {
   sqlite3* db;
+  const detail::client_lists& lists;
   std::vector<broker::journal_record>& out;
   std::string damage; // what did not read back, if anything
 
@@ -172,10 +174,20 @@ bool subscription_ids(const std::string& text, std::vector<std::uint32_t>& out) 
   return true;
 }
 
+// `clients` but those in `taken` (sorted).
+detail::client_list not_taken(const std::vector<std::string>& clients,
+                              const std::vector<std::string>& taken) {
+  auto left = std::make_shared<std::vector<std::string>>();
+  for (const auto& c : clients)
+    if (!std::binary_search(taken.begin(), taken.end(), c)) left->push_back(c);
+  return left;
+}
+
 // A queued message not sent yet, with its place in the one order of queue and fan-out rows.
 struct waiting {
   std::int64_t seq;
-  journal::message_queued record;
+  broker::message_id id;
+  broker::journal_record record; // a message_queued, or a message_fanout
 };
 
 // Columns from `col`: message_id, qos, retain, subscription_ids, expires_at.
@@ -209,7 +221,7 @@ bool loader::queue(bodies& all) {
              q.client_id = s.text(1);
              if (!queued_fields(s, 2, q)) return;
              const auto state = s.integer(8);
-             if (state == 0) return rows_left.push_back({s.integer(0), std::move(q)});
+             if (state == 0) return rows_left.push_back({s.integer(0), q.id, std::move(q)});
              body_of(all, q.id);
              const auto packet_id = static_cast<std::uint16_t>(s.integer(7));
              const std::string client = q.client_id;
@@ -218,22 +230,37 @@ bool loader::queue(bodies& all) {
              out.push_back(journal::message_sent{client, mid, packet_id});
              if (state == 2) out.push_back(journal::message_released{client, packet_id});
            });
+  // A fan-out row goes back as one record, with the list the journal shared unless some of its
+  // sessions have taken their copies.
+  std::unordered_map<std::int64_t, std::vector<std::string>> taken;
+  const bool read_taken = rows("SELECT seq, client_id FROM fanout_taken", [&](const statement& s) {
+    taken[s.integer(0)].push_back(s.text(1));
+  });
+  for (auto& [seq, clients] : taken)
+    std::sort(clients.begin(), clients.end());
   const bool read_members =
-      rows("SELECT f.seq, j.value, f.message_id, f.qos, f.retain, f.subscription_ids, "
-           "f.expires_at FROM fanout f, json_each(f.sessions) j WHERE NOT EXISTS (SELECT 1 FROM "
-           "fanout_taken t WHERE t.seq = f.seq AND t.client_id = j.value) ORDER BY f.seq",
+      rows("SELECT seq, clients, message_id, qos, retain, subscription_ids, expires_at FROM fanout "
+           "ORDER BY seq",
            [&](const statement& s) {
              journal::message_queued q;
-             q.client_id = s.text(1);
-             if (queued_fields(s, 2, q)) members.push_back({s.integer(0), std::move(q)});
+             if (!queued_fields(s, 2, q)) return;
+             auto list = lists.find(s.integer(1));
+             if (!list) return void(damage = "a fan-out naming a client list that is not there");
+             if (const auto t = taken.find(s.integer(0)); t != taken.end())
+               list = not_taken(*list, t->second);
+             if (list->empty()) return;
+             members.push_back(
+                 {s.integer(0), q.id,
+                  journal::message_fanout{q.id, q.qos, q.retain, std::move(q.subscription_ids),
+                                          q.expires_at, std::move(list)}});
            });
   auto r = rows_left.begin(), m = members.begin();
   while (r != rows_left.end() || m != members.end()) {
     auto& next = (m == members.end() || (r != rows_left.end() && r->seq < m->seq)) ? *r++ : *m++;
-    body_of(all, next.record.id);
+    body_of(all, next.id);
     out.push_back(std::move(next.record));
   }
-  return read_rows && read_members;
+  return read_rows && read_taken && read_members;
 }
 
 bool loader::wills_and_inbound() {
@@ -257,7 +284,7 @@ bool loader::wills_and_inbound() {
 } // namespace
 
 bool sqlite_store::load(std::vector<broker::journal_record>& out, std::string& why) {
-  loader l{impl_->db, out, {}, {}, {}};
+  loader l{impl_->db, impl_->lists, out, {}, {}, {}};
   bodies all;
   // Sized once: a million queued messages grew these by doubling, and the copies and fresh
   // pages cost a restart a tenth of a second.

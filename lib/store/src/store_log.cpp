@@ -49,7 +49,7 @@ bool impl::read_window(std::vector<broker::journal_record>& out, std::int64_t& l
   int rc;
   while ((rc = read_log.step()) == SQLITE_ROW) {
     last = read_log.integer(0);
-    if (!detail::decode_log(read_log.bytes(1), out)) {
+    if (!detail::decode_log(read_log.bytes(1), lists, out)) {
       read_log.reset();
       why = path + ": log row " + std::to_string(last) +
             " does not decode: damaged, or written by a newer mqtk-broker (use that one, or move "
@@ -66,21 +66,28 @@ bool impl::fold(std::string& why) {
     fail(why);
   } else {
     std::vector<broker::journal_record> window;
+    std::vector<std::int64_t> written, dropped; // client lists
     std::int64_t last = 0;
     bool ok = read_window(window, last, why);
     if (ok && !window.empty()) {
       const auto marks = detail::cancelled(window, known_below);
-      ok = apply(window, &marks) && drop_log.bind(1, last).run();
+      ok = apply(window, &marks) && write_fresh_lists(written) && drop_log.bind(1, last).run() &&
+           drop_unused_lists(dropped);
       if (!ok) fail(why);
     }
     if (ok && commit.run()) {
       known_below = std::max(known_below, highest_id(window));
       log_bytes = 0;
       next_fold = fold_bytes;
+      for (const auto id : dropped)
+        lists.forget(id);
+      if (!dropped.empty()) collect_lists_at = std::max<std::size_t>(16, lists.size() * 2);
       return true;
     }
     if (ok) fail(why); // the commit failed
     rollback.run();
+    for (const auto id : written)
+      lists.forget(id);
   }
   // Not again at the next batch: the log doubles before the next try, so a fold that keeps
   // failing costs a logarithmic number of tries, and is reported once per try.
@@ -88,6 +95,19 @@ bool impl::fold(std::string& why) {
   fold_trouble = "cannot fold the log into the tables (" + why +
                  "); every change is still saved in the log, which grows until a fold succeeds "
                  "and is replayed at the next start";
+  return false;
+}
+
+// The log row in `blob`, with the rows of the client lists it names first: those go in the same
+// transaction, so that no committed row names a list the table does not hold.
+bool impl::save_row(std::vector<std::int64_t>& written, std::string& why) {
+  if (!lists.has_fresh()) return put_log.bind_blob(1, std::string_view(blob)).run() || fail(why);
+  if (!begin.run()) return fail(why);
+  if (write_fresh_lists(written) && put_log.bind_blob(1, std::string_view(blob)).run() &&
+      commit.run())
+    return true;
+  fail(why);
+  rollback.run();
   return false;
 }
 
@@ -99,8 +119,13 @@ bool sqlite_store::save(const std::vector<broker::journal_record>& records, std:
   auto& i = *impl_;
   auto& blob = i.blob; // kept: a fresh buffer per batch costs page faults at every size
   blob.clear();
-  detail::encode_log(records, blob);
-  if (!i.put_log.bind_blob(1, std::string_view(blob)).run()) return i.fail(why);
+  detail::encode_log(records, i.lists, blob);
+  std::vector<std::int64_t> written;
+  if (!i.save_row(written, why)) {
+    for (const auto id : written)
+      i.lists.forget(id);
+    return false;
+  }
   i.log_bytes += blob.size();
   if (i.log_bytes >= i.next_fold) {
     std::string trouble; // the batch is saved; the log keeps it until a fold succeeds

@@ -44,30 +44,6 @@ bool same_delivery(const queued_ref& a, const queued_ref& b) {
          *a.subscription_ids == *b.subscription_ids && *a.expires_at == *b.expires_at;
 }
 
-// The client ids as a JSON array, so that the sqlite3 shell can list them (json_each).
-std::string json_list(const std::vector<queued_ref>& members) {
-  std::string out = "[";
-  for (const auto& m : members) {
-    out += out.size() > 1 ? ",\"" : "\"";
-    for (const char c : *m.client) {
-      const auto u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += c;
-      } else if (u < 0x20) {
-        static constexpr char hex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += hex[u >> 4];
-        out += hex[u & 15];
-      } else {
-        out += c;
-      }
-    }
-    out += '"';
-  }
-  return out + "]";
-}
-
 } // namespace
 
 // Design: a fan-out (one PUBLISH to many durable sessions) is journaled as a message_fanout
@@ -77,10 +53,23 @@ void impl::operator()(const journal::message_queued& r) {
   add_pending({&r.client_id, r.id, r.qos, r.retain, &r.subscription_ids, &r.expires_at});
 }
 
+// A fan-out none of whose copies the fold cancelled goes straight to its row, with its list as
+// the journal shared it; the others go through `pending` copy by copy.
 void impl::operator()(const journal::message_fanout& r) {
-  for (std::size_t m = 0; m < r.clients.size(); ++m)
+  if (fanout_skip == nullptr) {
+    const auto list = lists.intern(r.clients);
+    if (!list.repeats) {
+      flush_pending();
+      if (!r.clients->empty())
+        write_group(r.id, r.qos, r.retain, r.subscription_ids, r.expires_at, list.id,
+                    r.clients->size());
+      return;
+    }
+  }
+  const auto& clients = *r.clients;
+  for (std::size_t m = 0; m < clients.size(); ++m)
     if (fanout_skip == nullptr || !(*fanout_skip)[m])
-      add_pending({&r.clients[m], r.id, r.qos, r.retain, &r.subscription_ids, &r.expires_at});
+      add_pending({&clients[m], r.id, r.qos, r.retain, &r.subscription_ids, &r.expires_at});
 }
 
 void impl::add_pending(const queued_ref& q) {
@@ -88,17 +77,29 @@ void impl::add_pending(const queued_ref& q) {
   pending.push_back(q);
 }
 
+void impl::write_group(broker::message_id id, std::uint8_t qos, bool retain,
+                       const std::vector<std::uint32_t>& subscription_ids,
+                       const std::optional<broker::wall_time>& expires_at, std::int64_t list,
+                       std::size_t members) {
+  run(put_group.bind(1, next_seq++)
+          .bind(2, static_cast<std::int64_t>(id))
+          .bind(3, std::int64_t{qos})
+          .bind(4, std::int64_t{retain})
+          .bind(5, ids_text(subscription_ids))
+          .bind(6, detail::to_ms(expires_at))
+          .bind(7, list)
+          .bind(8, static_cast<std::int64_t>(members)));
+}
+
 void impl::write_pending(const std::vector<queued_ref>& group) {
   const auto& first = group.front();
   if (group.size() == 1) return run(bind_queued(put_queued, first).bind(7, next_seq++));
-  run(put_group.bind(1, next_seq++)
-          .bind(2, static_cast<std::int64_t>(first.id))
-          .bind(3, std::int64_t{first.qos})
-          .bind(4, std::int64_t{first.retain})
-          .bind(5, ids_text(*first.subscription_ids))
-          .bind(6, detail::to_ms(*first.expires_at))
-          .bind(7, std::string_view(json_list(group)))
-          .bind(8, static_cast<std::int64_t>(group.size())));
+  auto clients = std::make_shared<std::vector<std::string>>();
+  clients->reserve(group.size());
+  for (const auto& m : group)
+    clients->push_back(*m.client);
+  write_group(first.id, first.qos, first.retain, *first.subscription_ids, *first.expires_at,
+              lists.intern(clients).id, group.size());
 }
 
 // A session listed twice (two copies, from two subscriptions) holds its copies at two positions:

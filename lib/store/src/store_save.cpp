@@ -14,10 +14,11 @@ using detail::statement;
 using impl = sqlite_store::impl;
 
 namespace {
-// A fan-out row that lists session ?1 and that ?1 has not taken yet.
+// A fan-out row that lists session ?1 and that ?1 has not taken yet. (The lists are few: a
+// stream to the same sessions shares one.)
 constexpr const char* member_not_taken =
-    "EXISTS (SELECT 1 FROM json_each(fanout.sessions) WHERE value = ?1) AND NOT EXISTS "
-    "(SELECT 1 FROM fanout_taken t WHERE t.seq = fanout.seq AND t.client_id = ?1)";
+    "clients IN (SELECT l.id FROM client_lists l, json_each(l.clients) j WHERE j.value = ?1) "
+    "AND NOT EXISTS (SELECT 1 FROM fanout_taken t WHERE t.seq = fanout.seq AND t.client_id = ?1)";
 } // namespace
 
 bool impl::prepare(std::string& why) {
@@ -69,6 +70,9 @@ bool impl::prepare(std::string& why) {
                       "RETURNING remaining, message_id"},
       {&drop_group, "DELETE FROM fanout WHERE seq = ?1"},
       {&drop_taken, "DELETE FROM fanout_taken WHERE seq = ?1"},
+      {&put_list, "INSERT INTO client_lists VALUES(?1, ?2)"},
+      {&unused_lists, "DELETE FROM client_lists WHERE id NOT IN (SELECT clients FROM fanout) "
+                      "RETURNING id"},
       {&put_inbound, "INSERT OR IGNORE INTO inbound VALUES(?1, ?2)"},
       {&drop_inbound, "DELETE FROM inbound WHERE client_id = ?1 AND packet_id = ?2"},
       {&old_retained, "SELECT message_id FROM retained WHERE topic = ?1"},

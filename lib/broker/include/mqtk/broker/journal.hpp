@@ -81,7 +81,10 @@ struct message_fanout {
   bool retain = false;
   std::vector<std::uint32_t> subscription_ids;
   std::optional<wall_time> expires_at;
-  std::vector<std::string> clients;
+  /// Never null. Shared with the fan-out before when it lists the same clients in the same
+  /// order, which a stream to the same subscribers does: the list is built once, and a store
+  /// can know it by its address.
+  std::shared_ptr<const std::vector<std::string>> clients;
 };
 /// The session's first queued message with `id` entered the in-flight window as `packet_id`:
 /// it awaits PUBACK (QoS 1) or PUBREC (QoS 2).

@@ -48,7 +48,7 @@ public:
   /// replays from the log, and on the work of one fold.
   void set_fold_bytes(std::size_t bytes);
   /// The schema version this build writes.
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
 
   struct impl;
 
