@@ -331,9 +331,9 @@ int run(const settings& s) {
   access rules;
   if (!start_access(io, s, core, srv, rules)) return exit_usage;
   if (db)
-    srv.set_journal_sink([&db, &io](const std::vector<mqtk::broker::journal_record>& batch,
+    srv.set_journal_sink([&db, &io](std::vector<mqtk::broker::journal_record>& batch,
                                     std::string& why) {
-      const bool saved = db->save(batch, why);
+      const bool saved = db->save(std::move(batch), why);
       // On the writer's thread: the line is written by the event loop, which owns the log.
       if (auto trouble = db->take_fold_trouble())
         asio::post(io, [t = std::move(*trouble)] { say(log_level::warning, "persistence: " + t); });

@@ -316,26 +316,29 @@ TEST_CASE("a log row that does not decode refuses the start by name", "[store][l
   temp_db t;
   std::string why;
   {
-    auto db = sqlite_store::open(t.path, sync_mode::normal, why);
-    REQUIRE(db);
+    auto db = open_folding(t, std::size_t{1} << 30);
     REQUIRE(db->save({session_stored{"s", std::nullopt, 60, codec::protocol_version::v5}}, why));
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(t.path.c_str(), &raw) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(raw, "INSERT INTO log(records) VALUES(x'0106')", nullptr, nullptr,
-                         nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
-    REQUIRE_FALSE(db->fold(why)); // the fold refuses too, and keeps the log
-    CHECK_THAT(why, Catch::Contains(t.path) && Catch::Contains("log row 2"));
+  }
+  // A row as a damaged file (or a newer broker) may hold, found at the next start.
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(t.path.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "INSERT INTO log(records) VALUES(x'0206')", nullptr, nullptr,
+                       nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  {
+    auto db = open_folding(t, std::size_t{1} << 30);
+    REQUIRE_FALSE(db->fold(why)); // the fold refuses, and keeps the log
+    CHECK_THAT(why, Catch::Contains(t.path) && Catch::Contains("log row 1"));
     // A fold that save() starts fails alike: the batch is saved, and the trouble told once.
     db->set_fold_bytes(0);
     (void)db->take_fold_trouble();
     REQUIRE(db->save({session_closed{"s", std::nullopt}}, why));
     const auto trouble = db->take_fold_trouble();
     REQUIRE(trouble);
-    CHECK_THAT(*trouble, Catch::Contains("cannot fold") && Catch::Contains("log row 2"));
+    CHECK_THAT(*trouble, Catch::Contains("cannot fold") && Catch::Contains("log row 1"));
     CHECK_FALSE(db->take_fold_trouble());
   }
-  CHECK(t.count("log") == 3);
+  CHECK(t.count("log") == 2);
   auto again = sqlite_store::open(t.path, sync_mode::normal, why);
   REQUIRE(again);
   std::vector<journal_record> loaded;

@@ -28,10 +28,22 @@ struct entry {
 struct session_view {
   std::deque<entry> unsent;
   std::unordered_map<std::uint16_t, entry> in_flight;
+  bool ordered = true; // every entry of `unsent` was queued with an id no lower than the last
 
+  void queue(const entry& e) {
+    if (!unsent.empty() && e.id < unsent.back().id) ordered = false;
+    unsent.push_back(e);
+  }
   // The first unsent entry with `id`, as the tables' "first queued row with this message" rule
-  // finds it; end() when the window did not queue it.
+  // finds it; end() when the window did not queue it. A session that lags sends what earlier
+  // windows queued while this one queues thousands more: searched by id, not one by one.
   std::deque<entry>::iterator first(broker::message_id id) {
+    if (ordered) {
+      const auto it =
+          std::lower_bound(unsent.begin(), unsent.end(), id,
+                           [](const entry& e, broker::message_id v) { return e.id < v; });
+      return it != unsent.end() && it->id == id ? it : unsent.end();
+    }
     auto it = unsent.begin();
     while (it != unsent.end() && it->id != id)
       ++it;
@@ -68,14 +80,13 @@ struct canceller {
   }
   void operator()(const journal::message_queued& r) {
     if (r.id > known_below && senders.contains(r.client_id))
-      sessions[r.client_id].unsent.push_back({r.id, at});
+      sessions[r.client_id].queue({r.id, at});
   }
   void operator()(const journal::message_fanout& r) {
     if (r.id <= known_below) return;
     const auto& clients = *r.clients;
     for (std::size_t m = 0; m < clients.size(); ++m)
-      if (senders.contains(clients[m]))
-        sessions[clients[m]].unsent.push_back({r.id, at, none, none, m});
+      if (senders.contains(clients[m])) sessions[clients[m]].queue({r.id, at, none, none, m});
   }
   void operator()(const journal::message_sent& r) {
     auto& s = sessions[r.client_id];

@@ -27,7 +27,13 @@ struct sqlite_store::impl {
   std::size_t next_fold = fold_bytes; // raised after a fold failed, so it is not retried per batch
   broker::message_id known_below = 0;
   std::optional<std::string> fold_trouble; // why the last fold failed, until taken
-  std::vector<std::int64_t> unreferenced;  // bodies that may have lost their last reference
+  // The log's records since the last fold, as saved, while they are all here (`in_memory`):
+  // not after a start over a log left unfolded, nor after a failed fold, when the fold reads
+  // the log back instead; `last_row` is the newest log row's seq.
+  std::vector<broker::journal_record> window;
+  bool in_memory = true;
+  std::int64_t last_row = 0;
+  std::vector<std::int64_t> unreferenced; // bodies that may have lost their last reference
   // Sessions whose packet id cycle moved in this batch, and where it stands; written once each.
   std::unordered_map<std::string, std::uint16_t> cycles;
   detail::statement begin, commit, rollback, put_log, read_log, drop_log;
@@ -82,6 +88,12 @@ struct sqlite_store::impl {
   bool measure_log(std::string& why);
   /// Folds the whole log into the tables in one transaction (log_fold.hpp).
   bool fold(std::string& why);
+  bool fold_window(const std::vector<broker::journal_record>& records, std::int64_t last,
+                   std::string& why);
+  /// Saves a batch as a log row (save()); false when it was not committed.
+  bool save_batch(const std::vector<broker::journal_record>& records, std::string& why);
+  /// Folds when the log has reached its bound.
+  void fold_when_due();
   /// The log's rows, decoded, in order; the last row's seq in `last`.
   bool read_window(std::vector<broker::journal_record>& out, std::int64_t& last, std::string& why);
   bool fail(std::string& why) {

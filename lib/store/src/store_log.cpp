@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Saving a batch as one log row, and folding the log into the tables.
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "log_codec.hpp"
@@ -39,6 +40,7 @@ bool impl::measure_log(std::string& why) {
       !seq.ok() || seq.step() != SQLITE_ROW)
     return fail(why);
   log_bytes = static_cast<std::size_t>(size.integer(0));
+  in_memory = log_bytes == 0; // else the first fold reads the log left
   known_below = static_cast<broker::message_id>(top.integer(0));
   next_seq = seq.integer(0) + 1;
   return true;
@@ -61,33 +63,28 @@ bool impl::read_window(std::vector<broker::journal_record>& out, std::int64_t& l
   return rc == SQLITE_DONE || fail(why);
 }
 
+// Design: the fold works on the records as they were saved, kept since the last fold, so the
+// common case decodes nothing; only a start over an unfolded log, or a retry after a failed
+// fold, reads the log back (and the window is not kept then, so memory stays bounded by the
+// fold's bound while the disk takes the growth).
 bool impl::fold(std::string& why) {
-  if (!begin.run()) {
-    fail(why);
+  bool ok;
+  if (in_memory) {
+    ok = fold_window(window, last_row, why);
   } else {
-    std::vector<broker::journal_record> window;
-    std::vector<std::int64_t> written, dropped; // client lists
+    std::vector<broker::journal_record> from_log;
     std::int64_t last = 0;
-    bool ok = read_window(window, last, why);
-    if (ok && !window.empty()) {
-      const auto marks = detail::cancelled(window, known_below);
-      ok = apply(window, &marks) && write_fresh_lists(written) && drop_log.bind(1, last).run() &&
-           drop_unused_lists(dropped);
-      if (!ok) fail(why);
-    }
-    if (ok && commit.run()) {
-      known_below = std::max(known_below, highest_id(window));
-      log_bytes = 0;
-      next_fold = fold_bytes;
-      for (const auto id : dropped)
-        lists.forget(id);
-      if (!dropped.empty()) collect_lists_at = std::max<std::size_t>(16, lists.size() * 2);
-      return true;
-    }
-    if (ok) fail(why); // the commit failed
-    rollback.run();
-    for (const auto id : written)
-      lists.forget(id);
+    ok = read_window(from_log, last, why) && fold_window(from_log, last, why);
+  }
+  // Emptied either way (its capacity kept when folded: the next window grows as large); after
+  // a failure the log has it all.
+  window.clear();
+  if (!ok) window.shrink_to_fit();
+  in_memory = ok;
+  if (ok) {
+    log_bytes = 0;
+    next_fold = fold_bytes;
+    return true;
   }
   // Not again at the next batch: the log doubles before the next try, so a fold that keeps
   // failing costs a logarithmic number of tries, and is reported once per try.
@@ -95,6 +92,31 @@ bool impl::fold(std::string& why) {
   fold_trouble = "cannot fold the log into the tables (" + why +
                  "); every change is still saved in the log, which grows until a fold succeeds "
                  "and is replayed at the next start";
+  return false;
+}
+
+bool impl::fold_window(const std::vector<broker::journal_record>& records, std::int64_t last,
+                       std::string& why) {
+  if (!begin.run()) return fail(why);
+  std::vector<std::int64_t> written, dropped; // client lists
+  bool ok = true;
+  if (!records.empty()) {
+    const auto marks = detail::cancelled(records, known_below);
+    ok = apply(records, &marks) && write_fresh_lists(written) && drop_log.bind(1, last).run() &&
+         drop_unused_lists(dropped);
+    if (!ok) fail(why);
+  }
+  if (ok && commit.run()) {
+    known_below = std::max(known_below, highest_id(records));
+    for (const auto id : dropped)
+      lists.forget(id);
+    if (!dropped.empty()) collect_lists_at = std::max<std::size_t>(16, lists.size() * 2);
+    return true;
+  }
+  if (ok) fail(why); // the commit failed
+  rollback.run();
+  for (const auto id : written)
+    lists.forget(id);
   return false;
 }
 
@@ -114,23 +136,43 @@ bool impl::save_row(std::vector<std::int64_t>& written, std::string& why) {
 // Design: a batch is one row of the log, committed by itself, so what the acknowledgements wait
 // for costs one insert whatever the batch holds; the tables follow in folds, which most of a
 // 1 → 1 stream never reaches (queued, sent and acknowledged inside one window).
-bool sqlite_store::save(const std::vector<broker::journal_record>& records, std::string& why) {
-  if (records.empty()) return true;
-  auto& i = *impl_;
-  auto& blob = i.blob; // kept: a fresh buffer per batch costs page faults at every size
-  blob.clear();
-  detail::encode_log(records, i.lists, blob);
+bool impl::save_batch(const std::vector<broker::journal_record>& records, std::string& why) {
+  blob.clear(); // kept: a fresh buffer per batch costs page faults at every size
+  detail::encode_log(records, lists, blob);
   std::vector<std::int64_t> written;
-  if (!i.save_row(written, why)) {
+  if (!save_row(written, why)) {
     for (const auto id : written)
-      i.lists.forget(id);
+      lists.forget(id);
     return false;
   }
-  i.log_bytes += blob.size();
-  if (i.log_bytes >= i.next_fold) {
-    std::string trouble; // the batch is saved; the log keeps it until a fold succeeds
-    i.fold(trouble);
-  }
+  log_bytes += blob.size();
+  last_row = sqlite3_last_insert_rowid(db);
+  return true;
+}
+
+void impl::fold_when_due() {
+  if (log_bytes < next_fold) return;
+  std::string trouble; // the batch is saved; the log keeps it until a fold succeeds
+  fold(trouble);
+}
+
+bool sqlite_store::save(const std::vector<broker::journal_record>& records, std::string& why) {
+  auto& i = *impl_;
+  if (records.empty()) return true;
+  if (!i.save_batch(records, why)) return false;
+  if (i.in_memory) i.window.insert(i.window.end(), records.begin(), records.end());
+  i.fold_when_due();
+  return true;
+}
+
+bool sqlite_store::save(std::vector<broker::journal_record>&& records, std::string& why) {
+  auto& i = *impl_;
+  if (records.empty()) return true;
+  if (!i.save_batch(records, why)) return false;
+  if (i.in_memory)
+    i.window.insert(i.window.end(), std::make_move_iterator(records.begin()),
+                    std::make_move_iterator(records.end()));
+  i.fold_when_due();
   return true;
 }
 

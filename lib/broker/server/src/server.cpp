@@ -411,7 +411,7 @@ struct server::impl {
     writer.reset();
     core.journal_totals(); // the totals as they stand at exit, DISCONNECTs counted
     batches.add(core.take_journal());
-    const auto last = batches.take_all();
+    auto last = batches.take_all();
     std::string why;
     if (!last.empty() && !save(last, why) && log)
       log(log_level::error, "cannot save the broker's last state (" + why + ")");

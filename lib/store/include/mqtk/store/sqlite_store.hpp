@@ -36,6 +36,9 @@ public:
   /// when it could not be committed (disk full, read-only): then nothing of the batch is saved.
   /// Once the log holds fold_bytes, the same call folds it into the tables.
   bool save(const std::vector<broker::journal_record>& records, std::string& why);
+  /// The same, keeping the records when saved (a fold then needs not read them back); `records`
+  /// is left as it was when the batch was not saved.
+  bool save(std::vector<broker::journal_record>&& records, std::string& why);
   /// What the database holds, as records for broker_core::restore(): the tables' state, then
   /// the log's records not folded yet.
   bool load(std::vector<broker::journal_record>& out, std::string& why);

@@ -80,8 +80,9 @@ public:
   /// was not acknowledged) and the core refuses what would need a save. Set it before start();
   /// a null `save`, or the server's end, once the event loop has stopped, saves what is left
   /// on the calling thread and stops the writer's thread: do that before the store goes.
-  using journal_sink =
-      std::function<bool(const std::vector<journal_record>& batch, std::string& why)>;
+  /// A sink that saved the batch may keep its records (moving them out); one that did not must
+  /// leave the batch as it was, to be tried again.
+  using journal_sink = std::function<bool(std::vector<journal_record>& batch, std::string& why)>;
   void set_journal_sink(journal_sink save);
 
   struct impl;
