@@ -336,7 +336,8 @@ const config_key keys[] = {
      }},
     {"persistence_file", "NAME",
      "The database's file name in persistence_location (default "
-     "mqtk.db; mosquitto's own mosquitto.db format is not read).",
+     "mqtk.db; mosquitto's own mosquitto.db format is not read). One broker uses it at a "
+     "time: a second one on the same file is refused.",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        if (a.empty() || !b.empty() || a.find('/') != std::string::npos)
          return "persistence_file needs one file name (the directory is persistence_location)";

@@ -304,7 +304,23 @@ def case_will(comes_back):
     b.stop()
 
 
+def case_one_owner():
+    """A second broker on a store in use is refused by name; the first goes on serving it."""
+    b = Broker("one-owner")
+    second = subprocess.run([binary, "-p", str(free_port()), "--persistence", b.dir],
+                            capture_output=True, text=True, timeout=20)
+    check(second.returncode != 0 and "in use by another process" in second.stderr
+          and os.path.join(b.dir, "mqtk.db") in second.stderr,
+          "a second broker on a store in use is refused by name",
+          f"exit {second.returncode}: {second.stderr.strip()}", always=True)
+    c, sp, _ = connect(b.port, "still-served", True)
+    close(c)
+    check(b.proc.poll() is None and sp == 0, "the first broker goes on serving its store")
+    b.stop()
+
+
 try:
+    case_one_owner()
     for v5 in (True, False):
         for sig in (signal.SIGKILL, signal.SIGTERM):
             case_paho(v5, sig)

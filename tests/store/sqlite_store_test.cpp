@@ -70,7 +70,8 @@ std::unique_ptr<sqlite_store> saved_history(const std::string& path, world& a, s
 // The store's promise, on top of the journal's: what it saved, batch by batch, loads back into a
 // core that answers the next 1,000 operations byte for byte as the one that wrote it. Whether
 // the log was folded after every batch, now and then, or never, and whether the broker stopped
-// cleanly (a final fold) or was killed (the log read by a second connection as a restart would).
+// cleanly (a final fold) or was killed (its files copied as they were, and the copy opened as a
+// restart would: the store keeps the original to itself).
 TEST_CASE("a core restored from the store behaves as the original", "[store]") {
   temp_dir dir;
   for (const std::size_t fold_bytes : {std::size_t{0}, std::size_t{2000}, std::size_t{1} << 30})
@@ -93,8 +94,15 @@ TEST_CASE("a core restored from the store behaves as the original", "[store]") {
           saved = a.records.size();
           REQUIRE(db->save(batch, why));
         });
-        if (!killed) db.reset();
-        auto again = sqlite_store::open(path, sync_mode::normal, why);
+        auto reopened = path;
+        if (killed) {
+          reopened += "-killed";
+          fs::copy_file(path, reopened);
+          if (fs::exists(path + "-wal")) fs::copy_file(path + "-wal", reopened + "-wal");
+        } else {
+          db.reset();
+        }
+        auto again = sqlite_store::open(reopened, sync_mode::normal, why);
         REQUIRE(again);
         std::vector<journal_record> loaded;
         REQUIRE(again->load(loaded, why));
@@ -279,6 +287,7 @@ TEST_CASE("the $SYS totals are saved and load back, the last batch's winning", "
   // Counts that do not read are left out: statistics are not worth refusing a start over.
   for (const char* bad : {"1,x", "1,,2", ",", "1,", "99999999999999999999999"}) {
     CAPTURE(bad);
+    again.reset();
     sql(path, ("UPDATE counters SET dropped_by_reason = '" + std::string(bad) + "'").c_str());
     again = sqlite_store::open(path, sync_mode::normal, why);
     REQUIRE(again);
@@ -287,6 +296,7 @@ TEST_CASE("the $SYS totals are saved and load back, the last batch's winning", "
     CHECK(loaded.empty());
   }
   // A later build's extra reasons are dropped, fewer read with the rest 0.
+  again.reset();
   sql(path, "UPDATE counters SET dropped_by_reason = '1,2,3,4,5,6,7,8,9,10,11,12'");
   again = sqlite_store::open(path, sync_mode::normal, why);
   loaded.clear();
@@ -381,4 +391,31 @@ TEST_CASE("a schema 4 store's fan-outs migrate to client lists", "[store]") {
   std::vector<journal_record> loaded;
   REQUIRE(db->load(loaded, why));
   CHECK(copies(loaded) == expected);
+}
+
+// One store per file: while one has it, a second is refused by name (another broker on the same
+// persistence file), and the sqlite3 library still reads it alongside; closed, it opens again.
+TEST_CASE("a store's file is held by one store at a time", "[store]") {
+  temp_dir dir;
+  const auto path = dir.file("held.db");
+  std::string why;
+  auto first = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(first);
+  REQUIRE(first->save(
+      {broker::journal::session_stored{"s", std::nullopt, 60, codec::protocol_version::v5}}, why));
+  CHECK_FALSE(sqlite_store::open(path, sync_mode::normal, why));
+  CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("in use by another process"));
+  CHECK(first->save({broker::journal::session_closed{"s", std::nullopt}}, why));
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  CHECK(sqlite3_exec(other, "SELECT count(*) FROM log", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+  first.reset();
+  auto again = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(again);
+  std::vector<journal_record> loaded;
+  REQUIRE(again->load(loaded, why));
+  CHECK(std::any_of(loaded.begin(), loaded.end(), [](const journal_record& r) {
+    return std::holds_alternative<broker::journal::session_stored>(r);
+  }));
 }

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "message_blob.hpp"
@@ -18,16 +19,27 @@ namespace journal = broker::journal;
 
 namespace {
 
-bool create_private(const std::string& path, std::string& why) {
+// Design: one broker per file. Two on one file would each fold log rows into tables whose state
+// only one of them knows, and lose what the other acknowledged. The lock is flock(2), which
+// SQLite's own fcntl locks do not see, so the sqlite3 shell still reads the file alongside; it
+// is held by a descriptor kept open until SQLite has closed the file (closing a descriptor of a
+// file drops the process's fcntl locks on it).
+int open_owned(const std::string& path, std::string& why) {
   // Sessions and messages are the users' data: readable by the broker's user only. SQLite gives
   // its -wal and -shm files the database file's mode.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     why = path + ": " + std::strerror(errno);
-    return false;
+    return -1;
   }
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+  const int e = errno;
   ::close(fd);
-  return true;
+  why = path + ": " +
+        (e == EWOULDBLOCK ? std::string("in use by another process (another mqtk-broker with "
+                                        "this persistence file?); one broker at a time")
+                          : std::string(std::strerror(e)));
+  return -1;
 }
 
 // The schema version, 0 for a new empty file; -1 (and `why`) when the file is not ours.
@@ -86,9 +98,9 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
   // (Before SQLite's first use only: later it refuses, and the statistics stay on.)
   static const int no_statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)no_statistics;
-  if (!create_private(path, why)) return nullptr;
   auto i = std::make_unique<impl>();
   i->path = path;
+  if ((i->owner_fd = open_owned(path, why)) < 0) return nullptr;
   if (sqlite3_open_v2(path.c_str(), &i->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     why = path + ": " + sqlite3_errmsg(i->db);

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <string_view>
+#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
@@ -15,9 +16,13 @@
 namespace mqtk::store {
 
 struct sqlite_store::impl {
-  ~impl() { sqlite3_close_v2(db); } // after the statements below are finalized
+  ~impl() { // after the statements below are finalized
+    sqlite3_close_v2(db);
+    if (owner_fd >= 0) ::close(owner_fd); // the file's lock, after SQLite let go of the file
+  }
 
   sqlite3* db = nullptr;
+  int owner_fd = -1; // holds the flock that makes this store the file's only one
   std::string path;
   bool failed = false; // a statement of this batch failed
   // The log: bytes not folded into the tables yet, when to fold, and the highest message id

@@ -25,7 +25,8 @@ public:
   /// Opens `path`, creating it (mode 0600) and its schema when it does not exist. Refuses, with
   /// `why` naming the file, a file that is not an mqtk-broker database, one with a newer schema
   /// than this build knows, and one damaged beyond SQLite's own recovery: a user's data is never
-  /// silently replaced by an empty store.
+  /// silently replaced by an empty store. Refuses a file another store (another broker) has
+  /// open: one store per file at a time.
   static std::unique_ptr<sqlite_store> open(const std::string& path, sync_mode mode,
                                             std::string& why);
   ~sqlite_store();
