@@ -125,6 +125,7 @@ struct server::impl {
   std::vector<std::shared_ptr<connection_io>> held; // output taken, waiting for its batch
   bool in_trouble = false;                          // closing everything after a failed save
   bool store_failing = false; // since the first failed save, until one succeeds
+  bool hand_over_posted = false;
 
   // Lets a writer's wake-up that arrives after the server is gone do nothing.
   std::shared_ptr<int> alive = std::make_shared<int>(0);
@@ -364,7 +365,14 @@ struct server::impl {
     if (!writer) return 0;
     batches.add(core.take_journal());
     if (store_failing) return 0; // tried again on the tick
-    if (batches.ready()) writer->submit(batches.hand_over());
+    if (batches.ready() && !hand_over_posted) {
+      hand_over_posted = true;
+      asio::post(io, [this, alive = std::weak_ptr<int>(alive)] {
+        if (alive.expired()) return;
+        hand_over_posted = false;
+        if (writer && !store_failing && batches.ready()) writer->submit(batches.hand_over());
+      });
+    }
     return batches.mark();
   }
 
