@@ -309,7 +309,7 @@ def case_one_owner():
     b = Broker("one-owner")
     second = subprocess.run([binary, "-p", str(free_port()), "--persistence", b.dir],
                             capture_output=True, text=True, timeout=20)
-    check(second.returncode != 0 and "in use by another process" in second.stderr
+    check(second.returncode != 0 and "in use by another broker" in second.stderr
           and os.path.join(b.dir, "mqtk.db") in second.stderr,
           "a second broker on a store in use is refused by name",
           f"exit {second.returncode}: {second.stderr.strip()}", always=True)

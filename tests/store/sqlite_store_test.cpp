@@ -404,7 +404,7 @@ TEST_CASE("a store's file is held by one store at a time", "[store]") {
   REQUIRE(first->save(
       {broker::journal::session_stored{"s", std::nullopt, 60, codec::protocol_version::v5}}, why));
   CHECK_FALSE(sqlite_store::open(path, sync_mode::normal, why));
-  CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("in use by another process"));
+  CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("in use by another broker"));
   CHECK(first->save({broker::journal::session_closed{"s", std::nullopt}}, why));
   sqlite3* other = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);

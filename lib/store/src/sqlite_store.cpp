@@ -5,7 +5,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
+#include <set>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "message_blob.hpp"
@@ -19,27 +22,39 @@ namespace journal = broker::journal;
 
 namespace {
 
+// The files this process's stores hold. A second store on one of them is refused before a
+// descriptor of the file is opened: closing it would drop the first store's SQLite (fcntl)
+// locks on the file, which belong to the process, not to a descriptor.
+std::mutex owned_mutex;
+std::set<std::pair<dev_t, ino_t>> owned;
+
+const char* const in_use = "in use by another broker (is another mqtk-broker running with this "
+                           "persistence file?); one broker per file";
+
 // Design: one broker per file. Two on one file would each fold log rows into tables whose state
 // only one of them knows, and lose what the other acknowledged. The lock is flock(2), which
-// SQLite's own fcntl locks do not see, so the sqlite3 shell still reads the file alongside; it
-// is held by a descriptor kept open until SQLite has closed the file (closing a descriptor of a
-// file drops the process's fcntl locks on it).
-int open_owned(const std::string& path, std::string& why) {
+// SQLite's own fcntl locks do not see, so the sqlite3 shell still reads the file alongside.
+bool open_owned(const std::string& path, file_owner& o, std::string& why) {
+  std::lock_guard lock(owned_mutex);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && owned.contains({st.st_dev, st.st_ino})) {
+    why = path + ": " + in_use;
+    return false;
+  }
   // Sessions and messages are the users' data: readable by the broker's user only. SQLite gives
   // its -wal and -shm files the database file's mode.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    why = path + ": " + std::strerror(errno);
-    return -1;
+  if (fd < 0 || ::fstat(fd, &st) != 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int e = errno;
+    if (fd >= 0) ::close(fd); // no store of this process has the file (above)
+    why = path + ": " + (e == EWOULDBLOCK ? std::string(in_use) : std::string(std::strerror(e)));
+    return false;
   }
-  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
-  const int e = errno;
-  ::close(fd);
-  why = path + ": " +
-        (e == EWOULDBLOCK ? std::string("in use by another process (another mqtk-broker with "
-                                        "this persistence file?); one broker at a time")
-                          : std::string(std::strerror(e)));
-  return -1;
+  o.fd = fd;
+  o.dev = st.st_dev;
+  o.ino = st.st_ino;
+  owned.insert({o.dev, o.ino});
+  return true;
 }
 
 // The schema version, 0 for a new empty file; -1 (and `why`) when the file is not ours.
@@ -100,7 +115,7 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
   (void)no_statistics;
   auto i = std::make_unique<impl>();
   i->path = path;
-  if ((i->owner_fd = open_owned(path, why)) < 0) return nullptr;
+  if (!open_owned(path, i->owner, why)) return nullptr;
   if (sqlite3_open_v2(path.c_str(), &i->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     why = path + ": " + sqlite3_errmsg(i->db);
@@ -124,6 +139,13 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
       !i->read_lists(why))
     return nullptr;
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(i)));
+}
+
+file_owner::~file_owner() {
+  if (fd < 0) return;
+  std::lock_guard lock(owned_mutex);
+  owned.erase({dev, ino});
+  ::close(fd);
 }
 
 sqlite_store::sqlite_store(std::unique_ptr<impl> i) : impl_(std::move(i)) {}

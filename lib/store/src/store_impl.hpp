@@ -4,7 +4,7 @@
 
 #include <cstring>
 #include <string_view>
-#include <unistd.h>
+#include <sys/types.h>
 #include <unordered_map>
 #include <vector>
 
@@ -15,14 +15,24 @@
 
 namespace mqtk::store {
 
-struct sqlite_store::impl {
-  ~impl() { // after the statements below are finalized
-    sqlite3_close_v2(db);
-    if (owner_fd >= 0) ::close(owner_fd); // the file's lock, after SQLite let go of the file
-  }
+/// The flock(2) that makes a store its file's only one (sqlite_store.cpp, open_owned).
+struct file_owner {
+  int fd = -1;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  file_owner() = default;
+  file_owner(const file_owner&) = delete;
+  file_owner& operator=(const file_owner&) = delete;
+  ~file_owner();
+};
 
+struct sqlite_store::impl {
+  // The connection closes once its statements below are finalized, which members declared
+  // after `owner` are, before it: the lock goes after SQLite has let go of the file.
+  ~impl() { sqlite3_close_v2(db); }
+
+  file_owner owner;
   sqlite3* db = nullptr;
-  int owner_fd = -1; // holds the flock that makes this store the file's only one
   std::string path;
   bool failed = false; // a statement of this batch failed
   // The log: bytes not folded into the tables yet, when to fold, and the highest message id
@@ -58,8 +68,9 @@ struct sqlite_store::impl {
   std::vector<std::size_t> slots, copy_of; // flush_pending's, kept for their capacity
   std::int64_t next_seq = 1;               // queue and fan-out rows share one order
   detail::client_lists lists;              // the client_lists table
-  // Lists are collected (gc_lists) once the table has grown past this since the last time.
+  // Lists are collected (drop_unused_lists) once the table holds this many.
   std::size_t collect_lists_at = 16;
+  std::vector<std::int64_t> fold_lists; // lists the fold in progress gave rows, until it commits
   detail::statement put_session, close_session, end_session, end_subscriptions, end_queue,
       end_inbound, end_will, put_subscription, drop_subscription, put_message, put_queued, put_sent,
       first_row, send_row, drop_row, mark_released, drop_sent, put_group, first_member, groups_of,
@@ -99,6 +110,8 @@ struct sqlite_store::impl {
   bool save_batch(const std::vector<broker::journal_record>& records, std::string& why);
   /// Folds when the log has reached its bound.
   void fold_when_due();
+  /// Drops the window kept in memory once it exceeds its budget.
+  void bound_window();
   /// The log's rows, decoded, in order; the last row's seq in `last`.
   bool read_window(std::vector<broker::journal_record>& out, std::int64_t& last, std::string& why);
   bool fail(std::string& why) {

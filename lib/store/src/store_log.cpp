@@ -110,13 +110,16 @@ bool impl::fold_window(const std::vector<broker::journal_record>& records, std::
     known_below = std::max(known_below, highest_id(records));
     for (const auto id : dropped)
       lists.forget(id);
-    if (!dropped.empty()) collect_lists_at = std::max<std::size_t>(16, lists.size() * 2);
+    fold_lists.clear();
     return true;
   }
   if (ok) fail(why); // the commit failed
   rollback.run();
   for (const auto id : written)
     lists.forget(id);
+  for (const auto id : fold_lists)
+    lists.forget(id);
+  fold_lists.clear();
   return false;
 }
 
@@ -150,6 +153,17 @@ bool impl::save_batch(const std::vector<broker::journal_record>& records, std::s
   return true;
 }
 
+// A record in memory takes several times its bytes in the log (and keeps its body, which the
+// core may have let go): past a fixed budget the window is dropped, and this fold reads the log
+// back, so that a large persistence_log_bytes costs disk, not memory.
+void impl::bound_window() {
+  constexpr std::size_t budget = std::size_t{64} << 20;
+  if (!in_memory || window.size() * sizeof(broker::journal_record) <= budget) return;
+  window.clear();
+  window.shrink_to_fit();
+  in_memory = false;
+}
+
 void impl::fold_when_due() {
   if (log_bytes < next_fold) return;
   std::string trouble; // the batch is saved; the log keeps it until a fold succeeds
@@ -161,6 +175,7 @@ bool sqlite_store::save(const std::vector<broker::journal_record>& records, std:
   if (records.empty()) return true;
   if (!i.save_batch(records, why)) return false;
   if (i.in_memory) i.window.insert(i.window.end(), records.begin(), records.end());
+  i.bound_window();
   i.fold_when_due();
   return true;
 }
@@ -172,6 +187,7 @@ bool sqlite_store::save(std::vector<broker::journal_record>&& records, std::stri
   if (i.in_memory)
     i.window.insert(i.window.end(), std::make_move_iterator(records.begin()),
                     std::make_move_iterator(records.end()));
+  i.bound_window();
   i.fold_when_due();
   return true;
 }

@@ -57,13 +57,12 @@ void impl::operator()(const journal::message_queued& r) {
 // the journal shared it; the others go through `pending` copy by copy.
 void impl::operator()(const journal::message_fanout& r) {
   if (fanout_skip == nullptr) {
+    if (r.clients->empty()) return; // (only a damaged log lists nobody)
     const auto list = lists.intern(r.clients);
     if (!list.repeats) {
       flush_pending();
-      if (!r.clients->empty())
-        write_group(r.id, r.qos, r.retain, r.subscription_ids, r.expires_at, list.id,
-                    r.clients->size());
-      return;
+      return write_group(r.id, r.qos, r.retain, r.subscription_ids, r.expires_at, list.id,
+                         r.clients->size());
     }
   }
   const auto& clients = *r.clients;
@@ -81,6 +80,9 @@ void impl::write_group(broker::message_id id, std::uint8_t qos, bool retain,
                        const std::vector<std::uint32_t>& subscription_ids,
                        const std::optional<broker::wall_time>& expires_at, std::int64_t list,
                        std::size_t members) {
+  // A list new to the table gets its row now: a send later in the window finds the fan-out's
+  // members through it.
+  if (lists.has_fresh() && !write_fresh_lists(fold_lists)) failed = true;
   run(put_group.bind(1, next_seq++)
           .bind(2, static_cast<std::int64_t>(id))
           .bind(3, std::int64_t{qos})

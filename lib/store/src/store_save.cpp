@@ -14,11 +14,16 @@ using detail::statement;
 using impl = sqlite_store::impl;
 
 namespace {
-// A fan-out row that lists session ?1 and that ?1 has not taken yet. (The lists are few: a
-// stream to the same sessions shares one.)
-constexpr const char* member_not_taken =
-    "clients IN (SELECT l.id FROM client_lists l, json_each(l.clients) j WHERE j.value = ?1) "
-    "AND NOT EXISTS (SELECT 1 FROM fanout_taken t WHERE t.seq = fanout.seq AND t.client_id = ?1)";
+// ?1 has not taken its copy of the fan-out row.
+constexpr const char* not_taken =
+    " AND NOT EXISTS (SELECT 1 FROM fanout_taken t WHERE t.seq = fanout.seq AND t.client_id = ?1)";
+// The fan-out row's list names ?1: for the few rows of one message, each row's list is looked
+// at; for all rows (a session's end), the lists that name ?1 are found once.
+constexpr const char* row_names =
+    "EXISTS (SELECT 1 FROM client_lists l, json_each(l.clients) j WHERE l.id = fanout.clients "
+    "AND j.value = ?1)";
+constexpr const char* any_row_names =
+    "clients IN (SELECT l.id FROM client_lists l, json_each(l.clients) j WHERE j.value = ?1)";
 } // namespace
 
 bool impl::prepare(std::string& why) {
@@ -59,9 +64,9 @@ bool impl::prepare(std::string& why) {
       {&drop_sent, "DELETE FROM queue WHERE client_id = ?1 AND packet_id = ?2 AND state <> 0 "
                    "RETURNING message_id"},
       {&put_group, "INSERT INTO fanout VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
-      {&first_member, std::string("SELECT seq FROM fanout WHERE message_id = ?2 AND ") +
-                          member_not_taken + " ORDER BY seq LIMIT 1"},
-      {&groups_of, std::string("SELECT seq FROM fanout WHERE ") + member_not_taken},
+      {&first_member, std::string("SELECT seq FROM fanout WHERE message_id = ?2 AND ") + row_names +
+                          not_taken + " ORDER BY seq LIMIT 1"},
+      {&groups_of, std::string("SELECT seq FROM fanout WHERE ") + any_row_names + not_taken},
       {&send_member, "INSERT INTO queue(seq, client_id, message_id, qos, retain, "
                      "subscription_ids, expires_at, packet_id, state) SELECT ?2, ?3, message_id, "
                      "qos, retain, subscription_ids, expires_at, ?4, 1 FROM fanout WHERE seq = ?1"},

@@ -358,9 +358,10 @@ struct server::impl {
     if (o.bytes.size() > from) g.emplace_back(o.bytes.data() + from, o.bytes.size() - from);
   }
 
-  // Takes the core's journal and hands it to the writer when it is free. Returns the batch that
-  // must be saved before output taken now may go out (0 once the core refuses what needs a save
-  // while saving fails: its output is then safe to send).
+  // Takes the core's journal; once the loop's round of ready handlers is done (a posted
+  // hand-over, so that a round is one batch), hands what waits to the writer when it is free.
+  // Returns the batch that must be saved before output taken now may go out (0 once the core
+  // refuses what needs a save while saving fails: its output is then safe to send).
   std::uint64_t journal_mark() {
     if (!writer) return 0;
     batches.add(core.take_journal());
@@ -414,6 +415,7 @@ struct server::impl {
   // At exit, on the loop's thread: what the core journaled last is saved before the store goes.
   void finish_journal() {
     if (!writer) return;
+    hand_over_posted = false; // a posted hand-over finds no writer: the last save takes all
     writer->stop();
     if (auto o = writer->take_outcome(); o && !o->ok) batches.put_back(std::move(o->batch));
     writer.reset();
