@@ -137,7 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     p.clean_start = false;
     p.props.session_expiry_interval = 60;
     buffer b;
-    codec::encode(codec::packet{p}, codec::protocol_version::v5, b);
+    (void)codec::encode(codec::packet{p}, codec::protocol_version::v5, b); // a valid CONNECT
     core.on_bytes(*c, b, now);
     core.on_tick(now + std::chrono::seconds(1));
     check(core);
