@@ -171,13 +171,7 @@ void impl::fold_when_due() {
 }
 
 bool sqlite_store::save(const std::vector<broker::journal_record>& records, std::string& why) {
-  auto& i = *impl_;
-  if (records.empty()) return true;
-  if (!i.save_batch(records, why)) return false;
-  if (i.in_memory) i.window.insert(i.window.end(), records.begin(), records.end());
-  i.bound_window();
-  i.fold_when_due();
-  return true;
+  return save(std::vector<broker::journal_record>(records), why);
 }
 
 bool sqlite_store::save(std::vector<broker::journal_record>&& records, std::string& why) {
