@@ -16,7 +16,16 @@ start_broker() {
   "$@" -p 0 --port-file "$work/port" --sys-interval 0 2>"$work/broker.log" &
   broker_pid=$!
   pids+=("$broker_pid")
-  for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.025; done
+  for _ in $(seq 400); do
+    [ -s "$work/port" ] && break
+    kill -0 "$broker_pid" 2>/dev/null || break # it ended: no use waiting
+    sleep 0.025
+  done
+  [ -s "$work/port" ] || {
+    echo "# the broker did not start ($*); its log:" >&2
+    sed 's/^/# /' "$work/broker.log" >&2
+    return 1
+  }
   ports=($(cat "$work/port")) # one line per TCP listener: -p 0 first, then each -L
   port=${ports[0]}
 }
