@@ -323,6 +323,12 @@ int run(const settings& s) {
   // (settings: connection_messages), the server socket lines only for debug.
   srv.set_logger([](log_level level, const std::string& line) { say(level, line); },
                  logs(log_level::debug));
+  // Refused before binding: a second broker on a store in use neither says it listens nor
+  // overwrites the first's pid file. (As the user started: the file may be the target user's.)
+  if (std::string why; s.persistence && store::sqlite_store::held_elsewhere(*s.persistence, why)) {
+    fail(why);
+    return exit_failure;
+  }
   if (const int status = bind_all(srv, s); status != exit_ok) return status;
   if (!become(s)) return exit_failure;
   // Restored before the first accept (srv.start()): clients queue in the listen backlog.

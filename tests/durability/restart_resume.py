@@ -307,12 +307,24 @@ def case_will(comes_back):
 def case_one_owner():
     """A second broker on a store in use is refused by name; the first goes on serving it."""
     b = Broker("one-owner")
-    second = subprocess.run([binary, "-p", str(free_port()), "--persistence", b.dir],
+    # The first broker's pid file, which the second names too: it must stay as it was.
+    pid_file = os.path.join(b.dir, "first.pid")
+    with open(pid_file, "w") as f:
+        f.write(f"{b.proc.pid}\n")
+    conf = os.path.join(b.dir, "second.conf")
+    with open(conf, "w") as f:
+        f.write(f"listener {free_port()} 127.0.0.1\npid_file {pid_file}\n")
+    second = subprocess.run([binary, "-c", conf, "--persistence", b.dir],
                             capture_output=True, text=True, timeout=20)
     check(second.returncode != 0 and "in use by another broker" in second.stderr
           and os.path.join(b.dir, "mqtk.db") in second.stderr,
           "a second broker on a store in use is refused by name",
           f"exit {second.returncode}: {second.stderr.strip()}", always=True)
+    with open(pid_file) as f:
+        kept = f.read()
+    check("listening" not in second.stderr and kept == f"{b.proc.pid}\n",
+          "it is refused before it listens or writes its pid file",
+          f"stderr {second.stderr.strip()!r}, pid file {kept!r}")
     c, sp, _ = connect(b.port, "still-served", True)
     close(c)
     check(b.proc.poll() is None and sp == 0, "the first broker goes on serving its store")

@@ -399,10 +399,14 @@ TEST_CASE("a store's file is held by one store at a time", "[store]") {
   temp_dir dir;
   const auto path = dir.file("held.db");
   std::string why;
+  CHECK_FALSE(sqlite_store::held_elsewhere(path, why)); // not there yet
   auto first = sqlite_store::open(path, sync_mode::normal, why);
   REQUIRE(first);
   REQUIRE(first->save(
       {broker::journal::session_stored{"s", std::nullopt, 60, codec::protocol_version::v5}}, why));
+  CHECK(sqlite_store::held_elsewhere(path, why));
+  CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("in use by another broker"));
+  why.clear();
   CHECK_FALSE(sqlite_store::open(path, sync_mode::normal, why));
   CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("in use by another broker"));
   CHECK(first->save({broker::journal::session_closed{"s", std::nullopt}}, why));
@@ -411,6 +415,7 @@ TEST_CASE("a store's file is held by one store at a time", "[store]") {
   CHECK(sqlite3_exec(other, "SELECT count(*) FROM log", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(other);
   first.reset();
+  CHECK_FALSE(sqlite_store::held_elsewhere(path, why));
   auto again = sqlite_store::open(path, sync_mode::normal, why);
   REQUIRE(again);
   std::vector<journal_record> loaded;

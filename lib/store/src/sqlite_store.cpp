@@ -141,6 +141,24 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(i)));
 }
 
+// A shared lock only, so that two brokers probing at once do not refuse each other; the
+// descriptor is closed at once, and no store of this process has the file (checked first), so
+// the close drops no SQLite lock.
+bool sqlite_store::held_elsewhere(const std::string& path, std::string& why) {
+  std::lock_guard lock(owned_mutex);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false; // not there: nobody holds it
+  bool held = owned.contains({st.st_dev, st.st_ino});
+  if (!held) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false; // open() will say why
+    held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+  }
+  if (held) why = path + ": " + in_use;
+  return held;
+}
+
 file_owner::~file_owner() {
   if (fd < 0) return;
   std::lock_guard lock(owned_mutex);

@@ -29,6 +29,10 @@ public:
   /// open: one store per file at a time.
   static std::unique_ptr<sqlite_store> open(const std::string& path, sync_mode mode,
                                             std::string& why);
+  /// Whether another store (another broker) has `path` open now; true with `why` as open()
+  /// would say it. For a broker to refuse before it binds ports or writes its pid file: open()
+  /// still decides, since a broker may take the file between the two.
+  static bool held_elsewhere(const std::string& path, std::string& why);
   ~sqlite_store();
   sqlite_store(const sqlite_store&) = delete;
   sqlite_store& operator=(const sqlite_store&) = delete;
