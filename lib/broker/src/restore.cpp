@@ -171,8 +171,7 @@ void replay::build(session_draft& d, time_point now) {
     session::flow_snapshot f;
     f.inflight.assign(std::make_move_iterator(d.window.begin()),
                       std::make_move_iterator(d.window.end()));
-    f.queued.assign(std::make_move_iterator(d.queue.begin()),
-                    std::make_move_iterator(d.queue.end()));
+    f.queued.splice(f.queued.end(), d.queue);
     f.inbound_qos2.assign(d.inbound.begin(), d.inbound.end());
     f.last_packet_id = d.last_packet_id;
     st.audit.entered += f.queued.size(); // they left the queue of the core that wrote them

@@ -167,7 +167,7 @@ reason_code flow::release_qos2(std::uint16_t id, codec::protocol_version v) {
 flow_snapshot flow::store() const {
   flow_snapshot s;
   s.inflight.assign(inflight_.entries().begin(), inflight_.entries().end());
-  s.queued.assign(queue_.begin(), queue_.end());
+  s.queued = queue_;
   s.inbound_qos2.assign(inbound_qos2_.begin(), inbound_qos2_.end());
   std::sort(s.inbound_qos2.begin(), s.inbound_qos2.end());
   s.last_packet_id = requests_.last();
@@ -180,8 +180,9 @@ flow flow::restore(flow_snapshot s) {
     f.owed_ += m.resend != resend_due::no;
     f.inflight_.restore(std::move(m));
   }
-  for (auto& m : s.queued)
-    f.enqueue(std::move(m));
+  for (const auto& m : s.queued)
+    f.queued_bytes_.add(m.message->payload.size());
+  f.queue_.splice(f.queue_.end(), s.queued);
   f.inbound_qos2_.insert(s.inbound_qos2.begin(), s.inbound_qos2.end());
   f.requests_.set_last(s.last_packet_id);
   return f;

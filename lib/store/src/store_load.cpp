@@ -111,7 +111,7 @@ struct loader {
                   out.push_back(std::move(r));
                 });
   }
-  bool queue(bodies& all);
+  bool queue(bodies& all, std::size_t queue_rows);
   bool queued_fields(const statement& s, int col, journal::message_queued& q);
   void body_of(bodies& all, broker::message_id id);
   bool wills_and_inbound();
@@ -211,8 +211,9 @@ void loader::body_of(bodies& all, broker::message_id id) {
 
 // Design: sent messages first, in the order they were sent (the window a restart resends), then
 // what waits, in queue order: rows and fan-out members merged by seq.
-bool loader::queue(bodies& all) {
+bool loader::queue(bodies& all, std::size_t queue_rows) {
   std::vector<waiting> rows_left, members;
+  rows_left.reserve(queue_rows); // grown by doubling, a million rows cost copies and pages
   const bool read_rows =
       rows("SELECT seq, client_id, message_id, qos, retain, subscription_ids, expires_at, "
            "packet_id, state FROM queue ORDER BY seq",
@@ -290,12 +291,14 @@ bool sqlite_store::load(std::vector<broker::journal_record>& out, std::string& w
   // pages cost a restart a tenth of a second.
   detail::statement sizes(impl_->db, "SELECT (SELECT count(*) FROM messages), "
                                      "(SELECT count(*) FROM queue)");
+  std::size_t queue_rows = 0;
   if (sizes.ok() && sizes.step() == SQLITE_ROW) {
     all.by_id.reserve(static_cast<std::size_t>(sizes.integer(0)));
-    out.reserve(out.size() + static_cast<std::size_t>(sizes.integer(0) + sizes.integer(1)));
+    queue_rows = static_cast<std::size_t>(sizes.integer(1));
+    out.reserve(out.size() + static_cast<std::size_t>(sizes.integer(0)) + queue_rows);
   }
   const bool read = l.messages(all) && l.retained(all) && l.sessions() && l.subscriptions() &&
-                    l.queue(all) && l.wills_and_inbound() && l.counters();
+                    l.queue(all, queue_rows) && l.wills_and_inbound() && l.counters();
   if (!read) return impl_->fail(why);
   if (!l.damage.empty()) {
     why = impl_->path + ": damaged: " + l.damage + "; move it aside to start empty";

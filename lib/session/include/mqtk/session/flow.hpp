@@ -48,7 +48,9 @@ enum class inbound_qos2 : std::uint8_t {
 /// Everything a flow holds, as values: what persistence saves and a bridge rebuilds.
 struct flow_snapshot {
   std::vector<outbound_message> inflight; ///< send order, with ids and states
-  std::vector<outbound_message> queued;   ///< behind the window, in order, no ids yet
+  /// Behind the window, in order, no ids yet. A list, the queue's own type: a restart's queue of
+  /// a million is spliced into the flow, not moved message by message.
+  std::list<outbound_message> queued;
   std::vector<std::uint16_t> inbound_qos2;
   std::uint16_t last_packet_id = 0; ///< where the id cycle goes on
   // SUBSCRIBE / UNSUBSCRIBE ids are not here: a request belongs to its connection, and a client
