@@ -346,7 +346,7 @@ const config_key keys[] = {
      }},
     {"persistence_sync", "normal|full",
      "mqtk's own key. normal: a saved change survives a crash of the broker (the default); "
-     "full: it also survives a power loss (an fsync per commit, slower).",
+     "full: it also survives a power loss (an fsync per saved batch, slower).",
      [](const std::string& a, const std::string& b, file_settings& f) -> field_error {
        if ((a != "normal" && a != "full") || !b.empty())
          return "persistence_sync is normal or full";

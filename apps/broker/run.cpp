@@ -69,6 +69,7 @@ std::unique_ptr<store::sqlite_store> open_store(const settings& s,
     fail(why);
     return nullptr;
   }
+  if (auto cut = db->take_fold_trouble()) say(log_level::warning, "persistence: " + *cut);
   db->set_fold_bytes(s.persistence_log_bytes);
   const auto started = std::chrono::steady_clock::now();
   core.set_wall_clock(started, std::chrono::system_clock::now());

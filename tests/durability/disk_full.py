@@ -13,7 +13,8 @@ import paho.mqtt.client as mqtt
 
 binary = sys.argv[1]
 work = tempfile.mkdtemp(prefix="mqtk-diskfull-")
-LIMIT = 2 << 20  # bytes per file: the WAL reaches it long before SQLite's checkpoint at ~4 MiB
+LIMIT = 512 << 10  # bytes per file: the log file reaches it (in about 460 messages, under the
+# default queue limit) long before its first fold at 4 MiB
 
 
 def free_port():

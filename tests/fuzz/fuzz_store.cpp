@@ -108,7 +108,7 @@ void write_rows(const std::string& path, input in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path = "/dev/shm/mqtk-fuzz-store-" + std::to_string(::getpid());
-  for (const char* suffix : {"", "-wal", "-shm"})
+  for (const char* suffix : {"", "-wal", "-shm", "-log"})
     ::unlink((path + suffix).c_str());
   std::string why;
   if (!store::sqlite_store::open(path, store::sync_mode::normal, why)) fail(); // a new file

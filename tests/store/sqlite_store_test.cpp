@@ -3,14 +3,16 @@
 // not ours, newer, damaged or read-only are refused with the file named.
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "../../lib/store/src/schema.hpp" // the first schema, for the migration test
-#include "../broker/journal_world.hpp"
 #include "mqtk/store/sqlite_store.hpp"
+#include "store_testing.hpp"
 
 using namespace mqtk;
 using namespace mqtk::testing;
@@ -19,21 +21,6 @@ using store::sync_mode;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A directory of its own under the system's temporary one, removed afterwards.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string t = (fs::temp_directory_path() / "mqtk-store-XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  std::string file(const char* name) const { return (path / name).string(); }
-};
 
 void sql(const std::string& path, const char* text) {
   sqlite3* db = nullptr;
@@ -87,30 +74,17 @@ TEST_CASE("a core restored from the store behaves as the original", "[store]") {
         db->set_fold_bytes(fold_bytes);
         std::mt19937 rng(seed);
         world a;
-        std::size_t saved = 0;
-        run_history(a, rng, 400, [&] {
-          const std::vector<journal_record> batch(a.records.begin() + static_cast<long>(saved),
-                                                  a.records.end());
-          saved = a.records.size();
-          REQUIRE(db->save(batch, why));
-        });
+        save_each(*db, a, rng, 400);
         auto reopened = path;
         if (killed) {
           reopened += "-killed";
           fs::copy_file(path, reopened);
-          if (fs::exists(path + "-wal")) fs::copy_file(path + "-wal", reopened + "-wal");
+          for (const char* suffix : {"-wal", "-log"})
+            if (fs::exists(path + suffix)) fs::copy_file(path + suffix, reopened + suffix);
         } else {
           db.reset();
         }
-        auto again = sqlite_store::open(reopened, sync_mode::normal, why);
-        REQUIRE(again);
-        std::vector<journal_record> loaded;
-        REQUIRE(again->load(loaded, why));
-        world b;
-        b.now = a.now;
-        b.core.restore(loaded, b.now);
-        b.take_clients(a);
-        require_same(a, b, rng, 1000);
+        require_restores(reopened, a, rng, 1000);
       }
 }
 
@@ -240,22 +214,33 @@ TEST_CASE("a store that cannot be written refuses the batch and keeps what it ha
   const auto db = saved_history(path, a, rng, 200);
   std::vector<journal_record> before;
   REQUIRE(db->load(before, why));
-  // Another writer holds the database: this batch cannot commit, and nothing of it lands.
-  sqlite3* other = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
   const auto saved = a.records.size();
   run_history(a, rng, 50);
   const std::vector<journal_record> more(a.records.begin() + static_cast<long>(saved),
                                          a.records.end());
   REQUIRE_FALSE(more.empty());
-  CHECK_FALSE(db->save(more, why));
-  CHECK_THAT(why, Catch::Contains(path));
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
+  {
+    // The disk is full where the log file ends (a file size limit fails the write as ENOSPC
+    // would): this batch is refused, and nothing of it lands.
+    const auto log_size = fs::file_size(path + "-log");
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit old_limit{};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    rlimit full = old_limit;
+    full.rlim_cur = log_size + 8; // room for part of a frame's header, not the frame
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &full) == 0);
+    const bool refused = !db->save(more, why);
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    std::signal(SIGXFSZ, old_handler);
+    CHECK(refused);
+    CHECK_THAT(why, Catch::Contains(path + "-log") && Catch::Contains("cannot write"));
+    CHECK(fs::file_size(path + "-log") == log_size); // the part written is cut off again
+  }
   std::vector<journal_record> after;
   REQUIRE(db->load(after, why));
   CHECK(after.size() == before.size());
+  // With room again, the same batch is saved.
+  CHECK(db->save(more, why));
 }
 
 TEST_CASE("the $SYS totals are saved and load back, the last batch's winning", "[store]") {

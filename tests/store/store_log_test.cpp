@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "../../lib/store/src/log_codec.hpp"
+#include "../../lib/store/src/log_file.hpp"
 #include "../../lib/store/src/log_fold.hpp"
 #include "../broker/journal_world.hpp"
 #include "mqtk/store/sqlite_store.hpp"
@@ -226,6 +227,17 @@ struct temp_db {
     sqlite3_close(db);
     return n;
   }
+  // The batches not folded yet: the log table's rows (a version 5 store's), then the file's.
+  long long batches() const {
+    store::detail::log_file f;
+    std::string why;
+    REQUIRE(f.open(path + "-log", why));
+    long long n = count("log");
+    std::size_t torn = 0;
+    REQUIRE(f.read([&](std::int64_t, std::string_view) { return ++n > 0; }, torn, why));
+    CHECK(torn == 0);
+    return n;
+  }
 };
 
 // Message `id` to the durable session "sub" in three batches, as the broker journals a 1 -> 1
@@ -274,9 +286,9 @@ TEST_CASE("what a window queues, sends and completes never reaches the tables", 
   for (broker::message_id id = 1; id <= 50; ++id)
     save_one(*db, id);
   save_one(*db, 51, false); // still in flight when the window folds
-  CHECK(t.count("log") == 1 + 51 * 3 - 1);
+  CHECK(t.batches() == 1 + 51 * 3 - 1);
   REQUIRE(db->fold(why));
-  CHECK(t.count("log") == 0);
+  CHECK(t.batches() == 0);
   CHECK(t.count("messages") == 1); // only the one in flight
   CHECK(t.count("queue") == 1);
 
@@ -301,14 +313,14 @@ TEST_CASE("a store saves to its log and folds at its bound", "[store][log]") {
   std::string why;
   auto db = open_folding(t, 2000);
   REQUIRE(db->save({session_stored{"sub", std::nullopt, 60, codec::protocol_version::v5}}, why));
-  CHECK(t.count("log") == 1);
+  CHECK(t.batches() == 1);
   CHECK(t.count("sessions") == 0); // not folded yet
   for (broker::message_id id = 1; id <= 100; ++id)
     save_one(*db, id, false);
   CHECK(t.count("sessions") == 1);
-  CHECK(t.count("log") < 100); // folded on the way
-  db.reset();                  // a clean close folds the rest
-  CHECK(t.count("log") == 0);
+  CHECK(t.batches() < 100); // folded on the way
+  db.reset();               // a clean close folds the rest
+  CHECK(t.batches() == 0);
   CHECK(t.count("queue") == 100);
 }
 
@@ -338,7 +350,7 @@ TEST_CASE("a log row that does not decode refuses the start by name", "[store][l
     CHECK_THAT(*trouble, Catch::Contains("cannot fold") && Catch::Contains("log row 1"));
     CHECK_FALSE(db->take_fold_trouble());
   }
-  CHECK(t.count("log") == 2);
+  CHECK(t.batches() == 2);
   auto again = sqlite_store::open(t.path, sync_mode::normal, why);
   REQUIRE(again);
   std::vector<journal_record> loaded;

@@ -79,6 +79,11 @@ DROP TABLE fanout;
 ALTER TABLE fanout_5 RENAME TO fanout;
 CREATE INDEX fanout_by_message ON fanout(message_id);
 )",
+    // 6: the log moves to a file beside the database (log_file.hpp); 'log_folded' is the last seq
+    // of it the tables hold. The log table stays, for the rows a version 5 broker left in it.
+    R"(
+INSERT INTO meta VALUES('log_folded', '0');
+)",
 };
 
 } // namespace mqtk::store::detail

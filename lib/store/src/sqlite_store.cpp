@@ -115,6 +115,7 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
   (void)no_statistics;
   auto i = std::make_unique<impl>();
   i->path = path;
+  i->full_sync = mode == sync_mode::full;
   if (!open_owned(path, i->owner, why)) return nullptr;
   if (sqlite3_open_v2(path.c_str(), &i->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
@@ -135,8 +136,8 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
     why = path + ": " + why;
     return nullptr;
   }
-  if (!migrate(i->db, version, path, why) || !i->prepare(why) || !i->measure_log(why) ||
-      !i->read_lists(why))
+  if (!migrate(i->db, version, path, why) || !i->prepare(why) ||
+      !i->log_frames.open(path + "-log", why) || !i->measure_log(why) || !i->read_lists(why))
     return nullptr;
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(i)));
 }

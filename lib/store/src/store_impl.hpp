@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client_lists.hpp"
+#include "log_file.hpp"
 #include "log_fold.hpp"
 #include "mqtk/store/sqlite_store.hpp"
 #include "sqlite.hpp"
@@ -34,7 +35,12 @@ struct sqlite_store::impl {
   file_owner owner;
   sqlite3* db = nullptr;
   std::string path;
-  bool failed = false; // a statement of this batch failed
+  bool failed = false;    // a statement of this batch failed
+  bool full_sync = false; // persistence_sync full: each log frame is on the disk before it counts
+  // The log file (log_file.hpp), and the last seq the tables hold (meta 'log_folded'): frames at
+  // or below it are left over from a fold whose emptying of the file did not happen.
+  detail::log_file log_frames;
+  std::int64_t folded = 0;
   // The log: bytes not folded into the tables yet, when to fold, and the highest message id
   // the tables may hold rows of (see log_fold.hpp).
   std::size_t log_bytes = 0;
@@ -44,14 +50,15 @@ struct sqlite_store::impl {
   std::optional<std::string> fold_trouble; // why the last fold failed, until taken
   // The log's records since the last fold, as saved, while they are all here (`in_memory`):
   // not after a start over a log left unfolded, nor after a failed fold, when the fold reads
-  // the log back instead; `last_row` is the newest log row's seq.
+  // the log back instead; `last_row` is the newest batch's seq (a frame's, or a row's of the log
+  // table a version 5 store left).
   std::vector<broker::journal_record> window;
   bool in_memory = true;
   std::int64_t last_row = 0;
   std::vector<std::int64_t> unreferenced; // bodies that may have lost their last reference
   // Sessions whose packet id cycle moved in this batch, and where it stands; written once each.
   std::unordered_map<std::string, std::uint16_t> cycles;
-  detail::statement begin, commit, rollback, put_log, read_log, drop_log;
+  detail::statement begin, commit, rollback, read_log, drop_log, set_folded;
   // Queued messages not written yet: one message for several sessions with the same delivery
   // fields becomes one fan-out row; a single one may be sent by the next record, and is then
   // written once in its final state (put_sent) instead of an insert and an update.
@@ -90,7 +97,8 @@ struct sqlite_store::impl {
                    const std::vector<std::uint32_t>& subscription_ids,
                    const std::optional<broker::wall_time>& expires_at, std::int64_t list,
                    std::size_t members);
-  /// Commits the log row in `blob` (save()), with the lists it names first given rows.
+  /// Appends `blob` (save()) to the log file as the frame after `last_row`, with the lists it
+  /// names first given rows (committed).
   bool save_row(std::vector<std::int64_t>& written, std::string& why);
   /// Reads the client_lists table into `lists`, at open.
   bool read_lists(std::string& why);
@@ -100,19 +108,21 @@ struct sqlite_store::impl {
   /// Deletes the lists no fan-out row names, when the table has grown enough to look (into
   /// `dropped`, to be forgotten once committed); inside a fold, when the log holds no rows.
   bool drop_unused_lists(std::vector<std::int64_t>& dropped);
-  /// Reads the log's size and the tables' highest message id, at open.
+  /// Reads the log's size and last seq (cutting a torn end off the file) and the tables' highest
+  /// message id, at open.
   bool measure_log(std::string& why);
   /// Folds the whole log into the tables in one transaction (log_fold.hpp).
   bool fold(std::string& why);
   bool fold_window(const std::vector<broker::journal_record>& records, std::int64_t last,
                    std::string& why);
-  /// Saves a batch as a log row (save()); false when it was not committed.
+  /// Saves a batch as a log frame (save()); false when it was not saved.
   bool save_batch(const std::vector<broker::journal_record>& records, std::string& why);
   /// Folds when the log has reached its bound.
   void fold_when_due();
   /// Drops the window kept in memory once it exceeds its budget.
   void bound_window();
-  /// The log's rows, decoded, in order; the last row's seq in `last`.
+  /// The log, decoded, in order (the log table's rows, then the file's frames past `folded`);
+  /// the last batch's seq in `last`.
   bool read_window(std::vector<broker::journal_record>& out, std::int64_t& last, std::string& why);
   bool fail(std::string& why) {
     why = path + ": " + sqlite3_errmsg(db);

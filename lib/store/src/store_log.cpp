@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Saving a batch as one log row, and folding the log into the tables.
+// Saving a batch as one frame of the log, and folding the log into the tables.
 #include <algorithm>
 #include <iterator>
 #include <utility>
@@ -32,14 +32,32 @@ broker::message_id highest_id(const std::vector<broker::journal_record>& records
 } // namespace
 
 bool impl::measure_log(std::string& why) {
-  detail::statement size(db, "SELECT coalesce(sum(length(records)), 0) FROM log");
+  detail::statement rows(db, "SELECT coalesce(sum(length(records)), 0), coalesce(max(seq), 0) "
+                             "FROM log");
+  detail::statement done(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'log_folded'");
   detail::statement top(db, "SELECT coalesce(max(id), 0) FROM messages");
   detail::statement seq(db, "SELECT max(coalesce((SELECT max(seq) FROM queue), 0), "
                             "coalesce((SELECT max(seq) FROM fanout), 0))");
-  if (!size.ok() || size.step() != SQLITE_ROW || !top.ok() || top.step() != SQLITE_ROW ||
-      !seq.ok() || seq.step() != SQLITE_ROW)
+  if (!rows.ok() || rows.step() != SQLITE_ROW || !done.ok() || done.step() != SQLITE_ROW ||
+      !top.ok() || top.step() != SQLITE_ROW || !seq.ok() || seq.step() != SQLITE_ROW)
     return fail(why);
-  log_bytes = static_cast<std::size_t>(size.integer(0));
+  folded = done.integer(0);
+  last_row = std::max(rows.integer(1), folded);
+  // The file's last seq, for the next frame's; a torn end is cut off here, before any append.
+  std::size_t torn = 0;
+  const bool read = log_frames.read(
+      [this](std::int64_t s, std::string_view) {
+        last_row = std::max(last_row, s);
+        return true;
+      },
+      torn, why);
+  if (!read) return false;
+  if (torn > 0)
+    fold_trouble = std::to_string(torn) +
+                   " bytes of a write cut short (a kill, or a crash) "
+                   "were cut off the end of " +
+                   log_frames.path() + "; they were never acknowledged";
+  log_bytes = static_cast<std::size_t>(rows.integer(0)) + log_frames.size();
   in_memory = log_bytes == 0; // else the first fold reads the log left
   known_below = static_cast<broker::message_id>(top.integer(0));
   next_seq = seq.integer(0) + 1;
@@ -48,19 +66,34 @@ bool impl::measure_log(std::string& why) {
 
 bool impl::read_window(std::vector<broker::journal_record>& out, std::int64_t& last,
                        std::string& why) {
+  const auto damaged = [&](const std::string& what) {
+    why = what + " does not decode: damaged, or written by a newer mqtk-broker (use that one, or "
+                 "move the files aside to start empty)";
+    return false;
+  };
   int rc;
   while ((rc = read_log.step()) == SQLITE_ROW) {
     last = read_log.integer(0);
     if (!detail::decode_log(read_log.bytes(1), lists, out)) {
       read_log.reset();
-      why = path + ": log row " + std::to_string(last) +
-            " does not decode: damaged, or written by a newer mqtk-broker (use that one, or move "
-            "the file aside to start empty)";
-      return false;
+      return damaged(path + ": log row " + std::to_string(last));
     }
   }
   read_log.reset();
-  return rc == SQLITE_DONE || fail(why);
+  if (rc != SQLITE_DONE) return fail(why);
+  std::int64_t bad = 0;
+  std::size_t torn = 0;
+  const bool read = log_frames.read(
+      [&](std::int64_t s, std::string_view payload) {
+        if (s <= folded) return true; // the tables have it
+        last = s;
+        if (detail::decode_log(payload, lists, out)) return true;
+        bad = s;
+        return false;
+      },
+      torn, why);
+  if (bad != 0) return damaged(log_frames.path() + ": batch " + std::to_string(bad));
+  return read;
 }
 
 // Design: the fold works on the records as they were saved, kept since the last fold, so the
@@ -102,11 +135,17 @@ bool impl::fold_window(const std::vector<broker::journal_record>& records, std::
   bool ok = true;
   if (!records.empty()) {
     const auto marks = detail::cancelled(records, known_below);
-    ok = apply(records, &marks) && write_fresh_lists(written) && drop_log.bind(1, last).run() &&
-         drop_unused_lists(dropped);
-    if (!ok) fail(why);
+    ok = apply(records, &marks) && write_fresh_lists(written) && drop_unused_lists(dropped);
   }
+  const auto now_folded = std::max(folded, last);
+  ok = ok && drop_log.run() && set_folded.bind(1, now_folded).run();
+  if (!ok) fail(why);
   if (ok && commit.run()) {
+    folded = now_folded;
+    // Emptied once the tables hold it; if that fails, what is left is at or below `folded`,
+    // which reading skips, and the next fold empties it.
+    std::string ignored;
+    log_frames.clear(ignored);
     known_below = std::max(known_below, highest_id(records));
     for (const auto id : dropped)
       lists.forget(id);
@@ -123,22 +162,26 @@ bool impl::fold_window(const std::vector<broker::journal_record>& records, std::
   return false;
 }
 
-// The log row in `blob`, with the rows of the client lists it names first: those go in the same
-// transaction, so that no committed row names a list the table does not hold.
+// The frame in `blob`, with the rows of the client lists it names committed first, so that no
+// frame names a list the table does not hold.
 bool impl::save_row(std::vector<std::int64_t>& written, std::string& why) {
-  if (!lists.has_fresh()) return put_log.bind_blob(1, std::string_view(blob)).run() || fail(why);
-  if (!begin.run()) return fail(why);
-  if (write_fresh_lists(written) && put_log.bind_blob(1, std::string_view(blob)).run() &&
-      commit.run())
-    return true;
-  fail(why);
-  rollback.run();
-  return false;
+  if (lists.has_fresh()) {
+    if (!begin.run()) return fail(why);
+    if (!write_fresh_lists(written) || !commit.run()) {
+      fail(why);
+      rollback.run();
+      return false;
+    }
+    // Committed: they stay known with their rows whatever becomes of the frame (a list no
+    // frame names is collected like any other).
+    written.clear();
+  }
+  return log_frames.append(last_row + 1, blob, full_sync, why);
 }
 
-// Design: a batch is one row of the log, committed by itself, so what the acknowledgements wait
-// for costs one insert whatever the batch holds; the tables follow in folds, which most of a
-// 1 → 1 stream never reaches (queued, sent and acknowledged inside one window).
+// Design: a batch is one frame of the log file, so what the acknowledgements wait for costs one
+// write whatever the batch holds; the tables follow in folds, which most of a 1 → 1 stream
+// never reaches (queued, sent and acknowledged inside one window).
 bool impl::save_batch(const std::vector<broker::journal_record>& records, std::string& why) {
   blob.clear(); // kept: a fresh buffer per batch costs page faults at every size
   detail::encode_log(records, lists, blob);
@@ -148,8 +191,8 @@ bool impl::save_batch(const std::vector<broker::journal_record>& records, std::s
       lists.forget(id);
     return false;
   }
-  log_bytes += blob.size();
-  last_row = sqlite3_last_insert_rowid(db);
+  log_bytes += blob.size() + detail::log_file::header_size;
+  ++last_row;
   return true;
 }
 

@@ -32,9 +32,9 @@ bool impl::prepare(std::string& why) {
     std::string sql;
   } all[] = {
       {&begin, "BEGIN IMMEDIATE"},
-      {&put_log, "INSERT INTO log(records) VALUES(?1)"},
       {&read_log, "SELECT seq, records FROM log ORDER BY seq"},
-      {&drop_log, "DELETE FROM log WHERE seq <= ?1"},
+      {&drop_log, "DELETE FROM log"},
+      {&set_folded, "UPDATE meta SET value = ?1 WHERE key = 'log_folded'"},
       {&commit, "COMMIT"},
       {&rollback, "ROLLBACK"},
       {&put_session,

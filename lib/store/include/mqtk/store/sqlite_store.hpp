@@ -18,7 +18,8 @@ namespace mqtk::store {
 enum class sync_mode { normal, full };
 
 /// One database file, written by one broker at a time. Design: batches are appended to a log
-/// table and folded into the inspectable tables in large steps (docs/persistence.md).
+/// file beside it (`path`-log) and folded into the inspectable tables in large steps
+/// (docs/persistence.md).
 /// Thread safety: none; one thread uses a store.
 class sqlite_store {
 public:
@@ -37,8 +38,9 @@ public:
   sqlite_store(const sqlite_store&) = delete;
   sqlite_store& operator=(const sqlite_store&) = delete;
 
-  /// Saves `records` (one batch, in order) as one committed row of the log. False, with `why`,
-  /// when it could not be committed (disk full, read-only): then nothing of the batch is saved.
+  /// Saves `records` (one batch, in order) as one frame of the log, written (and with
+  /// sync_mode::full, on the disk) when it returns. False, with `why`, when it could not be
+  /// written (disk full, read-only): then nothing of the batch is saved.
   /// Once the log holds fold_bytes, the same call folds it into the tables.
   bool save(const std::vector<broker::journal_record>& records, std::string& why);
   /// The same, keeping the records when saved (a fold then needs not read them back); `records`
@@ -51,12 +53,13 @@ public:
   bool fold(std::string& why);
   /// Why a fold that save() started failed, once: the batch was saved all the same, but the log
   /// keeps growing (and a restart replays it) until a fold succeeds, which its user should hear.
+  /// After open(): a torn frame cut off the log's end (a write a kill interrupted), if any.
   std::optional<std::string> take_fold_trouble();
   /// How many bytes of log a fold waits for (4 MiB unless set): the bound on what a restart
   /// replays from the log, and on the work of one fold.
   void set_fold_bytes(std::size_t bytes);
   /// The schema version this build writes.
-  static constexpr int schema_version = 5;
+  static constexpr int schema_version = 6;
 
   struct impl;
 

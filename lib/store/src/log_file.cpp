@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// The store's log file: frames appended, read back, and emptied after a fold.
+#include "log_file.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mqtk::store::detail {
+namespace {
+
+constexpr std::array<std::uint32_t, 256> crc_table = [] {
+  std::array<std::uint32_t, 256> t{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k)
+      c = (c & 1) != 0 ? (c >> 1) ^ 0x82F63B78u : c >> 1; // Castagnoli, reflected
+    t[i] = c;
+  }
+  return t;
+}();
+
+void put_le(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+std::uint64_t get_le(const char* p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i)
+    v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  return v;
+}
+
+std::uint32_t frame_crc(std::string_view seq_bytes, std::string_view payload) {
+  return crc32c(payload, crc32c(seq_bytes));
+}
+
+} // namespace
+
+std::uint32_t crc32c(std::string_view bytes, std::uint32_t crc) noexcept {
+  crc = ~crc;
+  for (const char b : bytes)
+    crc = crc_table[(crc ^ static_cast<unsigned char>(b)) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+log_file::~log_file() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool log_file::fail(const char* what, std::string& why) const {
+  why = path_ + ": " + what + ": " + std::strerror(errno);
+  return false;
+}
+
+bool log_file::open(const std::string& path, std::string& why) {
+  path_ = path;
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  struct stat st {};
+  if (fd_ < 0 || ::fstat(fd_, &st) != 0) return fail("cannot open", why);
+  end_ = static_cast<std::size_t>(st.st_size);
+  return true;
+}
+
+bool log_file::append(std::int64_t seq, std::string_view payload, bool sync, std::string& why) {
+  frame_.clear();
+  put_le(frame_, payload.size(), 4);
+  put_le(frame_, 0, 4); // the checksum, below
+  put_le(frame_, static_cast<std::uint64_t>(seq), 8);
+  const auto crc = frame_crc(std::string_view(frame_).substr(8, 8), payload);
+  for (int i = 0; i < 4; ++i)
+    frame_[4 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  frame_.append(payload);
+  std::size_t done = 0;
+  while (done < frame_.size()) {
+    const auto n =
+        ::pwrite(fd_, frame_.data() + done, frame_.size() - done, static_cast<off_t>(end_ + done));
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = ENOSPC;
+    const int e = errno;
+    if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0) {
+    } // the reader drops a torn frame too
+    errno = e;
+    return fail("cannot write", why);
+  }
+  if (sync && ::fdatasync(fd_) != 0) {
+    const int e = errno;
+    if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0) {
+    }
+    errno = e;
+    return fail("cannot sync", why);
+  }
+  end_ += frame_.size();
+  return true;
+}
+
+bool log_file::read(const std::function<bool(std::int64_t, std::string_view)>& each,
+                    std::size_t& dropped, std::string& why) {
+  dropped = 0;
+  std::string all(end_, '\0');
+  std::size_t got = 0;
+  while (got < all.size()) {
+    const auto n = ::pread(fd_, all.data() + got, all.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot read", why);
+    if (n == 0) break; // shorter than it was: what is there is the log
+    got += static_cast<std::size_t>(n);
+  }
+  std::size_t at = 0;
+  while (at + header_size <= got) {
+    const auto length = static_cast<std::size_t>(get_le(all.data() + at, 4));
+    if (length > got - at - header_size) break;
+    const std::string_view seq_bytes(all.data() + at + 8, 8);
+    const std::string_view payload(all.data() + at + header_size, length);
+    if (get_le(all.data() + at + 4, 4) != frame_crc(seq_bytes, payload)) break;
+    if (!each(static_cast<std::int64_t>(get_le(seq_bytes.data(), 8)), payload)) return false;
+    at += header_size + length;
+  }
+  if (at < end_) {
+    dropped = end_ - at;
+    if (::ftruncate(fd_, static_cast<off_t>(at)) != 0) return fail("cannot cut a torn end", why);
+    end_ = at;
+  }
+  return true;
+}
+
+bool log_file::clear(std::string& why) {
+  if (end_ == 0) return true;
+  if (::ftruncate(fd_, 0) != 0) return fail("cannot empty", why);
+  end_ = 0;
+  return true;
+}
+
+} // namespace mqtk::store::detail
