@@ -3,6 +3,7 @@
 // skipped at a restart.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -118,14 +119,15 @@ TEST_CASE("log frames: a frame cut at any byte is cut off, the ones before it re
   }
 }
 
-// A changed byte anywhere in a frame (its header or its payload) fails its checksum: it ends
-// the log there, never reads as a different batch.
-TEST_CASE("log frames: a changed byte ends the log at its frame", "[store][log_file]") {
+// A changed byte in the last frame (its checksum, seq or payload) fails its checksum: it ends
+// the log there, as a power loss's half-written frame would, and never reads as a different
+// batch. (A changed length makes the frame end elsewhere: cut short, or damage, refused.)
+TEST_CASE("log frames: a changed byte in the last frame ends the log there", "[store][log_file]") {
   temp_dir dir;
   const auto whole = dir.file("whole.db-log");
   std::vector<std::size_t> ends;
   const auto frames = write_three(whole, 24, ends);
-  for (std::size_t at = ends[1]; at < ends[2]; ++at) {
+  for (std::size_t at = ends[1] + 4; at < ends[2]; ++at) { // past its length field
     const auto path = dir.file("flipped.db-log");
     fs::copy_file(whole, path, fs::copy_options::overwrite_existing);
     {
@@ -137,6 +139,33 @@ TEST_CASE("log frames: a changed byte ends the log at its frame", "[store][log_f
     }
     INFO("byte " << at);
     CHECK(reads_first_two(path, frames) == ends[2] - ends[1]);
+  }
+}
+
+// A frame with frames after it was whole once: a changed byte in it (past its length field,
+// which finds the next frame) is damage, and the log is refused rather than cut there.
+TEST_CASE("log frames: a changed byte before the last frame is damage, refused",
+          "[store][log_file]") {
+  temp_dir dir;
+  const auto whole = dir.file("whole.db-log");
+  std::vector<std::size_t> ends;
+  write_three(whole, 24, ends);
+  for (std::size_t at = 4; at < ends[0]; ++at) {
+    const auto path = dir.file("flipped.db-log");
+    fs::copy_file(whole, path, fs::copy_options::overwrite_existing);
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(at));
+      f.put('\xA5');
+    }
+    log_file f;
+    std::string why;
+    REQUIRE(f.open(path, why));
+    std::size_t dropped = 0;
+    INFO("byte " << at);
+    CHECK_FALSE(f.read([](std::int64_t, std::string_view) { return true; }, dropped, why));
+    CHECK_THAT(why, Catch::Contains(path) && Catch::Contains("fails its checksum"));
+    CHECK(fs::file_size(path) == ends[2]); // nothing cut
   }
 }
 
@@ -155,6 +184,15 @@ TEST_CASE("a store whose log a kill cut anywhere loads the batches before the cu
   save_each(*db, a, rng, 150);
   const auto size = fs::file_size(path + "-log");
   REQUIRE(size > 0);
+  std::vector<std::size_t> ends; // where each frame of the log ends
+  {
+    log_file f;
+    REQUIRE(f.open(path + "-log", why));
+    std::size_t dropped = 0;
+    for (const auto& fr : read_all(f, dropped))
+      ends.push_back((ends.empty() ? 0 : ends.back()) + log_file::header_size + fr.payload.size());
+    REQUIRE(ends.back() == size);
+  }
   std::mt19937 cuts(9);
   for (int round = 0; round < 30; ++round) {
     const auto copy = dir.file("c" + std::to_string(round) + ".db");
@@ -171,6 +209,10 @@ TEST_CASE("a store whose log a kill cut anywhere loads the batches before the cu
       REQUIRE(told);
       CHECK_THAT(*told, Catch::Contains(copy + "-log") && Catch::Contains("cut off the end"));
     }
+    // Exactly the frames whole below the cut are left, no fewer.
+    const auto whole =
+        static_cast<std::size_t>(std::upper_bound(ends.begin(), ends.end(), cut) - ends.begin());
+    CHECK(fs::file_size(copy + "-log") == (whole == 0 ? 0 : ends[whole - 1]));
     std::vector<journal_record> loaded;
     REQUIRE(restarted->load(loaded, why));
     broker::broker_core core(journaled());
@@ -198,4 +240,49 @@ TEST_CASE("frames a fold already holds are skipped at the next start", "[store][
   }
   fs::copy_file(dir.file("stale"), path + "-log", fs::copy_options::overwrite_existing);
   require_restores(path, a, rng, 500);
+}
+
+// A frame whose checksum holds but whose batch does not decode was written by something else (a
+// newer broker, say): the start is refused naming it, not skipped past.
+TEST_CASE("a log batch that does not decode refuses the start by name", "[store][log_file]") {
+  temp_dir dir;
+  const auto path = dir.file("s.db");
+  std::string why;
+  REQUIRE(sqlite_store::open(path, sync_mode::normal, why)); // made, and closed
+  {
+    log_file f;
+    REQUIRE(f.open(path + "-log", why));
+    REQUIRE(f.append(1000, "\x02\x06", false, why));
+  }
+  auto db = sqlite_store::open(path, sync_mode::normal, why);
+  REQUIRE(db);
+  std::vector<journal_record> loaded;
+  CHECK_FALSE(db->load(loaded, why));
+  CHECK_THAT(why, Catch::Contains(path + "-log") && Catch::Contains("batch 1000") &&
+                      Catch::Contains("does not decode"));
+}
+
+// The database moved aside to start empty, its log left behind: those batches are another
+// database's, and replaying them into the new one is refused.
+TEST_CASE("a log left beside a new database is refused by name", "[store][log_file]") {
+  temp_dir dir;
+  const auto path = dir.file("s.db");
+  std::string why;
+  {
+    auto db = sqlite_store::open(path, sync_mode::normal, why);
+    REQUIRE(db);
+    std::mt19937 rng(3);
+    world a;
+    db->set_fold_bytes(std::size_t{1} << 30);
+    save_each(*db, a, rng, 20);
+    for (const char* suffix : {"", "-wal", "-log"})
+      if (fs::exists(path + suffix)) fs::copy_file(path + suffix, dir.file("killed") + suffix);
+  }
+  fs::rename(dir.file("killed-log"), path + "-log");
+  fs::remove(path);
+  fs::remove(path + "-wal");
+  CHECK_FALSE(sqlite_store::open(path, sync_mode::normal, why));
+  CHECK_THAT(why, Catch::Contains(path + "-log") && Catch::Contains("is new"));
+  fs::remove(path + "-log");
+  CHECK(sqlite_store::open(path, sync_mode::normal, why));
 }

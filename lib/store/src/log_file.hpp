@@ -24,14 +24,15 @@ public:
   log_file(const log_file&) = delete;
   log_file& operator=(const log_file&) = delete;
 
-  /// Opens `path`, creating it with mode 0600; false with `why` naming it.
+  /// Opens `path`, creating it with mode 0600 (and syncing its directory then); false with
+  /// `why` naming it.
   bool open(const std::string& path, std::string& why);
   /// Appends one frame; with `sync`, returns once it is on the disk. On failure (disk full, an
   /// I/O error) the file is cut back to where it was, and nothing of the frame remains.
   bool append(std::int64_t seq, std::string_view payload, bool sync, std::string& why);
   /// Calls `each` for every whole frame in order (false from `each` stops, and read() returns
-  /// false). A frame cut short or whose checksum fails ends the log: it and what follows are cut
-  /// off, their size in `dropped`.
+  /// false). A last frame cut short, or whose checksum fails, is cut off (its size in
+  /// `dropped`); a frame whose checksum fails with frames after it is damage: false, with `why`.
   bool read(const std::function<bool(std::int64_t, std::string_view)>& each, std::size_t& dropped,
             std::string& why);
   /// Empties the file, once the tables hold what it did.

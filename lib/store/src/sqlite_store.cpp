@@ -101,7 +101,19 @@ bool healthy(sqlite3* db, const std::string& path, std::string& why) {
   if (check.ok() && check.step() == SQLITE_ROW && check.text(0) == "ok") return true;
   why = path + ": damaged beyond SQLite's recovery (" +
         (check.ok() ? check.text(0) : std::string(sqlite3_errmsg(db))) +
-        "); mqtk-broker will not start over it: move it aside to start empty";
+        "); mqtk-broker will not start over it: move it (with its -wal and -log files) aside to "
+        "start empty";
+  return false;
+}
+
+// A log file beside a new database holds batches of another one (moved aside, or deleted):
+// replayed into this one they would be nonsense.
+bool log_belongs(const std::string& path, int version, std::string& why) {
+  struct stat st {};
+  if (version != 0 || ::stat((path + "-log").c_str(), &st) != 0 || st.st_size == 0) return true;
+  why = path + "-log: holds batches, but " + path +
+        " is new: they belong to a database that was moved aside or deleted; move the log "
+        "aside too";
   return false;
 }
 
@@ -124,7 +136,7 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::string& path, sync_m
   }
   sqlite3_extended_result_codes(i->db, 1);
   const int version = version_of(i->db, path, why);
-  if (version < 0 || !healthy(i->db, path, why)) return nullptr;
+  if (version < 0 || !healthy(i->db, path, why) || !log_belongs(path, version, why)) return nullptr;
   // A checkpoint copies the WAL's pages into the database (and, at synchronous=NORMAL, is the
   // only fsync): every 10,000 pages (about 40 MB of WAL) instead of SQLite's 1,000, the pages a
   // busy queue rewrites are copied once per checkpoint rather than ten times.

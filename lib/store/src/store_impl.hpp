@@ -124,6 +124,10 @@ struct sqlite_store::impl {
   /// The log, decoded, in order (the log table's rows, then the file's frames past `folded`);
   /// the last batch's seq in `last`.
   bool read_window(std::vector<broker::journal_record>& out, std::int64_t& last, std::string& why);
+  void exec_ignoring(const char* sql) {
+    std::string ignored;
+    detail::exec(db, sql, ignored);
+  }
   bool fail(std::string& why) {
     why = path + ": " + sqlite3_errmsg(db);
     return false;

@@ -301,7 +301,8 @@ bool sqlite_store::load(std::vector<broker::journal_record>& out, std::string& w
                     l.queue(all, queue_rows) && l.wills_and_inbound() && l.counters();
   if (!read) return impl_->fail(why);
   if (!l.damage.empty()) {
-    why = impl_->path + ": damaged: " + l.damage + "; move it aside to start empty";
+    why = impl_->path + ": damaged: " + l.damage +
+          "; move it (with its -wal and -log files) aside to start empty";
     return false;
   }
   for (auto& c : l.cycles)
