@@ -129,7 +129,7 @@ reinstall_keeps_choices() { # the admin's `systemctl disable` and edits survive 
 
 removes() {
   echo "alice:x" >"$root/etc/mqtk/passwd" # the admin's file
-  touch "$root/var/lib/mqtk/mqtk.db" "$root/var/lib/mqtk/mqtk.db-wal"
+  touch "$root/var/lib/mqtk/mqtk.db" "$root/var/lib/mqtk/mqtk.db-wal" "$root/var/lib/mqtk/mqtk.db-log"
   dpkg_quiet -r mqtk || return 1
   [ "$(status)" = "deinstall ok config-files" ] || { status >&2; return 1; }
   [ ! -e "$root/usr/sbin/mqtk-broker" ] && [ ! -e "$root/$unit" ] &&
