@@ -119,15 +119,15 @@ TEST_CASE("log frames: a frame cut at any byte is cut off, the ones before it re
   }
 }
 
-// A changed byte in the last frame (its checksum, seq or payload) fails its checksum: it ends
-// the log there, as a power loss's half-written frame would, and never reads as a different
-// batch. (A changed length makes the frame end elsewhere: cut short, or damage, refused.)
+// A changed byte anywhere in the last frame (its header, length included, or its payload)
+// fails a checksum: it ends the log there, as a power loss's half-written frame would, and
+// never reads as a different batch.
 TEST_CASE("log frames: a changed byte in the last frame ends the log there", "[store][log_file]") {
   temp_dir dir;
   const auto whole = dir.file("whole.db-log");
   std::vector<std::size_t> ends;
   const auto frames = write_three(whole, 24, ends);
-  for (std::size_t at = ends[1] + 4; at < ends[2]; ++at) { // past its length field
+  for (std::size_t at = ends[1]; at < ends[2]; ++at) {
     const auto path = dir.file("flipped.db-log");
     fs::copy_file(whole, path, fs::copy_options::overwrite_existing);
     {
@@ -142,15 +142,16 @@ TEST_CASE("log frames: a changed byte in the last frame ends the log there", "[s
   }
 }
 
-// A frame with frames after it was whole once: a changed byte in it (past its length field,
-// which finds the next frame) is damage, and the log is refused rather than cut there.
+// A frame with frames after it was whole once: a changed byte anywhere in it (its length
+// included: the header's checksum tells a wrong length from a frame not all written) is damage,
+// and the log is refused rather than cut there.
 TEST_CASE("log frames: a changed byte before the last frame is damage, refused",
           "[store][log_file]") {
   temp_dir dir;
   const auto whole = dir.file("whole.db-log");
   std::vector<std::size_t> ends;
   write_three(whole, 24, ends);
-  for (std::size_t at = 4; at < ends[0]; ++at) {
+  for (std::size_t at = 0; at < ends[0]; ++at) {
     const auto path = dir.file("flipped.db-log");
     fs::copy_file(whole, path, fs::copy_options::overwrite_existing);
     {

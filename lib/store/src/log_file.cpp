@@ -36,8 +36,12 @@ std::uint64_t get_le(const char* p, int bytes) {
   return v;
 }
 
-std::uint32_t frame_crc(std::string_view seq_bytes, std::string_view payload) {
-  return crc32c(payload, crc32c(seq_bytes));
+constexpr std::string_view magic = "mqlf";
+
+// Whether a whole header starts at `at`: the magic, and its own checksum over the rest.
+bool header_at(std::string_view all, std::size_t at) {
+  if (all.size() - at < log_file::header_size || all.substr(at, 4) != magic) return false;
+  return get_le(all.data() + at + 20, 4) == crc32c(all.substr(at, 20));
 }
 
 } // namespace
@@ -85,12 +89,11 @@ bool log_file::append(std::int64_t seq, std::string_view payload, bool sync, std
     return fail("cannot write a batch this large", why);
   }
   frame_.clear();
+  frame_.append(magic);
   put_le(frame_, payload.size(), 4);
-  put_le(frame_, 0, 4); // the checksum, below
   put_le(frame_, static_cast<std::uint64_t>(seq), 8);
-  const auto crc = frame_crc(std::string_view(frame_).substr(8, 8), payload);
-  for (int i = 0; i < 4; ++i)
-    frame_[4 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  put_le(frame_, crc32c(payload), 4);
+  put_le(frame_, crc32c(frame_), 4);
   frame_.append(payload);
   std::size_t done = 0;
   while (done < frame_.size()) {
@@ -131,22 +134,28 @@ bool log_file::read(const std::function<bool(std::int64_t, std::string_view)>& e
     if (n == 0) break; // shorter than it was: what is there is the log
     got += static_cast<std::size_t>(n);
   }
+  const std::string_view log(all.data(), got);
   std::size_t at = 0;
   while (at + header_size <= got) {
-    const auto length = static_cast<std::size_t>(get_le(all.data() + at, 4));
+    if (!header_at(log, at)) {
+      // A kill mid-write leaves a prefix of a frame, so its header is whole or short, never
+      // wrong: a wrong one is a power loss's garbage at the end, or damage if a whole frame
+      // follows somewhere after it.
+      for (auto p = log.find(magic, at + 1); p != std::string_view::npos;
+           p = log.find(magic, p + 1))
+        if (header_at(log, p)) return damaged(at, why);
+      break;
+    }
+    const auto length = static_cast<std::size_t>(get_le(all.data() + at + 4, 4));
     if (length > got - at - header_size) break; // cut short: the end
-    const std::string_view seq_bytes(all.data() + at + 8, 8);
     const std::string_view payload(all.data() + at + header_size, length);
-    if (get_le(all.data() + at + 4, 4) != frame_crc(seq_bytes, payload)) {
+    if (get_le(all.data() + at + 16, 4) != crc32c(payload)) {
       // The last frame may be one a power loss left half on the disk (persistence_sync
       // normal); one with frames after it was whole once: that is damage, not a torn end.
       if (at + header_size + length == got) break;
-      why = path_ + ": damaged: the frame at byte " + std::to_string(at) +
-            " fails its checksum; mqtk-broker will not start over it: move the database and its "
-            "-wal and -log files aside to start empty";
-      return false;
+      return damaged(at, why);
     }
-    if (!each(static_cast<std::int64_t>(get_le(seq_bytes.data(), 8)), payload)) return false;
+    if (!each(static_cast<std::int64_t>(get_le(all.data() + at + 8, 8)), payload)) return false;
     at += header_size + length;
   }
   if (at < end_) {
@@ -155,6 +164,13 @@ bool log_file::read(const std::function<bool(std::int64_t, std::string_view)>& e
     end_ = at;
   }
   return true;
+}
+
+bool log_file::damaged(std::size_t at, std::string& why) const {
+  why = path_ + ": damaged: the frame at byte " + std::to_string(at) +
+        " fails its checksum, and whole frames follow; mqtk-broker will not start over it: move "
+        "the database and its -wal and -log files aside to start empty";
+  return false;
 }
 
 bool log_file::clear(std::string& why) {

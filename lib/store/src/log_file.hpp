@@ -13,9 +13,11 @@ namespace mqtk::store::detail {
 /// fdatasync(2) under persistence_sync full), not an SQLite transaction, whose page writes,
 /// locks and checkpoints cost several times as much; the fold moves the frames into the tables
 /// in a transaction that also records the last seq it folded, and then empties the file.
-/// A frame: payload length (u32), CRC-32C of seq and payload (u32), seq (u64), all little
-/// endian, then the payload. Appends never overlap, so a process killed mid-append leaves at
-/// most one torn frame, at the end: it was never acknowledged, and reading drops it.
+/// A frame: "mqlf", payload length (u32), seq (u64), CRC-32C of the payload (u32), CRC-32C of
+/// the 20 header bytes before it (u32), all little endian, then the payload. Appends never
+/// overlap, so a process killed mid-append leaves a prefix of one frame, at the end: it was
+/// never acknowledged, and reading cuts it off. The header's own checksum tells a length that
+/// is wrong (damage) from one whose payload is not all there (a torn end).
 /// Thread safety: none.
 class log_file {
 public:
@@ -31,8 +33,9 @@ public:
   /// I/O error) the file is cut back to where it was, and nothing of the frame remains.
   bool append(std::int64_t seq, std::string_view payload, bool sync, std::string& why);
   /// Calls `each` for every whole frame in order (false from `each` stops, and read() returns
-  /// false). A last frame cut short, or whose checksum fails, is cut off (its size in
-  /// `dropped`); a frame whose checksum fails with frames after it is damage: false, with `why`.
+  /// false). A last frame cut short, or whose checksums fail, is cut off (its size in
+  /// `dropped`); a frame whose checksums fail with a whole frame after it is damage: false, with
+  /// `why`.
   bool read(const std::function<bool(std::int64_t, std::string_view)>& each, std::size_t& dropped,
             std::string& why);
   /// Empties the file, once the tables hold what it did.
@@ -40,10 +43,11 @@ public:
   std::size_t size() const noexcept { return end_; }
   const std::string& path() const noexcept { return path_; }
 
-  static constexpr std::size_t header_size = 16;
+  static constexpr std::size_t header_size = 24;
 
 private:
   bool fail(const char* what, std::string& why) const;
+  bool damaged(std::size_t at, std::string& why) const;
   int fd_ = -1;
   std::size_t end_ = 0; // where the next frame goes
   std::string path_;
